@@ -1,0 +1,133 @@
+package dev.phi4j.core.config;
+
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a config record back into a {@link ConfigNode} tree (for presets that YAML overrides) and
+ * into YAML text (for {@code phi4j config show}). Both use the same scalar spelling the binder reads.
+ */
+public final class RecordTrees {
+
+    private RecordTrees() {}
+
+    public static ConfigNode.Mapping toTree(Record record, Location location) {
+        return (ConfigNode.Mapping) toNode(record, location);
+    }
+
+    private static ConfigNode toNode(Object value, Location location) {
+        if (value instanceof Record record) {
+            Map<String, ConfigNode> entries = new LinkedHashMap<>();
+            Map<String, Location> keys = new LinkedHashMap<>();
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                Object child = read(component, record);
+                if (child instanceof Optional<?> optional) {
+                    if (optional.isEmpty()) {
+                        continue;
+                    }
+                    child = optional.get();
+                }
+                String key = ConfigKeys.yamlKey(component.getName());
+                entries.put(key, toNode(child, location));
+                keys.put(key, location);
+            }
+            return new ConfigNode.Mapping(entries, keys, location);
+        }
+        if (value instanceof List<?> list) {
+            List<ConfigNode> items = new ArrayList<>();
+            list.forEach(item -> items.add(toNode(item, location)));
+            return new ConfigNode.Sequence(items, location);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, ConfigNode> entries = new LinkedHashMap<>();
+            Map<String, Location> keys = new LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                entries.put(k.toString(), toNode(v, location));
+                keys.put(k.toString(), location);
+            });
+            return new ConfigNode.Mapping(entries, keys, location);
+        }
+        return new ConfigNode.Scalar(scalarText(value), location);
+    }
+
+    /**
+     * YAML for a config record. With {@code origins}, each leaf carries a comment saying where its value
+     * came from (file:line, {@code --set}, a preset or a default), like {@code git config --show-origin}.
+     */
+    public static String toYaml(Record record, Map<String, Location> origins) {
+        StringBuilder out = new StringBuilder();
+        writeMapping(record, "", 0, origins, out);
+        return out.toString();
+    }
+
+    private static void writeMapping(Record record, String path, int indent, Map<String, Location> origins,
+                                     StringBuilder out) {
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Object value = read(component, record);
+            if (value instanceof Optional<?> optional) {
+                if (optional.isEmpty()) {
+                    continue;
+                }
+                value = optional.get();
+            }
+            String key = ConfigKeys.yamlKey(component.getName());
+            String keyPath = ConfigKeys.join(path, key);
+            out.append("  ".repeat(indent)).append(key).append(':');
+            if (value instanceof Record nested) {
+                out.append('\n');
+                writeMapping(nested, keyPath, indent + 1, origins, out);
+            } else if (value instanceof List<?> list) {
+                List<String> items = list.stream().map(RecordTrees::quotedScalar).toList();
+                out.append(" [").append(String.join(", ", items)).append(']');
+                appendOrigin(origins.get(keyPath + "[0]"), out);
+            } else if (value instanceof Map<?, ?> map) {
+                out.append(map.isEmpty() ? " {}\n" : "\n");
+                map.forEach((k, v) -> {
+                    out.append("  ".repeat(indent + 1)).append(k).append(": ").append(quotedScalar(v));
+                    appendOrigin(origins.get(keyPath + "." + k), out);
+                });
+            } else {
+                out.append(' ').append(quotedScalar(value));
+                appendOrigin(origins.get(keyPath), out);
+            }
+        }
+    }
+
+    private static void appendOrigin(Location origin, StringBuilder out) {
+        if (origin != null) {
+            out.append("  # ").append(origin);
+        }
+        out.append('\n');
+    }
+
+    static String scalarText(Object value) {
+        if (value instanceof Enum<?> constant) {
+            return ConfigKeys.enumText(constant);
+        }
+        if (value instanceof Double d) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) + ".0"
+                    : Double.toString(d).replace('E', 'e');
+        }
+        return String.valueOf(value);
+    }
+
+    /** Scalars that YAML would read as something else (empty, numbers-as-strings, ': ') are quoted. */
+    private static String quotedScalar(Object value) {
+        String text = scalarText(value);
+        boolean plainSafe = !(value instanceof String) || text.matches("[A-Za-z_./][A-Za-z0-9_./+-]*")
+                && !text.matches("(?i)true|false|yes|no|on|off|null|~");
+        return plainSafe ? text : '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static Object read(RecordComponent component, Record record) {
+        try {
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + component.getName() + " of " + record, e);
+        }
+    }
+}
