@@ -2,6 +2,7 @@ package dev.phi4j.core.tokenizer;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.stream.LongStream;
 
 import static dev.phi4j.core.tokenizer.RandomText.escaped;
@@ -17,6 +18,11 @@ class TokenizerRoundTripTest {
     @Test
     void phi4RoundTripsRandomStrings() {
         assertRoundTrips(Phi4Tokenizer.instance());
+    }
+
+    @Test
+    void bpeRoundTripsRandomStrings() throws IOException {
+        assertRoundTrips(ShakespeareBpe.tokenizer());
     }
 
     /** Guards the property tests against a generator that quietly stopped producing the hard cases. */
