@@ -76,7 +76,8 @@ public final class BpeTokenizer implements Tokenizer {
             int id = BYTE_TOKENS + k;
             BpeMerge merge = this.merges.get(k);
             if (merge.left() < 0 || merge.left() >= id || merge.right() < 0 || merge.right() >= id) {
-                throw new IllegalArgumentException("merge " + k + " " + merge + " uses an id not below its own id " + id);
+                throw new IllegalArgumentException(
+                        "merge " + k + " " + merge + " uses an id not below its own id " + id);
             }
             byte[] left = bytesById[merge.left()];
             byte[] right = bytesById[merge.right()];

@@ -21,7 +21,7 @@ final class LoneSurrogates {
         StringBuilder valid = new StringBuilder(text.length()).append(text, 0, first);
         for (int i = first; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            if (isPairAt(text, i)) {
                 valid.append(c).append(text.charAt(++i));
             } else {
                 valid.append(Character.isSurrogate(c) ? REPLACEMENT : c);
@@ -34,7 +34,7 @@ final class LoneSurrogates {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (isPairAt(text, i)) {
                     i++;
                 } else {
                     return i;
@@ -42,5 +42,10 @@ final class LoneSurrogates {
             }
         }
         return -1;
+    }
+
+    private static boolean isPairAt(String text, int i) {
+        return Character.isHighSurrogate(text.charAt(i))
+                && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
     }
 }

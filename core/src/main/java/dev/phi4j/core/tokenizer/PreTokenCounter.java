@@ -40,7 +40,9 @@ final class PreTokenCounter {
             while (documents.hasNext()) {
                 batch.addAll(chunks(documents.next(), CHUNK_CHARS));
                 if (batch.size() >= CHUNKS_PER_BATCH || !documents.hasNext()) {
-                    countBatch(batch, pool).forEach(partial -> partial.forEach((piece, n) -> counts.merge(piece, n, Long::sum)));
+                    for (Map<String, Long> partial : countBatch(batch, pool)) {
+                        partial.forEach((piece, n) -> counts.merge(piece, n, Long::sum));
+                    }
                     batch.clear();
                 }
             }

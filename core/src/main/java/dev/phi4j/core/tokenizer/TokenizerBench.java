@@ -40,8 +40,8 @@ public final class TokenizerBench {
 
         public Settings {
             if (warmupRounds < 0 || measuredRounds < 1 || blockChars < 1) {
-                throw new IllegalArgumentException("need warmupRounds >= 0, measuredRounds >= 1 and blockChars >= 1, got "
-                        + warmupRounds + ", " + measuredRounds + ", " + blockChars);
+                throw new IllegalArgumentException(
+                        "need warmupRounds >= 0, measuredRounds >= 1 and blockChars >= 1, got " + warmupRounds + ", " + measuredRounds + ", " + blockChars);
             }
         }
     }
@@ -81,7 +81,8 @@ public final class TokenizerBench {
                     "encoder", "tokens", "tokens/s", "MB/s", "vs baseline"));
             for (Row row : rows) {
                 out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %,10d  %,12.0f  %8.2f  %10.2fx%n",
-                        row.encoder(), row.tokens(), row.tokensPerSecond(), megabytesPerSecond(row), speedVsBaseline(row)));
+                        row.encoder(), row.tokens(), row.tokensPerSecond(), megabytesPerSecond(row),
+                        speedVsBaseline(row)));
             }
             return out.toString();
         }

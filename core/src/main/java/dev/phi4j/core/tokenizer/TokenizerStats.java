@@ -68,7 +68,8 @@ public record TokenizerStats(String tokenizer, int vocabSize, long bytes, long c
         line(out, "tokens", format("%,d", tokens));
         line(out, "bytes/token", format("%.3f", bytesPerToken()));
         line(out, "characters/token", format("%.3f", charactersPerToken()));
-        line(out, "distinct tokens", format("%,d (%.2f%% of the vocabulary)", distinctTokens, 100 * vocabularyFractionUsed()));
+        line(out, "distinct tokens",
+                format("%,d (%.2f%% of the vocabulary)", distinctTokens, 100 * vocabularyFractionUsed()));
         if (top.isEmpty()) {
             return out.toString();
         }
@@ -172,7 +173,8 @@ public record TokenizerStats(String tokenizer, int vocabSize, long bytes, long c
                     .limit(topN)
                     .map(id -> new TokenCount(id, counts[id], readable(tokenizer.tokenBytes(id))))
                     .toList();
-            return new TokenizerStats(tokenizer.name(), tokenizer.vocabSize(), bytes, characters, tokens, distinct, top);
+            return new TokenizerStats(
+                    tokenizer.name(), tokenizer.vocabSize(), bytes, characters, tokens, distinct, top);
         }
     }
 }
