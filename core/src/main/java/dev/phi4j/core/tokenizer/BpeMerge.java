@@ -1,0 +1,4 @@
+package dev.phi4j.core.tokenizer;
+
+/** One learned merge: tokens {@code left} and {@code right}, adjacent inside a piece, become one token. */
+record BpeMerge(int left, int right) {}
