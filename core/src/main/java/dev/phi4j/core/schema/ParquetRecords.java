@@ -63,6 +63,12 @@ public final class ParquetRecords {
      * whose names start with {@code _} or {@code .} are skipped; files are read in name order). Files
      * are opened one at a time; the stream closes the open file when it is exhausted or closed, so use
      * it in try-with-resources when it may not be read to the end.
+     *
+     * <p>A file lacking a column the record needs, or storing it with another type, is a
+     * {@link SchemaMismatchException} naming the file and column, raised when the file is opened. A row
+     * the record cannot hold (a null, a value its constructor rejects) fails with Parquet's
+     * {@code ParquetDecodingException}, which gives the row's position in the file, caused by the
+     * record's own exception.
      */
     public static <R extends Record> Stream<R> read(Path path, Configuration conf, Class<R> type) throws IOException {
         RecordIterator<R> iterator = new RecordIterator<>(dataFiles(path, conf), conf, RecordSchema.of(type));

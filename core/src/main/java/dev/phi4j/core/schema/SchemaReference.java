@@ -53,6 +53,15 @@ public final class SchemaReference {
                 `ParquetRecords` writes and reads them, `SparkRecords` gives the matching Spark \
                 `StructType`, and this page is generated from them.
 
+                ```java
+                ParquetRecords.write(new Path("out/docs.parquet"), conf, Document.class, documents);
+                try (Stream<Document> docs = ParquetRecords.read(new Path("out/docs.parquet"), conf, Document.class)) {
+                    docs.forEach(stage::accept);
+                }
+                Dataset<Row> rows = SparkRecords.read(spark, "out/docs.parquet", Document.class);
+                Document first = SparkRecords.fromRow(rows.first(), Document.class);
+                ```
+
                 ## Ids
 
                 Ids are content-derived and deterministic: `<prefix>-<32 hex digits>`, the first 128 \
