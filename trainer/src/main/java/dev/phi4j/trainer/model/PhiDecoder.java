@@ -5,22 +5,16 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToRnnPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
 
 import java.util.Map;
 
@@ -34,8 +28,8 @@ import java.util.Map;
  * the LM head is not tied to the embedding.
  *
  * <p>Built as a DL4J {@link ComputationGraph}: DL4J's {@code EmbeddingSequenceLayer}, one {@link DecoderBlock}
- * vertex per block, a {@link FinalRmsNorm} layer, a bias-free {@code DenseLayer} as the LM head and an
- * {@code RnnLossLayer} with softmax and sparse cross-entropy.
+ * vertex per block, a {@link FinalRmsNorm} layer and the {@link LmHead}, a bias-free {@code RnnOutputLayer} with
+ * softmax and sparse cross-entropy.
  * The math of a block lives here, in SameDiff, so the whole forward pass reads in this one file.
  *
  * <p>Inputs (features of a {@code MultiDataSet}, in this order):
@@ -66,7 +60,6 @@ public final class PhiDecoder {
     public static final String EMBEDDING = "embedding";
     public static final String FINAL_NORM = "finalNorm";
     public static final String LM_HEAD = "lmHead";
-    public static final String LOSS = "loss";
 
     /** Standard deviation of every weight matrix at initialisation (GPT-2's 0.02). */
     public static final double INIT_STD = 0.02;
@@ -114,24 +107,17 @@ public final class PhiDecoder {
             x = blockName(layer);
         }
         graph.addLayer(FINAL_NORM, new FinalRmsNorm(config), x);                   // (B, d_model, T)
-        // A bias-free dense head and a parameter-free loss layer rather than RnnOutputLayer: without a bias,
-        // M2.1's RnnOutputLayer trains but fails in output() (it adds the missing bias unconditionally).
-        graph.addLayer(LM_HEAD, new DenseLayer.Builder()
-                .nIn(config.dModel()).nOut(config.vocabSize())
-                .hasBias(false).activation(Activation.IDENTITY).weightInit(normal)
-                .build(), new RnnToFeedForwardPreProcessor(RNNFormat.NCW), FINAL_NORM);   // (B*T, vocab) logits
-        graph.addLayer(LOSS, new RnnLossLayer.Builder(new LossSparseMCXENT())
-                .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW)
-                .build(), new FeedForwardToRnnPreProcessor(RNNFormat.NCW), LM_HEAD);    // (B, vocab, T)
-        return graph.setOutputs(LOSS).build();
+        graph.addLayer(LM_HEAD, new LmHead(config, normal), FINAL_NORM);            // (B, vocab, T)
+        return graph.setOutputs(LM_HEAD).build();
     }
 
     /** Pre-softmax scores: rmsNorm(final hidden state) · W_head, (B, T, vocab). Inputs as for the graph. */
     public static INDArray logits(ComputationGraph net, INDArray... inputs) {
-        INDArray rows = net.feedForward(inputs, false).get(LM_HEAD);                      // (T*B, vocab)
-        long b = inputs[0].size(0);
-        // DL4J flattens (B, d, T) time-major: row t·B + b holds position t of sequence b.
-        return rows.reshape(rows.size(0) / b, b, rows.size(1)).permute(1, 0, 2).dup();  // (B, T, vocab)
+        INDArray hidden = net.feedForward(inputs, false).get(FINAL_NORM);             // (B, d_model, T)
+        long b = hidden.size(0), d = hidden.size(1), t = hidden.size(2);
+        INDArray head = net.getParam(LM_HEAD + "_W");                                   // (d_model, vocab)
+        INDArray rows = hidden.permute(0, 2, 1).dup('c').reshape(b * t, d);           // (B*T, d_model)
+        return rows.mmul(head).reshape(b, t, head.size(1));                             // (B, T, vocab)
     }
 
     // ---------------------------------------------------------------------------------------------------------
