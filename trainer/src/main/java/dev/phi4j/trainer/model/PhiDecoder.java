@@ -5,6 +5,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.IWeightInit;
@@ -16,6 +18,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
@@ -36,11 +40,13 @@ import java.util.Map;
  * <ul>
  *   <li>{@value #TOKENS}: token ids, (B, T) with T = {@code contextLength};</li>
  *   <li>{@value #SEGMENT_IDS}, only with {@link Masking#DOCUMENTS}: (B, T), the document each position belongs
- *       to, constant within a document and different between neighbouring documents of a row, e.g.
- *       {@code 0 0 0 1 1 2 2 2}.</li>
+ *       to: one id per document, distinct between the documents of a row, e.g. {@code 0 0 0 1 1 2 2 2}. Tokens
+ *       with equal ids attend to each other, so a document must not reuse an earlier document's id.</li>
  * </ul>
- * Labels: the next token ids, (B, 1, T); an optional label mask (B, T) leaves positions out of the loss.
+ * Every row is exactly T long (pad, and leave the padding out of the loss). Labels: the next token ids,
+ * (B, 1, T); an optional label mask (B, T) leaves positions out of the loss. Feature masks are not supported.
  * The graph's output is the softmax over the vocabulary, (B, vocab, T); {@link #logits} gives the logits.
+ * {@code score()} is the cross-entropy summed over a row's (unmasked) positions, averaged over the rows.
  */
 public final class PhiDecoder {
 
@@ -108,7 +114,25 @@ public final class PhiDecoder {
         }
         graph.addLayer(FINAL_NORM, new FinalRmsNorm(config), x);                   // (B, d_model, T)
         graph.addLayer(LM_HEAD, new LmHead(config, normal), FINAL_NORM);            // (B, vocab, T)
-        return graph.setOutputs(LM_HEAD).build();
+        ComputationGraphConfiguration built = graph.setOutputs(LM_HEAD).build();
+        applyWeightDecayPolicy(built);
+        return built;
+    }
+
+    /**
+     * Weight decay as the recipe applies it (see TrainerConfig): every matrix once, never the embedding nor the norm
+     * gains, whatever the caller's global setting. The gains are DL4J "bias" parameters and so never decay; M2.1
+     * gives DL4J's own layers the global weight decay twice (a silent 2× decay), so the embedding's list is cleared
+     * and the head's deduplicated here.
+     */
+    private static void applyWeightDecayPolicy(ComputationGraphConfiguration built) {
+        layerConfig(built, EMBEDDING).setRegularization(new ArrayList<>());
+        BaseLayer head = layerConfig(built, LM_HEAD);
+        head.setRegularization(new ArrayList<>(new LinkedHashSet<>(head.getRegularization())));
+    }
+
+    private static BaseLayer layerConfig(ComputationGraphConfiguration built, String name) {
+        return (BaseLayer) ((LayerVertex) built.getVertices().get(name)).getLayerConf().getLayer();
     }
 
     /** Pre-softmax scores: rmsNorm(final hidden state) · W_head, (B, T, vocab). Inputs as for the graph. */
