@@ -2,10 +2,10 @@ package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -100,7 +100,7 @@ public class DecoderBlock extends SameDiffVertex {
     public GraphVertex instantiate(ComputationGraph graph, String name, int vertexIndex, INDArray paramsView,
                                    boolean initializeParams, DataType dataType) {
         setName(name);
-        return new ExternalErrorsFix.Vertex(this, graph, name, vertexIndex, paramsView, initializeParams, dataType);
+        return new SameDiffFixes.Vertex(this, graph, name, vertexIndex, paramsView, initializeParams, dataType);
     }
 
     @Override
@@ -108,6 +108,7 @@ public class DecoderBlock extends SameDiffVertex {
         return InputType.recurrent(model.dModel(), model.contextLength());
     }
 
+    /** Used when DL4J copies a configuration (transfer learning, parallel and Spark training). */
     @Override
     public DecoderBlock clone() {
         DecoderBlock copy = new DecoderBlock(model, masking);

@@ -52,7 +52,7 @@ public class FinalRmsNorm extends SameDiffLayer {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
-        ExternalErrorsFix.Layer layer = new ExternalErrorsFix.Layer(conf, dataType);
+        SameDiffFixes.Layer layer = new SameDiffFixes.Layer(conf, dataType);
         layer.setIndex(layerIndex);
         layer.setParamsViewArray(paramsView);
         layer.setParamTable(initializer().init(conf, paramsView, initializeParams));

@@ -67,7 +67,7 @@ class DecoderThroughputBenchmark {
         SDVariable tokens = sd.placeHolder("tokens", DataType.FLOAT, -1, t);
         SDVariable labels = sd.placeHolder("labels", DataType.FLOAT, -1, t);
         SDVariable embedding = sd.var("embedding", normal(0.02, vocab, d));
-        SDVariable x = sd.oneHot(tokens.castTo(DataType.INT), vocab).reshape(-1, vocab).mmul(embedding)
+        SDVariable x = sd.oneHot(tokens.castTo(DataType.INT32), vocab).reshape(-1, vocab).mmul(embedding)
                 .reshape(-1, t, d).permute(0, 2, 1);                                       // (B, d_model, T)
         PhiDecoder.AttentionLayout layout = PhiDecoder.causal(sd, DataType.FLOAT, c);
         DecoderBlock shapes = new DecoderBlock(c, PhiDecoder.Masking.CAUSAL);
@@ -81,7 +81,7 @@ class DecoderThroughputBenchmark {
         SDVariable rows = PhiDecoder.rmsNorm(x.permute(0, 2, 1).reshape(-1, d),
                 sd.var("finalNorm", Nd4j.ones(DataType.FLOAT, d)), c.normEps());             // (B*T, d_model)
         SDVariable logits = rows.mmul(sd.var("lmHead", normal(0.02, d, vocab)));          // (B*T, vocab)
-        SDVariable target = sd.oneHot(labels.castTo(DataType.INT), vocab).reshape(-1, vocab);
+        SDVariable target = sd.oneHot(labels.castTo(DataType.INT32), vocab).reshape(-1, vocab);
         sd.nn.logSoftmax(logits).mul(target).sum(1).mean().neg().rename("loss");
         sd.setLossVariables("loss");
         sd.setTrainingConfig(TrainingConfig.builder()

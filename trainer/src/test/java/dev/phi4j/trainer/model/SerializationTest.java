@@ -44,6 +44,16 @@ class SerializationTest {
         assertEquals(0.0, TinyModels.maxAbsDifference(net.params(), restored.params()));
     }
 
+    @ParameterizedTest
+    @EnumSource(PhiDecoder.Masking.class)
+    void configurationSurvivesJsonAndCloning(PhiDecoder.Masking masking) {
+        ComputationGraphConfiguration configuration = PhiDecoder.configuration(TinyModels.GQA, masking,
+                TinyModels.doubleTraining(24).updater(new Adam(1e-2)));
+
+        assertEquals(configuration, ComputationGraphConfiguration.fromJson(configuration.toJson()));
+        assertEquals(configuration, configuration.clone());
+    }
+
     private static MultiDataSet batch(PhiDecoder.Masking masking, long seed) {
         int vocab = TinyModels.GQA.vocabSize();
         int length = TinyModels.GQA.contextLength();

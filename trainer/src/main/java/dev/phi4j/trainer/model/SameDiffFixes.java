@@ -14,18 +14,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Works around two DL4J 1.0.0-M2.1 bugs in its SameDiff layers and vertices. First: when a SameDiff layer or vertex backpropagates, SameDiff adds the incoming
- * errors dL/d(output) into the output's gradient twice, so every gradient it returns (its parameters' and its
- * input's) is exactly 2× too large, compounding to 2^k through k stacked layers. Adam hides a constant factor per
- * parameter; gradient clipping, plain SGD and finite differences do not. Halving the incoming errors makes the
- * gradients exact. {@code DecoderGradientTest} checks them against finite differences, so a DL4J release that fixes
- * the bug shows up there as gradients 2× too small.
+ * The runtimes of DL4J 1.0.0-M2.1's SameDiff layers and vertices, with two bugs worked around. Both were found by
+ * {@code DecoderGradientTest}, which differences every weight, so a DL4J release that fixes either shows up there.
+ * <ol>
+ *   <li>On backprop, SameDiff adds the incoming errors dL/d(output) into the output's gradient twice: every
+ *       gradient a SameDiff layer returns (its parameters' and its input's) is exactly 2× too large, compounding
+ *       to 2^k through k stacked layers. Adam hides a constant factor per parameter; gradient clipping, plain SGD
+ *       and finite differences do not. Halving the incoming errors makes the gradients exact.</li>
+ *   <li>A vertex (unlike a layer) builds its gradient graph inside the active backprop workspace, so the gradient
+ *       graph's constants live in memory the next iteration overwrites: zero gradients, or reduce ops that read a
+ *       garbage axis. Building it first, outside any workspace, leaves the vertex nothing to build.</li>
+ * </ol>
  */
-final class ExternalErrorsFix {
+final class SameDiffFixes {
 
-    private static final double SAMEDIFF_DOUBLE_COUNT = 0.5;
+    private static final double UNDO_DOUBLE_COUNT = 0.5;
 
-    private ExternalErrorsFix() {}
+    private SameDiffFixes() {}
 
     /** The runtime of a {@code SameDiffLayer}, with exact gradients. */
     static final class Layer extends SameDiffLayer {
@@ -36,11 +41,12 @@ final class ExternalErrorsFix {
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            return super.backpropGradient(epsilon.mul(SAMEDIFF_DOUBLE_COUNT), workspaceMgr);
+            return super.backpropGradient(epsilon.mul(UNDO_DOUBLE_COUNT), workspaceMgr);
         }
     }
 
     /** The runtime of a {@code SameDiffVertex}, with exact gradients. */
+    @SuppressWarnings("overrides") // DL4J's BaseGraphVertex drops the varargs of GraphVertex.setInputs
     static final class Vertex extends SameDiffGraphVertex {
 
         Vertex(SameDiffVertex config, ComputationGraph graph, String name, int vertexIndex, INDArray paramsView,
@@ -51,16 +57,12 @@ final class ExternalErrorsFix {
         @Override
         public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
             createGradientGraphOutsideWorkspaces();
-            epsilon = epsilon.mul(SAMEDIFF_DOUBLE_COUNT);
+            epsilon = epsilon.mul(UNDO_DOUBLE_COUNT);
             return super.doBackward(tbptt, workspaceMgr);
         }
 
-        /**
-         * M2.1's vertex builds its gradient graph inside the active backprop workspace (its layer counterpart
-         * scopes out first), so the gradient graph's constants live in memory that the next iteration overwrites:
-         * zero gradients, or reduce ops reading a garbage axis. Building it here first, outside any workspace,
-         * leaves the vertex nothing to build.
-         */
+        /** Bug 2 in the class comment. */
+        @SuppressWarnings("try") // the scope is the point; the resource itself is not used
         private void createGradientGraphOutsideWorkspaces() {
             if (sameDiff.hasGradientFunction()) {
                 return;
