@@ -15,7 +15,7 @@ public record TokenizerConfig(
         @Default("phi4") Kind kind,
         @Doc("bpe: the tokenizer file, written by `phi4j tokenizer train` or by the first run") Optional<Path> path,
         @Doc("bpe: vocabulary size including special and padding tokens")
-        @Default("1024") @Range(min = 512, max = 32_768) int vocabSize,
+        @Default("1024") @Range(min = 260, max = 32_768) int vocabSize,
         @Doc("bpe: text files to train on when the tokenizer file does not exist yet") @Default("[]") List<Path> trainFiles) {
 
     public enum Kind { PHI4, BPE }
