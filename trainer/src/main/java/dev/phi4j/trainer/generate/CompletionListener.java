@@ -14,8 +14,14 @@ public interface CompletionListener {
      */
     default void onDelta(String text, List<TokenLogprob> logprobs) {}
 
+    /** The prompt's log-probabilities (after its first token), once the prompt has been read; only when asked for. */
+    default void onPromptLogprobs(List<TokenLogprob> logprobs) {}
+
     void onComplete(Completion completion);
 
-    /** The task could not run (its prompt does not fit, the model failed); no other call follows. */
+    /**
+     * The task could not run or did not finish: its prompt does not fit, the model failed, or it was cancelled
+     * ({@link java.util.concurrent.CancellationException}). No other call follows.
+     */
     void onFailure(Throwable failure);
 }

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * Continuous batching: the tasks running at once share one model forward per step. A step feeds every running task
@@ -117,10 +118,14 @@ public final class DecodeLoop {
         retireFinished();
     }
 
-    /** Cancels everything, running and waiting; their listeners hear nothing more. */
+    /** Cancels everything, running and waiting: each listener hears a {@link CancellationException}. */
     public void cancelAll() {
         for (GenerationTask task : running) {
             task.close();
+            task.listener().onFailure(new CancellationException("cancelled"));
+        }
+        for (GenerationTask task : waiting) {
+            task.listener().onFailure(new CancellationException("cancelled"));
         }
         running.clear();
         waiting.clear();
@@ -135,6 +140,7 @@ public final class DecodeLoop {
             GenerationTask next = waiting.peek();
             if (next.isCancelled()) {
                 waiting.poll();
+                next.listener().onFailure(new CancellationException("cancelled"));
                 continue;
             }
             int promptTokens = next.prompt().length;
@@ -155,6 +161,7 @@ public final class DecodeLoop {
             if (task.isCancelled()) {
                 it.remove();
                 task.close();
+                task.listener().onFailure(new CancellationException("cancelled"));
             }
         }
     }

@@ -48,7 +48,7 @@ public final class GenerationTask {
         return index == 0 ? seed : new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L * index).nextLong();
     }
 
-    /** Asks the loop to drop this task at its next step; no further listener calls follow. */
+    /** Asks the loop to drop this task at its next step; its listener then hears a CancellationException. */
     public void cancel() {
         cancelled = true;
     }
@@ -104,6 +104,7 @@ public final class GenerationTask {
         boolean prefill = nextFeed == prompt;
         if (prefill && params.promptLogprobs()) {
             promptLogprobs = promptLogprobs(logits, tokenizer);
+            listener.onPromptLogprobs(promptLogprobs);
         }
         if (tokenBudget == 0) {
             finishReason = FinishReason.LENGTH;

@@ -20,20 +20,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The tiny preset with random weights and a BPE trained on the bundled sample books: shared by these tests. */
-final class TinyLm {
+public final class TinyLm {
 
-    static final ModelConfig CONFIG = ModelPresets.TINY;
+    public static final ModelConfig CONFIG = ModelPresets.TINY;
 
     private static BpeTokenizer tokenizer;
 
     private TinyLm() {}
 
-    static ComputationGraph net(DataType dataType, PhiDecoder.Masking masking, long seed) {
+    public static ComputationGraph net(DataType dataType, PhiDecoder.Masking masking, long seed) {
         return PhiDecoder.build(CONFIG, masking, new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(dataType).updater(new NoOp()));
     }
 
-    static synchronized BpeTokenizer tokenizer() {
+    public static synchronized BpeTokenizer tokenizer() {
         if (tokenizer == null) {
             Path books = root().resolve("datasets/sample/books");
             try (var files = Files.list(books)) {
@@ -46,7 +46,7 @@ final class TinyLm {
         return tokenizer;
     }
 
-    static Path root() {
+    public static Path root() {
         String root = System.getProperty("phi4j.root");
         return root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent();
     }
@@ -55,7 +55,7 @@ final class TinyLm {
      * The reference: {@link PhiDecoder#logits} of the sequence, zero-padded on the right to the context, at
      * positions {@code from..tokens.length-1}: (n, vocab).
      */
-    static INDArray referenceLogits(ComputationGraph net, int[] tokens, int from) {
+    public static INDArray referenceLogits(ComputationGraph net, int[] tokens, int from) {
         int t = CONFIG.contextLength();
         double[][] padded = new double[1][t];
         for (int i = 0; i < tokens.length; i++) {
@@ -70,20 +70,20 @@ final class TinyLm {
     }
 
     /** log-softmax by ND4J's own softmax: independent of {@link LogProbs}. */
-    static double[] referenceLogSoftmax(INDArray logitsRow) {
+    public static double[] referenceLogSoftmax(INDArray logitsRow) {
         INDArray row = logitsRow.reshape(1, logitsRow.length()).castTo(DataType.DOUBLE);
         return org.nd4j.linalg.ops.transforms.Transforms.log(
                 org.nd4j.linalg.ops.transforms.Transforms.softmax(row, true), false).toDoubleVector();
     }
 
-    static int[] concat(int[] a, int[] b) {
+    public static int[] concat(int[] a, int[] b) {
         int[] out = new int[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
-    static List<String> sampleSentences() {
+    public static List<String> sampleSentences() {
         return List.of("The lighthouse keeper counted the ships", "Notes on counting:", "one, two, three");
     }
 }
