@@ -167,7 +167,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         inFlight.incrementAndGet();
-        try (exchange) {
+        try {
             exchange.getResponseHeaders().set("Server", "phi4j");
             exchange.getResponseHeaders().set("x-request-id", UUID.randomUUID().toString());
             if (draining) {
@@ -181,6 +181,7 @@ public final class OpenAiServer implements AutoCloseable {
         } catch (RuntimeException failure) {
             sendError(exchange, new ApiError(500, "server_error", "The server failed: " + failure, null, null));
         } finally {
+            exchange.close();
             inFlight.decrementAndGet();
         }
     }
