@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Generation, log-probabilities and scoring on the tiny preset, checked against {@link PhiDecoder#logits}. */
+/**
+ * Generation, log-probabilities and scoring on the tiny preset with the KV cache, checked against
+ * {@link PhiDecoder#logits} (the independent reference) and against the no-cache baseline.
+ */
 class GenerationTest {
 
     private static ComputationGraph net;
@@ -32,15 +35,15 @@ class GenerationTest {
     static void setUp() {
         net = TinyLm.net(DataType.DOUBLE, PhiDecoder.Masking.CAUSAL, 11);
         tokenizer = TinyLm.tokenizer();
-        generator = new Generator(new FullRecomputeModel(net, TinyLm.CONFIG), tokenizer, new DecodeLoop.Limits(8, 512));
+        generator = new Generator(new KvCacheModel(net, TinyLm.CONFIG), tokenizer, new DecodeLoop.Limits(8, 512));
         prompt = tokenizer.encode("The lighthouse keeper counted");
     }
 
     @Test
     void greedyFollowsTheArgmaxOfTheFullForward() {
-        Completion completion = generator.generate(prompt, SamplingParams.greedy(12));
+        Completion completion = generator.generate(prompt, SamplingParams.greedy(8));
         int[] sequence = prompt;
-        for (int step = 0; step < 12; step++) {
+        for (int step = 0; step < 8; step++) {
             INDArray last = TinyLm.referenceLogits(net, sequence, sequence.length - 1);
             int next = LogProbs.argmax(last.toDoubleVector());
             assertEquals(next, completion.tokens()[step], "token " + step);
@@ -48,6 +51,21 @@ class GenerationTest {
         }
         assertEquals(FinishReason.LENGTH, completion.finishReason());
         assertEquals(tokenizer.decode(completion.tokens()), completion.text());
+    }
+
+    @Test
+    void theNoCacheBaselineGeneratesTheSameTokens() {
+        Generator baseline = new Generator(new FullRecomputeModel(net, TinyLm.CONFIG), tokenizer,
+                new DecodeLoop.Limits(8, 512));
+        SamplingParams params = SamplingParams.builder().maxNewTokens(3).temperature(0.7).seed(8).build();
+        List<int[]> prompts = List.of(prompt, tokenizer.encode("one, two"));
+        List<List<Completion>> cached = generator.generate(prompts, params, 2);
+        List<List<Completion>> recomputed = baseline.generate(prompts, params, 2);
+        for (int p = 0; p < 2; p++) {
+            for (int j = 0; j < 2; j++) {
+                assertArrayEquals(recomputed.get(p).get(j).tokens(), cached.get(p).get(j).tokens());
+            }
+        }
     }
 
     @Test
@@ -76,7 +94,7 @@ class GenerationTest {
     @Test
     void continuationScoresMatchTheFullForward() {
         int[] continuation = tokenizer.encode(" the ships at night");
-        ContinuationScorer scorer = new ContinuationScorer(new FullRecomputeModel(net, TinyLm.CONFIG), 4);
+        ContinuationScorer scorer = new ContinuationScorer(new KvCacheModel(net, TinyLm.CONFIG), 4);
         ContinuationScorer.Score score = scorer.score(prompt, continuation);
 
         INDArray logits = TinyLm.referenceLogits(net, TinyLm.concat(prompt, continuation), prompt.length - 1);

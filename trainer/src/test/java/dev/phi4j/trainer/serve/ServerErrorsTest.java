@@ -1,6 +1,6 @@
 package dev.phi4j.trainer.serve;
 
-import dev.phi4j.trainer.generate.FullRecomputeModel;
+import dev.phi4j.trainer.generate.KvCacheModel;
 import dev.phi4j.trainer.generate.TinyLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +24,7 @@ class ServerErrorsTest {
 
     @BeforeAll
     static void start() {
-        tiny = new TinyServer(net -> new FullRecomputeModel(net, TinyLm.CONFIG), TinyServer.config());
+        tiny = new TinyServer(net -> new KvCacheModel(net, TinyLm.CONFIG), TinyServer.config());
     }
 
     @AfterAll
