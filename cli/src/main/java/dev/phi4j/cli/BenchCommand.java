@@ -1,9 +1,20 @@
 package dev.phi4j.cli;
 
+import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.model.ModelPresets;
 import dev.phi4j.core.tokenizer.BpeTokenizer;
 import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.Phi4Tokenizer;
+import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerBench;
+import dev.phi4j.trainer.generate.GenerateBench;
+import dev.phi4j.trainer.generate.InferenceModel;
+import dev.phi4j.trainer.generate.KvCacheModel;
+import dev.phi4j.trainer.generate.LanguageModel;
+import dev.phi4j.trainer.model.PhiDecoder;
+import dev.phi4j.trainer.serve.ServeBench;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.nd4j.linalg.learning.config.NoOp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,7 +26,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
-        subcommands = {BenchCommand.TokenizerBenchCommand.class})
+        subcommands = {BenchCommand.TokenizerBenchCommand.class, BenchCommand.GenerateBenchCommand.class,
+                BenchCommand.ServeBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = {
@@ -44,5 +56,107 @@ final class BenchCommand {
             System.out.print(result.render());
             return ExitCodes.OK;
         }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, description = {
+            "Decode speed with the KV cache vs the no-cache baseline (full forward per token) at several contexts.",
+            "Random weights of a preset's shape; contexts beyond the preset's use its shape at that context.",
+            "Example: phi4j bench generate --preset small --contexts 128,512,2048"})
+    static final class GenerateBenchCommand implements Callable<Integer> {
+        @Option(names = "--preset", defaultValue = "small", description = "model shape (default: ${DEFAULT-VALUE})")
+        String preset;
+
+        @Option(names = "--contexts", defaultValue = "128,512,2048", split = ",",
+                description = "context lengths (default: ${DEFAULT-VALUE})")
+        List<Integer> contexts;
+
+        @Option(names = "--new-tokens", defaultValue = "33", description = "tokens the KV cache generates (default: ${DEFAULT-VALUE})")
+        int newTokens;
+
+        @Option(names = "--no-cache-tokens", defaultValue = "3",
+                description = "tokens the baseline generates, each a full forward (default: ${DEFAULT-VALUE})")
+        int noCacheTokens;
+
+        @Option(names = "--seed", defaultValue = "1", description = "weights and prompt (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        public Integer call() {
+            ModelConfig shape = preset(preset);
+            GenerateBench.Result result = GenerateBench.run(new GenerateBench.Settings(shape, contexts, newTokens,
+                    noCacheTokens, seed), line -> System.err.println("  " + line));
+            System.out.print(result.render());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = {
+            "Requests/s and tokens/s of the OpenAI-compatible server over real HTTP, batched vs one sample per forward.",
+            "Random weights of a preset (and a BPE trained on datasets/sample/books), or a checkpoint.",
+            "Example: phi4j bench serve --preset tiny --requests 64 --concurrency 16 --batch 1,16"})
+    static final class ServeBenchCommand implements Callable<Integer> {
+        @Option(names = "--preset", defaultValue = "tiny", description = "model shape with random weights (default: ${DEFAULT-VALUE})")
+        String preset;
+
+        @Option(names = "--checkpoint", paramLabel = "DIR", description = "serve this checkpoint instead of random weights")
+        Path checkpoint;
+
+        @Option(names = "--corpus", defaultValue = "datasets/sample/books",
+                description = "folder of text files to train the random model's BPE on (default: ${DEFAULT-VALUE})")
+        Path corpus;
+
+        @Option(names = "--requests", defaultValue = "64", description = "requests to send (default: ${DEFAULT-VALUE})")
+        int requests;
+
+        @Option(names = "--concurrency", defaultValue = "16", description = "concurrent clients (default: ${DEFAULT-VALUE})")
+        int concurrency;
+
+        @Option(names = "--max-tokens", defaultValue = "32", description = "tokens per request (default: ${DEFAULT-VALUE})")
+        int maxTokens;
+
+        @Option(names = "--batch", defaultValue = "1,16", split = ",",
+                description = "server max batch sizes to compare; the first is the baseline (default: ${DEFAULT-VALUE})")
+        List<Integer> batch;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            LanguageModel model;
+            Tokenizer tokenizer;
+            String name;
+            if (checkpoint != null) {
+                InferenceModel loaded = InferenceModel.load(checkpoint, true);
+                model = loaded.model();
+                tokenizer = loaded.tokenizer();
+                name = loaded.name();
+            } else {
+                ModelConfig shape = preset(preset);
+                tokenizer = shape.vocabSize() == Phi4Tokenizer.VOCAB_SIZE ? Phi4Tokenizer.instance()
+                        : randomModelTokenizer(shape.vocabSize());
+                model = new KvCacheModel(PhiDecoder.build(shape, PhiDecoder.Masking.CAUSAL,
+                        new NeuralNetConfiguration.Builder().seed(1).updater(new NoOp())), shape);
+                name = preset;
+            }
+            ServeBench.Result result = ServeBench.run(model, tokenizer, name,
+                    new ServeBench.Settings(requests, concurrency, maxTokens, batch), line -> System.err.println("  " + line));
+            System.out.print(result.render());
+            return ExitCodes.OK;
+        }
+
+        private Tokenizer randomModelTokenizer(int vocab) throws IOException {
+            if (!Files.isDirectory(corpus)) {
+                throw new IllegalArgumentException(corpus + ": corpus folder not found (--corpus)");
+            }
+            try (var files = Files.list(corpus)) {
+                return new BpeTrainer(BpeTrainer.Settings.of(vocab)).train(files.sorted().toList(), merges -> { });
+            }
+        }
+    }
+
+    static ModelConfig preset(String name) {
+        ModelConfig shape = new ModelPresets().find(name);
+        if (shape == null) {
+            throw new IllegalArgumentException("unknown preset " + name + "; one of " + new ModelPresets().names());
+        }
+        return shape;
     }
 }

@@ -32,10 +32,8 @@ public final class Phi4j {
                 "issue #4 (pipeline core)"));
         root.addSubcommand(PendingCommand.create("train",
                 "Pretrain, midtrain, SFT or DPO a model from a config.", "issue #3 (trainer core)"));
-        root.addSubcommand(PendingCommand.create("generate",
-                "Sample text from a checkpoint with a KV cache.", "issue #6 (inference)"));
-        root.addSubcommand(PendingCommand.create("serve",
-                "Serve a checkpoint over an OpenAI-compatible HTTP API.", "issue #6 (inference)"));
+        root.addSubcommand(new GenerateCommand());
+        root.addSubcommand(new ServeCommand());
         root.addSubcommand(PendingCommand.create("eval",
                 "Evaluate a checkpoint on benchmarks (log-likelihood and generation tasks).", "the evaluation issue"));
         root.addSubcommand(PendingCommand.create("report",

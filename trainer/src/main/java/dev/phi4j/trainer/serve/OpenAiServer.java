@@ -113,8 +113,8 @@ public final class OpenAiServer implements AutoCloseable {
                 stats.meanBatch());
     }
 
-    double meanBatch() {
-        return scheduler.stats().meanBatch();
+    Scheduler.Stats schedulerStats() {
+        return scheduler.stats();
     }
 
     /**

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.chat.ChatFormat;
 import dev.phi4j.core.schema.Message;
-import dev.phi4j.trainer.generate.KvCacheModel;
-import dev.phi4j.trainer.generate.TinyLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,7 @@ class OpenAiServerTest {
 
     @BeforeAll
     static void start() {
-        tiny = new TinyServer(net -> new KvCacheModel(net, TinyLm.CONFIG), TinyServer.config());
+        tiny = new TinyServer(TinyServer::cached, TinyServer.config());
     }
 
     @AfterAll

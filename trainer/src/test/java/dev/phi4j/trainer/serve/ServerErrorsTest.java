@@ -1,7 +1,5 @@
 package dev.phi4j.trainer.serve;
 
-import dev.phi4j.trainer.generate.KvCacheModel;
-import dev.phi4j.trainer.generate.TinyLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,7 @@ class ServerErrorsTest {
 
     @BeforeAll
     static void start() {
-        tiny = new TinyServer(net -> new KvCacheModel(net, TinyLm.CONFIG), TinyServer.config());
+        tiny = new TinyServer(TinyServer::cached, TinyServer.config());
     }
 
     @AfterAll

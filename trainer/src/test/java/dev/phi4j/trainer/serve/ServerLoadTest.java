@@ -2,9 +2,7 @@ package dev.phi4j.trainer.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.model.ModelConfig;
-import dev.phi4j.trainer.generate.KvCacheModel;
 import dev.phi4j.trainer.generate.LanguageModel;
-import dev.phi4j.trainer.generate.TinyLm;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -27,7 +25,7 @@ class ServerLoadTest {
 
     @Test
     void fiftyConcurrentRequestsAreAllAnsweredInSharedForwards() throws Exception {
-        try (TinyServer tiny = new TinyServer(net -> new KvCacheModel(net, TinyLm.CONFIG), TinyServer.config())) {
+        try (TinyServer tiny = new TinyServer(TinyServer::cached, TinyServer.config())) {
             List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 String body = i % 2 == 0
@@ -83,7 +81,7 @@ class ServerLoadTest {
     @Test
     void shutdownFinishesTheRequestInFlightAndRefusesNewOnes() throws Exception {
         // 25 ms more per forward: the request below stays in flight for over a second, whatever the machine.
-        TinyServer tiny = new TinyServer(net -> new Slowed(new KvCacheModel(net, TinyLm.CONFIG), 25),
+        TinyServer tiny = new TinyServer(loaded -> new Slowed(loaded.model(), 25),
                 TinyServer.config());
         CompletableFuture<HttpResponse<String>> inFlight = tiny.client.sendAsync(
                 HttpRequest.newBuilder(tiny.uri("/v1/completions")).header("Content-Type", "application/json")

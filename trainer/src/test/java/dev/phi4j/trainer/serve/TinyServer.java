@@ -3,10 +3,9 @@ package dev.phi4j.trainer.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.phi4j.core.tokenizer.Tokenizer;
+import dev.phi4j.trainer.generate.InferenceModel;
 import dev.phi4j.trainer.generate.LanguageModel;
-import dev.phi4j.trainer.generate.TinyLm;
-import dev.phi4j.trainer.model.PhiDecoder;
-import org.nd4j.linalg.api.buffer.DataType;
+import dev.phi4j.trainer.generate.TinyCheckpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +35,23 @@ final class TinyServer implements AutoCloseable {
     final Tokenizer tokenizer;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    TinyServer(Function<org.deeplearning4j.nn.graph.ComputationGraph, LanguageModel> model, ServeConfig config) {
-        tokenizer = TinyLm.tokenizer();
+    private final Path run;
+
+    /** Serves a freshly written tiny checkpoint, loaded as {@code phi4j serve} loads one, through {@code model}. */
+    TinyServer(Function<InferenceModel, LanguageModel> model, ServeConfig config) {
         try {
-            server = OpenAiServer.start(model.apply(TinyLm.net(DataType.FLOAT, PhiDecoder.Masking.CAUSAL, 5)),
-                    tokenizer, config);
+            run = TinyCheckpoint.write(Files.createTempDirectory("phi4j-serve-test"), 5);
+            InferenceModel loaded = InferenceModel.load(run, true);
+            tokenizer = loaded.tokenizer();
+            server = OpenAiServer.start(model.apply(loaded), tokenizer, config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The checkpoint's model with the KV cache, as served by default. */
+    static LanguageModel cached(InferenceModel loaded) {
+        return loaded.model();
     }
 
     record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
@@ -117,5 +127,12 @@ final class TinyServer implements AutoCloseable {
     @Override
     public void close() {
         server.shutdown(Duration.ofSeconds(5));
+        try (var files = Files.walk(run)) {
+            for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
