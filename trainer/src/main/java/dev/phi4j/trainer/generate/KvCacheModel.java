@@ -5,11 +5,14 @@ import dev.phi4j.trainer.model.PhiDecoder;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -24,16 +27,20 @@ import java.util.Map;
  * masking computes the same here as on a row holding only that document.
  *
  * <p>All tokens of a forward, from every sequence, go through the projections and the MLP as one (N, d_model)
- * matrix; attention runs per sequence against its own cache. The weights are views of the network's parameters:
- * training the network further changes what this model computes.
+ * matrix. The caches of all sequences share one array per block, (slots, kv heads, capacity, head_dim), so the
+ * sequences that advance by one token (decoding) share one batched attention; a longer feed (a prompt) attends on its
+ * own. ND4J costs tens of microseconds per op whatever its size, so at small shapes the number of ops, not their
+ * arithmetic, sets the speed: batching the attention keeps it independent of the batch. The weights are views of the
+ * network's parameters: training the network further changes what this model computes.
  */
 public final class KvCacheModel implements LanguageModel {
 
     /** Additive bias of masked attention pairs, as in {@link PhiDecoder}: exp(-1e9 - max) is exactly 0. */
     private static final double MASKED = -1e9;
 
-    /** Cache positions a new sequence starts with; it doubles as the sequence grows, up to the context. */
+    /** Cache positions and sequence slots at first; both double when outgrown (positions up to the context). */
     private static final int INITIAL_CAPACITY = 64;
+    private static final int INITIAL_SLOTS = 4;
 
     private final ModelConfig config;
     private final DataType dataType;
@@ -43,6 +50,13 @@ public final class KvCacheModel implements LanguageModel {
     private final INDArray lmHead;      // (d_model, vocab)
     private final INDArray cos;         // (context, head_dim): cos(position · inv_freq), halves duplicated
     private final INDArray sin;         // (context, head_dim)
+
+    // The key/value cache of every sequence: per block (slots, kv heads, capacity, head_dim), one slot per sequence.
+    private final INDArray[] keys;
+    private final INDArray[] values;
+    private final BitSet usedSlots = new BitSet();
+    private int slotCount;
+    private int capacity;
 
     /** One block's weights, shapes (in, out) as in {@code PhiDecoder.BlockWeights}. */
     private record Block(INDArray attentionNorm, INDArray wq, INDArray wk, INDArray wv, INDArray wo,
@@ -79,6 +93,8 @@ public final class KvCacheModel implements LanguageModel {
         }
         this.cos = Nd4j.createFromArray(cosTable).castTo(dataType);
         this.sin = Nd4j.createFromArray(sinTable).castTo(dataType);
+        this.keys = new INDArray[config.nLayers()];
+        this.values = new INDArray[config.nLayers()];
     }
 
     @Override
@@ -88,41 +104,67 @@ public final class KvCacheModel implements LanguageModel {
 
     @Override
     public State newSequence() {
-        return new Cache();
+        int slot = usedSlots.nextClearBit(0);
+        usedSlots.set(slot);
+        return new Cache(slot);
     }
 
     @Override
     public List<INDArray> forward(List<Feed> feeds) {
         LanguageModel.checkFits(config, feeds);
-        int total = 0;
-        for (Feed feed : feeds) {
-            total += feed.tokens().length;
-        }
-        int[] ids = new int[total];
-        int[] positions = new int[total];
-        int at = 0;
-        for (Feed feed : feeds) {
-            int start = feed.state().length();
-            for (int j = 0; j < feed.tokens().length; j++) {
-                ids[at] = feed.tokens()[j];
-                positions[at++] = start + j;
+        // Tokens are laid out one-token feeds first (they share one batched attention), then the longer chunks;
+        // rowOf[i] is the first row of feed i. Logits come back in feed order.
+        List<Integer> order = new ArrayList<>(feeds.size());
+        for (int i = 0; i < feeds.size(); i++) {
+            if (feeds.get(i).tokens().length == 1) {
+                order.add(i);
             }
         }
+        int decodeRows = order.size();
+        for (int i = 0; i < feeds.size(); i++) {
+            if (feeds.get(i).tokens().length > 1) {
+                order.add(i);
+            }
+        }
+        int total = 0, slots = 0, longest = 0;
+        int[] rowOf = new int[feeds.size()];
+        for (int i : order) {
+            Feed feed = feeds.get(i);
+            rowOf[i] = total;
+            total += feed.tokens().length;
+            slots = Math.max(slots, ((Cache) feed.state()).slot + 1);
+            longest = Math.max(longest, feed.state().length() + feed.tokens().length);
+        }
+        ensureCapacity(slots, longest);
+        int[] ids = new int[total];
+        int[] positions = new int[total];
+        for (int i : order) {
+            Feed feed = feeds.get(i);
+            for (int j = 0; j < feed.tokens().length; j++) {
+                ids[rowOf[i] + j] = feed.tokens()[j];
+                positions[rowOf[i] + j] = feed.state().length() + j;
+            }
+        }
+        List<Feed> decode = new ArrayList<>(decodeRows);
+        List<Feed> chunks = new ArrayList<>(order.size() - decodeRows);
+        for (int k = 0; k < order.size(); k++) {
+            (k < decodeRows ? decode : chunks).add(feeds.get(order.get(k)));
+        }
+
         int headDim = config.headDim();
         INDArray cosN = Nd4j.pullRows(cos, 1, positions).reshape(total, 1, headDim);          // (N, 1, head_dim)
         INDArray sinN = Nd4j.pullRows(sin, 1, positions).reshape(total, 1, headDim);          // (N, 1, head_dim)
-
         INDArray x = Nd4j.pullRows(embedding, 1, ids);                                        // (N, d_model)
         for (int layer = 0; layer < blocks.length; layer++) {
             Block w = blocks[layer];
-            x.addi(attention(rmsNorm(x, w.attentionNorm()), layer, w, feeds, cosN, sinN));    // (N, d_model)
+            x.addi(attention(rmsNorm(x, w.attentionNorm()), layer, w, decode, chunks, cosN, sinN));  // (N, d_model)
             x.addi(swiglu(rmsNorm(x, w.mlpNorm()), w));                                       // (N, d_model)
         }
         for (Feed feed : feeds) {
             ((Cache) feed.state()).length += feed.tokens().length;
         }
 
-        int[] rows = outputRows(feeds);
+        int[] rows = outputRows(feeds, rowOf);
         INDArray hidden = rmsNorm(Nd4j.pullRows(x, 1, rows), finalNorm);                      // (rows, d_model)
         INDArray logits = hidden.mmul(lmHead);                                                // (rows, vocab)
         List<INDArray> out = new ArrayList<>(feeds.size());
@@ -136,43 +178,150 @@ public final class KvCacheModel implements LanguageModel {
     }
 
     /**
-     * Causal grouped-query attention of the N new tokens, each sequence against its cache; the new keys and values
-     * are appended to the caches first. Returns the output projection, (N, d_model).
+     * Causal grouped-query attention of the N new tokens (the one-token feeds' rows first, then the chunks'), each
+     * sequence against its own cache; the new keys and values are written into the caches first. Returns the output
+     * projection, (N, d_model).
      */
-    private INDArray attention(INDArray h, int layer, Block w, List<Feed> feeds, INDArray cosN, INDArray sinN) {
+    private INDArray attention(INDArray h, int layer, Block w, List<Feed> decode, List<Feed> chunks, INDArray cosN,
+                               INDArray sinN) {
         int total = (int) h.size(0), nHeads = config.nHeads(), nKvHeads = config.nKvHeads(), headDim = config.headDim();
-        int group = nHeads / nKvHeads;
         INDArray q = rope(h.mmul(w.wq()).reshape(total, nHeads, headDim), cosN, sinN)
                 .muli(1.0 / Math.sqrt(headDim));                                              // (N, H, head_dim)
         INDArray k = rope(h.mmul(w.wk()).reshape(total, nKvHeads, headDim), cosN, sinN);     // (N, kv, head_dim)
         INDArray v = h.mmul(w.wv()).reshape(total, nKvHeads, headDim);                        // (N, kv, head_dim)
 
-        INDArray y = Nd4j.create(dataType, total, (long) nHeads * headDim);                  // (N, H·head_dim)
-        int offset = 0;
-        for (Feed feed : feeds) {
-            int n = feed.tokens().length;
-            Cache cache = (Cache) feed.state();
-            int start = cache.length, length = start + n;
-            cache.append(layer, slice(k, offset, n).permute(1, 0, 2), slice(v, offset, n).permute(1, 0, 2));
-            INDArray keys = cache.keys(layer, length);                                        // (kv, L, head_dim)
-            INDArray values = cache.values(layer, length);                                    // (kv, L, head_dim)
-
-            // GQA: query head h uses kv head h / group, so (H, n) regroups as (kv, group·n) and one batched matmul
-            // per sequence serves every query head.
-            INDArray qByKvHead = slice(q, offset, n).permute(1, 0, 2).dup('c')
-                    .reshape(nKvHeads, (long) group * n, headDim);                            // (kv, group·n, head_dim)
-            INDArray scores = Nd4j.matmul(qByKvHead, keys, false, true, false);              // (kv, group·n, L)
-            if (n > 1) {
-                scores = scores.reshape(nKvHeads, group, n, length).addi(causalMask(start, n))  // (kv, group, n, L)
-                        .reshape(nKvHeads, (long) group * n, length);
-            }
-            INDArray att = Nd4j.nn.softmax(scores, 2);                                        // (kv, group·n, L)
-            INDArray out = Nd4j.matmul(att, values)                                           // (kv, group·n, head_dim)
-                    .reshape(nHeads, n, headDim).permute(1, 0, 2).reshape(n, (long) nHeads * headDim);
-            y.get(NDArrayIndex.interval(offset, offset + n), NDArrayIndex.all()).assign(out);
-            offset += n;
+        List<INDArray> outputs = new ArrayList<>(1 + chunks.size());
+        if (!decode.isEmpty()) {
+            outputs.add(decodeAttention(layer, decode, q, k, v));                             // (B, H·head_dim)
         }
+        int offset = decode.size();
+        for (Feed chunk : chunks) {
+            outputs.add(chunkAttention(layer, chunk, offset, q, k, v));                       // (n, H·head_dim)
+            offset += chunk.tokens().length;
+        }
+        INDArray y = outputs.size() == 1 ? outputs.get(0) : Nd4j.concat(0, outputs.toArray(INDArray[]::new));
         return y.mmul(w.wo());                                                                // (N, d_model)
+    }
+
+    /**
+     * The one-token feeds, rows 0..B-1, in one batched attention over the cache slots 0..S-1 (S = the highest of
+     * their slots + 1) and the whole cache length, with the positions each sequence has not reached masked out.
+     * Slots of sequences not in this batch compute masked garbage that is never read.
+     */
+    private INDArray decodeAttention(int layer, List<Feed> decode, INDArray q, INDArray k, INDArray v) {
+        int b = decode.size(), nHeads = config.nHeads(), nKvHeads = config.nKvHeads(), headDim = config.headDim();
+        int group = nHeads / nKvHeads;
+        int slots = 0;
+        boolean identity = true;                    // feed r sits in slot r: no gather needed
+        int[] slotOf = new int[b];
+        for (int r = 0; r < b; r++) {
+            slotOf[r] = ((Cache) decode.get(r).state()).slot;
+            slots = Math.max(slots, slotOf[r] + 1);
+            identity &= slotOf[r] == r;
+        }
+        identity &= slots == b;
+
+        // Write the new keys and values at (slot, kv head, position): one scatter per cache.
+        int[] cacheRows = new int[b * nKvHeads];
+        for (int r = 0; r < b; r++) {
+            int position = decode.get(r).state().length();
+            for (int head = 0; head < nKvHeads; head++) {
+                cacheRows[r * nKvHeads + head] = (slotOf[r] * nKvHeads + head) * capacity + position;
+            }
+        }
+        INDArray rowIndex = Nd4j.createFromArray(cacheRows);
+        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, keys[layer].reshape(-1, headDim), rowIndex,
+                rows(k, 0, b).reshape((long) b * nKvHeads, headDim), 1);
+        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, values[layer].reshape(-1, headDim), rowIndex,
+                rows(v, 0, b).reshape((long) b * nKvHeads, headDim), 1);
+
+        INDArray queries = rows(q, 0, b).reshape(b, (long) nHeads * headDim);                // (B, H·head_dim)
+        if (!identity) {
+            int[] rowOfSlot = new int[slots];
+            Arrays.fill(rowOfSlot, b);                                              // row b: zeros
+            for (int r = 0; r < b; r++) {
+                rowOfSlot[slotOf[r]] = r;
+            }
+            queries = Nd4j.pullRows(Nd4j.concat(0, queries, Nd4j.zeros(dataType, 1, queries.size(1))), 1, rowOfSlot);
+        }
+        float[] mask = new float[slots * capacity];
+        Arrays.fill(mask, (float) MASKED);
+        for (int r = 0; r < b; r++) {
+            Arrays.fill(mask, slotOf[r] * capacity, slotOf[r] * capacity
+                    + decode.get(r).state().length() + 1, 0f);
+        }
+        INDArray keyView = slotRange(keys[layer], slots);                                     // (S, kv, C, head_dim)
+        INDArray valueView = slotRange(values[layer], slots);                                 // (S, kv, C, head_dim)
+        INDArray scores = Nd4j.matmul(queries.reshape(slots, nKvHeads, group, headDim), keyView, false, true, false)
+                .addi(Nd4j.createFromArray(mask).reshape(slots, 1, 1, capacity).castTo(dataType)); // (S, kv, group, C)
+        INDArray out = Nd4j.matmul(Nd4j.nn.softmax(scores, 3), valueView)                    // (S, kv, group, head_dim)
+                .reshape(slots, (long) nHeads * headDim);                                     // (S, H·head_dim)
+        return identity ? out : Nd4j.pullRows(out, 1, slotOf);                                // (B, H·head_dim)
+    }
+
+    /** A feed of n > 1 tokens (a prompt), causal within itself and against its cache. Returns (n, H·head_dim). */
+    private INDArray chunkAttention(int layer, Feed feed, int offset, INDArray q, INDArray k, INDArray v) {
+        int n = feed.tokens().length, nHeads = config.nHeads(), nKvHeads = config.nKvHeads(), headDim = config.headDim();
+        int group = nHeads / nKvHeads;
+        Cache cache = (Cache) feed.state();
+        int start = cache.length, length = start + n;
+        INDArray slotKeys = keys[layer].get(NDArrayIndex.point(cache.slot), NDArrayIndex.all(),
+                NDArrayIndex.interval(0, length), NDArrayIndex.all());                        // (kv, L, head_dim)
+        INDArray slotValues = values[layer].get(NDArrayIndex.point(cache.slot), NDArrayIndex.all(),
+                NDArrayIndex.interval(0, length), NDArrayIndex.all());                        // (kv, L, head_dim)
+        slotKeys.get(NDArrayIndex.all(), NDArrayIndex.interval(start, length), NDArrayIndex.all())
+                .assign(rows(k, offset, n).permute(1, 0, 2));
+        slotValues.get(NDArrayIndex.all(), NDArrayIndex.interval(start, length), NDArrayIndex.all())
+                .assign(rows(v, offset, n).permute(1, 0, 2));
+
+        // GQA: query head h uses kv head h / group, so (H, n) regroups as (kv, group·n) and one batched matmul
+        // serves every query head.
+        INDArray qByKvHead = rows(q, offset, n).permute(1, 0, 2).dup('c')
+                .reshape(nKvHeads, (long) group * n, headDim);                                // (kv, group·n, head_dim)
+        INDArray scores = Nd4j.matmul(qByKvHead, slotKeys, false, true, false)               // (kv, group·n, L)
+                .reshape(nKvHeads, group, n, length).addi(causalMask(start, n))               // (kv, group, n, L)
+                .reshape(nKvHeads, (long) group * n, length);
+        return Nd4j.matmul(Nd4j.nn.softmax(scores, 2), slotValues)                            // (kv, group·n, head_dim)
+                .reshape(nHeads, n, headDim).permute(1, 0, 2).reshape(n, (long) nHeads * headDim);
+    }
+
+    /**
+     * Grows the caches to hold {@code slots} sequences of {@code length} positions: both double at least, so a
+     * generation copies its cache O(log context) times.
+     */
+    private void ensureCapacity(int slots, int length) {
+        if (keys[0] != null && slotCount >= slots && capacity >= length) {
+            return;
+        }
+        int newSlots = keys[0] == null ? INITIAL_SLOTS : slotCount;
+        int newCapacity = keys[0] == null ? INITIAL_CAPACITY : capacity;
+        while (newSlots < slots) {
+            newSlots *= 2;
+        }
+        while (newCapacity < length) {
+            newCapacity *= 2;
+        }
+        newCapacity = Math.min(newCapacity, config.contextLength());
+        for (int layer = 0; layer < blocks.length; layer++) {
+            keys[layer] = grown(keys[layer], newSlots, newCapacity);
+            values[layer] = grown(values[layer], newSlots, newCapacity);
+        }
+        slotCount = newSlots;
+        capacity = newCapacity;
+    }
+
+    private INDArray grown(INDArray old, int newSlots, int newCapacity) {
+        INDArray grown = Nd4j.create(dataType, newSlots, config.nKvHeads(), newCapacity, config.headDim());
+        if (old != null) {
+            grown.get(NDArrayIndex.interval(0, slotCount), NDArrayIndex.all(), NDArrayIndex.interval(0, capacity),
+                    NDArrayIndex.all()).assign(old);
+            old.close();
+        }
+        return grown;
+    }
+
+    private static INDArray slotRange(INDArray cache, int slots) {
+        return cache.get(NDArrayIndex.interval(0, slots), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
     /** Rotate-half RoPE on (N, heads, head_dim): x·cos + [-x2, x1]·sin. */
@@ -209,86 +358,52 @@ public final class KvCacheModel implements LanguageModel {
         return Nd4j.createFromArray(mask).castTo(dataType);
     }
 
-    private static INDArray slice(INDArray x, int offset, int n) {
+    private static INDArray rows(INDArray x, int offset, int n) {
         return x.get(NDArrayIndex.interval(offset, offset + n), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
-    /** Which rows of the (N, d) hidden states reach the head: every new position, or each sequence's last. */
-    private static int[] outputRows(List<Feed> feeds) {
+    /** The rows of the (N, d) hidden states that reach the head, in feed order: all new positions, or the last. */
+    private static int[] outputRows(List<Feed> feeds, int[] rowOf) {
         int count = 0;
         for (Feed feed : feeds) {
             count += feed.allPositions() ? feed.tokens().length : 1;
         }
         int[] rows = new int[count];
-        int offset = 0, at = 0;
-        for (Feed feed : feeds) {
+        int at = 0;
+        for (int i = 0; i < feeds.size(); i++) {
+            Feed feed = feeds.get(i);
             int n = feed.tokens().length;
             if (feed.allPositions()) {
                 for (int j = 0; j < n; j++) {
-                    rows[at++] = offset + j;
+                    rows[at++] = rowOf[i] + j;
                 }
             } else {
-                rows[at++] = offset + n - 1;
+                rows[at++] = rowOf[i] + n - 1;
             }
-            offset += n;
         }
         return rows;
     }
 
-    /** Per block: keys and values (kv, capacity, head_dim), the first {@code length} positions filled. */
+    /** A sequence: its slot in the shared caches and the positions filled. Closing frees the slot. */
     private final class Cache implements State {
-        private final INDArray[] keys = new INDArray[config.nLayers()];
-        private final INDArray[] values = new INDArray[config.nLayers()];
+        private final int slot;
         private int length;
+        private boolean closed;
+
+        Cache(int slot) {
+            this.slot = slot;
+        }
 
         @Override
         public int length() {
             return length;
         }
 
-        void append(int layer, INDArray newKeys, INDArray newValues) {
-            int n = (int) newKeys.size(1);
-            int needed = length + n;
-            if (keys[layer] == null || keys[layer].size(1) < needed) {
-                int capacity = Math.min(config.contextLength(), Math.max(needed,
-                        keys[layer] == null ? INITIAL_CAPACITY : 2 * (int) keys[layer].size(1)));
-                keys[layer] = grow(keys[layer], capacity);
-                values[layer] = grow(values[layer], capacity);
-            }
-            positions(keys[layer], length, needed).assign(newKeys);
-            positions(values[layer], length, needed).assign(newValues);
-        }
-
-        INDArray keys(int layer, int upTo) {
-            return positions(keys[layer], 0, upTo);
-        }
-
-        INDArray values(int layer, int upTo) {
-            return positions(values[layer], 0, upTo);
-        }
-
-        private INDArray grow(INDArray old, int capacity) {
-            INDArray grown = Nd4j.create(dataType, config.nKvHeads(), capacity, config.headDim());
-            if (old != null) {
-                positions(grown, 0, length).assign(positions(old, 0, length));
-                old.close();
-            }
-            return grown;
-        }
-
-        private static INDArray positions(INDArray cache, int from, int to) {
-            return cache.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
-        }
-
         @Override
         public void close() {
-            for (int layer = 0; layer < keys.length; layer++) {
-                if (keys[layer] != null) {
-                    keys[layer].close();
-                    values[layer].close();
-                    keys[layer] = null;
-                    values[layer] = null;
-                }
+            if (!closed) {
+                closed = true;
+                usedSlots.clear(slot);
             }
         }
     }

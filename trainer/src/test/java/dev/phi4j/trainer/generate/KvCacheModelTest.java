@@ -83,6 +83,61 @@ class KvCacheModelTest {
     }
 
     @Test
+    void decodingInAnyOrderWithReusedSlotsMatchesTheFullForward() {
+        ComputationGraph net = net(GQA, PhiDecoder.Masking.CAUSAL, DataType.DOUBLE, 12);
+        KvCacheModel model = new KvCacheModel(net, GQA);
+        int[][] sequences = new int[6][];
+        for (int s = 0; s < sequences.length; s++) {
+            sequences[s] = randomTokens(30, 50, 20 + s);
+        }
+        // Five sequences decode together from different prompt lengths; the second ends early and a sixth takes its
+        // slot; feeds arrive in a different order each step.
+        List<LanguageModel.State> states = new ArrayList<>();
+        int[] fed = new int[sequences.length];
+        int[] prompts = {3, 9, 2, 6, 4, 5};
+        List<Integer> live = new ArrayList<>(List.of(0, 1, 2, 3, 4));
+        for (int s = 0; s < sequences.length; s++) {
+            states.add(s < 5 ? model.newSequence() : null);
+        }
+        for (int s : live) {
+            model.forward(List.of(new LanguageModel.Feed(states.get(s), Arrays.copyOf(sequences[s], prompts[s]), false)));
+            fed[s] = prompts[s];
+        }
+        Random shuffle = new Random(1);
+        java.util.Map<String, INDArray> cached = new java.util.HashMap<>();      // "sequence:position" -> logits
+        for (int step = 0; step < 20; step++) {
+            if (step == 5) {
+                states.get(1).close();
+                live.remove(Integer.valueOf(1));
+                states.set(5, model.newSequence());
+                model.forward(List.of(new LanguageModel.Feed(states.get(5), Arrays.copyOf(sequences[5], prompts[5]),
+                        false)));
+                fed[5] = prompts[5];
+                live.add(5);
+            }
+            java.util.Collections.shuffle(live, shuffle);
+            List<LanguageModel.Feed> feeds = new ArrayList<>();
+            for (int s : live) {
+                feeds.add(new LanguageModel.Feed(states.get(s), new int[] {sequences[s][fed[s]]}, false));
+            }
+            List<INDArray> logits = model.forward(feeds);
+            for (int i = 0; i < live.size(); i++) {
+                int s = live.get(i);
+                cached.put(s + ":" + fed[s], logits.get(i));
+                fed[s]++;
+            }
+        }
+        for (int s = 0; s < sequences.length; s++) {
+            INDArray reference = reference(net, GQA, Arrays.copyOf(sequences[s], fed[s]));
+            for (int position = prompts[s]; position < fed[s]; position++) {
+                assertClose(reference.getRow(position).reshape(1, 50), cached.get(s + ":" + position), 1e-10,
+                        "sequence " + s + " position " + position);
+            }
+        }
+        assertEquals(5 * 20, cached.size(), "five sequences decode at every step");
+    }
+
+    @Test
     void theTinyPresetInFloatMatchesToRounding() {
         ComputationGraph net = TinyLm.net(DataType.FLOAT, PhiDecoder.Masking.DOCUMENTS, 7);
         int[] tokens = randomTokens(100, TinyLm.CONFIG.vocabSize(), 8);        // the cache grows from 64 to 100
