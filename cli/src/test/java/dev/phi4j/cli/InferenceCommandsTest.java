@@ -1,0 +1,135 @@
+package dev.phi4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.phi4j.core.config.ConfigJson;
+import dev.phi4j.core.model.ModelPresets;
+import dev.phi4j.core.shard.TokenizerFingerprint;
+import dev.phi4j.core.tokenizer.BpeTokenizer;
+import dev.phi4j.core.tokenizer.BpeTrainer;
+import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.trainer.model.PhiDecoder;
+import dev.phi4j.trainer.train.AdamW;
+import dev.phi4j.trainer.train.Checkpoint;
+import dev.phi4j.trainer.train.TrainerConfig;
+import dev.phi4j.trainer.train.TrainingState;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code phi4j generate} and the inference benchmarks, on a tiny checkpoint written by {@link Checkpoint#save}. */
+class InferenceCommandsTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("phi4j.root", ".."));
+
+    @TempDir
+    static Path run;
+
+    private record Result(int exitCode, String out, String err) {}
+
+    @BeforeAll
+    static void writeTinyCheckpoint() throws IOException {
+        List<Path> books;
+        try (var files = Files.list(ROOT.resolve("datasets/sample/books"))) {
+            books = files.sorted().toList();
+        }
+        BpeTokenizer tokenizer = new BpeTrainer(BpeTrainer.Settings.of(1024)).train(books, merges -> { });
+        Path tokenizerFile = run.resolve("tokenizer.bpe");
+        tokenizer.save(tokenizerFile);
+        ComputationGraph net = PhiDecoder.build(ModelPresets.TINY, PhiDecoder.Masking.DOCUMENTS,
+                new NeuralNetConfiguration.Builder().seed(3).updater(new NoOp()));
+        TrainerConfig trainer = ConfigJson.fromJson(new ObjectMapper().createObjectNode(), TrainerConfig.class, "test");
+        Checkpoint.save(run.resolve(Checkpoint.DIRECTORY), Checkpoint.stepName(0), new Checkpoint.Snapshot(net,
+                new AdamW(trainer.optimizer(), Nd4j.zerosLike(net.params())), ModelPresets.TINY,
+                PhiDecoder.Masking.DOCUMENTS, tokenizer,
+                new TokenizerConfig(TokenizerConfig.Kind.BPE, Optional.of(tokenizerFile), 1024, List.of()), trainer,
+                TrainingState.initial(TokenizerFingerprint.of(tokenizer), 3), 0, 0));
+    }
+
+    @Test
+    void generateSamplesReproduciblyFromACheckpoint() {
+        String[] args = {"generate", "--checkpoint", run.toString(), "--prompt", "The lighthouse keeper",
+                "--prompt", "one, two", "--n", "2", "--max-tokens", "6", "--temperature", "0.9", "--seed", "11"};
+        Result first = phi4j(args);
+        assertEquals(ExitCodes.OK, first.exitCode(), first.err());
+        for (String header : List.of("--- prompt 1/2, sample 1/2: ", "--- prompt 1/2, sample 2/2: ",
+                "--- prompt 2/2, sample 1/2: ", "--- prompt 2/2, sample 2/2: ")) {
+            assertTrue(first.out().contains(header), header + " missing from\n" + first.out());
+        }
+        assertTrue(first.out().contains("\nThe lighthouse keeper"), "the text continues the prompt");
+        assertTrue(first.err().contains("KV cache, seed 11"), first.err());
+        assertEquals(first.out(), phi4j(args).out(), "a seed makes the samples reproducible");
+    }
+
+    @Test
+    void generateInChatFormatPrintsLogprobs() {
+        Result chat = phi4j("generate", "--checkpoint", run.toString(), "--chat", "--system", "Be brief.",
+                "--prompt", "Count the ships", "--max-tokens", "4", "--temperature", "0", "--logprobs", "2",
+                "--no-cache");
+        assertEquals(ExitCodes.OK, chat.exitCode(), chat.err());
+        long logprobLines = chat.out().lines().filter(line -> line.matches("  '.*' +-\\d+\\.\\d{3} .*")).count();
+        assertTrue(logprobLines >= 1 && logprobLines <= 4, chat.out());
+        assertTrue(chat.err().contains("no cache"), chat.err());
+    }
+
+    @Test
+    void aMissingCheckpointIsAUsageErrorNamingThePath() {
+        Result missing = phi4j("generate", "--checkpoint", run.resolve("nope").toString(), "--prompt", "x");
+        assertEquals(ExitCodes.USAGE, missing.exitCode());
+        assertTrue(missing.err().contains(run.resolve("nope") + ": no such checkpoint"), missing.err());
+    }
+
+    @Test
+    void benchGenerateComparesTheCacheWithTheBaseline() {
+        Result bench = phi4j("bench", "generate", "--preset", "tiny", "--contexts", "24", "--new-tokens", "5",
+                "--no-cache-tokens", "2");
+        assertEquals(ExitCodes.OK, bench.exitCode(), bench.err());
+        List<String> rows = bench.out().lines().filter(line -> line.matches("\\s+24\\s.*")).toList();
+        assertEquals(1, rows.size(), bench.out());
+        for (String row : rows) {
+            assertTrue(row.trim().endsWith("yes"), "the cache and the baseline generate the same tokens: " + row);
+        }
+    }
+
+    @Test
+    void benchServeMeasuresBatchedAndUnbatchedServers() {
+        Result bench = phi4j("bench", "serve", "--checkpoint", run.toString(), "--requests", "6", "--concurrency",
+                "3", "--max-tokens", "3", "--batch", "1,4");
+        assertEquals(ExitCodes.OK, bench.exitCode(), bench.err());
+        List<String> rows = bench.out().lines().filter(line -> line.matches("\\s+[14]\\s+\\d.*")).toList();
+        assertEquals(2, rows.size(), bench.out());
+        assertTrue(rows.get(0).contains("1.00x"), rows.get(0));
+    }
+
+    /** Runs the command with System.out and System.err captured (replaced before picocli sets up its writers). */
+    private static Result phi4j(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        PrintStream consoleErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Phi4j.commandLine().execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(console);
+            System.setErr(consoleErr);
+        }
+    }
+}
