@@ -24,7 +24,8 @@ final class LossCurve {
     private static final int RIGHT = 24;
     private static final int TOP = 44;
     private static final int BOTTOM = 52;
-    private static final int SMOOTH_FROM = 30;
+    /** Points per side of the centred moving average: one per 50 steps plotted, so short runs stay raw. */
+    private static final int POINTS_PER_HALF_WINDOW = 50;
 
     private LossCurve() {}
 
@@ -80,18 +81,22 @@ final class LossCurve {
         svg.append(String.format(Locale.ROOT, "<text transform=\"translate(16 %d) rotate(-90)\" "
                 + "text-anchor=\"middle\">loss (nats per token)</text>%n", TOP + plotHeight / 2));
 
-        boolean smooth = train.size() >= SMOOTH_FROM;
+        int halfWindow = train.size() / POINTS_PER_HALF_WINDOW;
+        boolean smooth = halfWindow > 0;
         svg.append(polyline(train, x, y, smooth ? "#9ecae1" : "#1f77b4", smooth ? 1 : 1.6));
         if (smooth) {
-            svg.append(polyline(exponentialMovingAverage(train, 0.9), x, y, "#1f77b4", 1.8));
+            svg.append(polyline(movingAverage(train, halfWindow), x, y, "#1f77b4", 1.8));
         }
         svg.append(polyline(validation, x, y, "#ff7f0e", 1.8));
         for (MetricsLog.Point point : validation) {
             svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#ff7f0e\"/>%n",
                     LEFT + x.fraction(point.step()) * plotWidth, TOP + (1 - y.fraction(point.value())) * plotHeight));
         }
-        int legendX = LEFT + plotWidth - 190;
-        svg.append(legend(legendX, TOP + 16, "#1f77b4", smooth ? "train (EMA 0.9; raw in light blue)" : "train"));
+        String trainLabel = smooth ? "train (mean of " + (2 * halfWindow + 1) + " steps; raw in light blue)" : "train";
+        int legendX = LEFT + plotWidth - 270;
+        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"262\" height=\"%d\" fill=\"white\" "
+                + "fill-opacity=\"0.85\"/>%n", legendX - 6, TOP + 4, validation.isEmpty() ? 22 : 40));
+        svg.append(legend(legendX, TOP + 16, "#1f77b4", trainLabel));
         if (!validation.isEmpty()) {
             svg.append(legend(legendX, TOP + 34, "#ff7f0e", "validation"));
         }
@@ -121,12 +126,17 @@ final class LossCurve {
                 escape(text));
     }
 
-    static List<MetricsLog.Point> exponentialMovingAverage(List<MetricsLog.Point> points, double decay) {
+    /** Centred, so the smoothed curve does not lag the raw one; the window shrinks at the ends. */
+    static List<MetricsLog.Point> movingAverage(List<MetricsLog.Point> points, int halfWindow) {
         List<MetricsLog.Point> smoothed = new ArrayList<>();
-        double average = Double.NaN;
-        for (MetricsLog.Point point : points) {
-            average = Double.isNaN(average) ? point.value() : decay * average + (1 - decay) * point.value();
-            smoothed.add(new MetricsLog.Point(point.step(), average));
+        for (int i = 0; i < points.size(); i++) {
+            int from = Math.max(0, i - halfWindow);
+            int to = Math.min(points.size() - 1, i + halfWindow);
+            double sum = 0;
+            for (int j = from; j <= to; j++) {
+                sum += points.get(j).value();
+            }
+            smoothed.add(new MetricsLog.Point(points.get(i).step(), sum / (to - from + 1)));
         }
         return smoothed;
     }
@@ -135,15 +145,27 @@ final class LossCurve {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /** A linear axis from {@code low} to {@code high} with ticks at 1, 2 or 5 × 10^k. */
-    record Axis(double low, double high, double step) {
+    /**
+     * A linear axis from {@code low} to {@code high} (multiples of the tick step) with ticks at k·step, the step 1, 2 or
+     * 5 × 10^exponent; ticks are computed as integers over a power of ten so they print as round numbers.
+     */
+    record Axis(double low, double high, long firstTick, long lastTick, int multiplier, int exponent) {
 
         static Axis of(double low, double high) {
             double raw = (high - low) / 6;
-            double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-            double step = raw / magnitude < 1.5 ? magnitude : raw / magnitude < 3.5 ? 2 * magnitude
-                    : raw / magnitude < 7.5 ? 5 * magnitude : 10 * magnitude;
-            return new Axis(Math.floor(low / step) * step, Math.ceil(high / step) * step, step);
+            int exponent = (int) Math.floor(Math.log10(raw));
+            double ratio = raw / Math.pow(10, exponent);
+            int multiplier = ratio < 1.5 ? 1 : ratio < 3.5 ? 2 : ratio < 7.5 ? 5 : 10;
+            double step = multiplier * Math.pow(10, exponent);
+            long first = (long) Math.floor(low / step + 1e-9);
+            long last = (long) Math.ceil(high / step - 1e-9);
+            Axis axis = new Axis(0, 0, first, last, multiplier, exponent);
+            return new Axis(axis.tick(first), axis.tick(last), first, last, multiplier, exponent);
+        }
+
+        private double tick(long k) {
+            return exponent < 0 ? (double) (k * multiplier) / Math.pow(10, -exponent)
+                    : (double) (k * multiplier) * Math.pow(10, exponent);
         }
 
         double fraction(double value) {
@@ -152,8 +174,8 @@ final class LossCurve {
 
         List<Double> ticks() {
             List<Double> ticks = new ArrayList<>();
-            for (double tick = low; tick <= high + step / 2; tick += step) {
-                ticks.add(Math.abs(tick) < step / 1e6 ? 0 : tick);
+            for (long k = firstTick; k <= lastTick; k++) {
+                ticks.add(tick(k));
             }
             return ticks;
         }
