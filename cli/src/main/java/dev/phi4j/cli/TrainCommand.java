@@ -163,14 +163,14 @@ final class TrainCommand implements Callable<Integer> {
         TrainerConfig.DataConfig data = trainer.data();
         if (data.shards().isPresent()) {
             ShardSet shards = ShardSet.open(data.shards().get());
-            describe("shards", shards, "");
+            describe(shards, "");
             return shards;
         }
         Path packedDir = runDir.resolve("data");
         if (data.textFiles().isEmpty()) {
             if (ShardSet.exists(packedDir)) {
                 ShardSet shards = ShardSet.open(packedDir);
-                describe("data", shards, " (packed earlier into the run directory)");
+                describe(shards, " (packed earlier into the run directory)");
                 return shards;
             }
             throw new IllegalArgumentException("no training data: pass --text FILE or --data SHARD_DIR, or set "
@@ -180,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
         TextPacker.Result packed = TextPacker.pack(data.textFiles(), data.documents(), data.validationFraction(),
                 tokenizer, model.contextLength(), packedDir);
         if (packed.reused()) {
-            describe("data", packed.shards(), " (same text and settings as before: reused)");
+            describe(packed.shards(), " (same text and settings as before: reused)");
         } else {
             System.out.printf(Locale.ROOT, "[3/4] data       packed %d file(s) in %.1f s: %,d documents (%,d held out), "
                             + "%,d + %,d tokens -> %,d train + %,d validation sequences of %,d (%,d tail tokens "
@@ -193,10 +193,10 @@ final class TrainCommand implements Callable<Integer> {
         return packed.shards();
     }
 
-    private static void describe(String what, ShardSet shards, String note) {
+    private static void describe(ShardSet shards, String note) {
         ShardManifest manifest = shards.manifest();
-        System.out.printf(Locale.ROOT, "[3/4] data       %s %s: %,d train + %,d validation sequences of %,d tokens%s%n",
-                what, shards.directory(), manifest.sequences(TextPacker.TRAIN),
+        System.out.printf(Locale.ROOT, "[3/4] data       %s: %,d train + %,d validation sequences of %,d tokens%s%n",
+                shards.directory(), manifest.sequences(TextPacker.TRAIN),
                 manifest.sequences(TextPacker.VALIDATION), manifest.rowLength(), note);
     }
 
