@@ -199,6 +199,10 @@ public final class Trainer {
         ModelConfig model = run.model();
         long last = Math.min(config.maxSteps(), stopAfter);
         long first = state.step() + 1;
+        if (last < first) {
+            throw new IllegalArgumentException("nothing to train: stop after step " + stopAfter + ", but the run is at "
+                    + "step " + state.step() + " of " + config.maxSteps());
+        }
         long tokensPerStep = (long) accumulation * config.microBatchSize() * model.contextLength();
         double flopsPerToken = model.trainingFlopsPerToken(model.contextLength());
         PeakFlops peak = PeakFlops.of(config);
