@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
-        subcommands = {BenchCommand.TokenizerBenchCommand.class, BenchCommand.GenerateBenchCommand.class,
-                BenchCommand.ServeBenchCommand.class})
+        subcommands = {BenchCommand.TokenizerBenchCommand.class, TrainBenchCommand.class, ShardBenchCommand.class,
+                BenchCommand.GenerateBenchCommand.class, BenchCommand.ServeBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = {

@@ -18,6 +18,7 @@ import java.util.Properties;
 public final class Phi4j {
 
     public static void main(String[] args) {
+        System.setOut(new SameDiffNoiseFilter(System.out));
         System.exit(run(args));
     }
 
@@ -30,8 +31,7 @@ public final class Phi4j {
         root.addSubcommand(PendingCommand.create("pipeline",
                 "Run the Spark data pipeline (ingest, clean, dedup, decontaminate) from a config.",
                 "issue #4 (pipeline core)"));
-        root.addSubcommand(PendingCommand.create("train",
-                "Pretrain, midtrain, SFT or DPO a model from a config.", "issue #3 (trainer core)"));
+        root.addSubcommand(new TrainCommand());
         root.addSubcommand(new GenerateCommand());
         root.addSubcommand(new ServeCommand());
         root.addSubcommand(PendingCommand.create("eval",
