@@ -2,39 +2,38 @@ package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.SDVertexParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * One transformer block as a DL4J graph vertex; the math is {@link PhiDecoder#block}. A vertex rather than a
- * {@code SameDiffLayer} because with document masking it takes a second input, the segment ids.
+ * One transformer block as a DL4J graph vertex: its parameters, initialisation and JSON configuration. The math is
+ * {@link DecoderBlockRuntime}. A vertex rather than a layer because with document masking it takes a second input,
+ * the segment ids.
  *
- * <p>The no-argument constructor and the getters and setters let DL4J rebuild the block from its JSON config.
+ * <p>Parameters, in their order in the network's parameter vector (matrices 'f' order, shapes (in, out) so that a
+ * projection is {@code x · W}): {@code wq} (d_model, nHeads·head_dim), {@code wk} and {@code wv}
+ * (d_model, nKvHeads·head_dim), {@code wo} (nHeads·head_dim, d_model), {@code wGate} and {@code wUp}
+ * (d_model, ffn_hidden), {@code wDown} (ffn_hidden, d_model), then the RMSNorm gains {@code attentionNorm} and
+ * {@code mlpNorm} (d_model). Stored so, wq|wk|wv and wGate|wUp are each one matrix: one GEMM apiece.
  */
-public class DecoderBlock extends SameDiffVertex {
+public class DecoderBlock extends ParameterizedVertex {
 
-    static final String INPUT = "x";
-    static final String SEGMENT_IDS = "segmentIds";
-
-    static final String ATTENTION_NORM = "attentionNorm";
     static final String WQ = "wq";
     static final String WK = "wk";
     static final String WV = "wv";
     static final String WO = "wo";
-    static final String MLP_NORM = "mlpNorm";
     static final String W_GATE = "wGate";
     static final String W_UP = "wUp";
     static final String W_DOWN = "wDown";
+    static final String ATTENTION_NORM = "attentionNorm";
+    static final String MLP_NORM = "mlpNorm";
 
     private ModelConfig model;
     private PhiDecoder.Masking masking;
@@ -47,44 +46,24 @@ public class DecoderBlock extends SameDiffVertex {
     }
 
     @Override
-    public void defineParametersAndInputs(SDVertexParams params) {
-        if (masking == PhiDecoder.Masking.DOCUMENTS) {
-            params.defineInputs(INPUT, SEGMENT_IDS);
-        } else {
-            params.defineInputs(INPUT);
-        }
+    List<Parameter> parameters() {
         int d = model.dModel();
-        // RMSNorm gains are registered as DL4J "bias" parameters: they then take the bias settings, so a trainer's
-        // weightDecay(...) does not decay them, as for PyTorch's usual no-decay group.
-        params.addBiasParam(ATTENTION_NORM, d);
-        params.addWeightParam(WQ, d, (long) model.nHeads() * model.headDim());
-        params.addWeightParam(WK, d, model.kvDim());
-        params.addWeightParam(WV, d, model.kvDim());
-        params.addWeightParam(WO, (long) model.nHeads() * model.headDim(), d);
-        params.addBiasParam(MLP_NORM, d);
-        params.addWeightParam(W_GATE, d, model.ffnHidden());
-        params.addWeightParam(W_UP, d, model.ffnHidden());
-        params.addWeightParam(W_DOWN, model.ffnHidden(), d);
-    }
-
-    @Override
-    public SDVariable defineVertex(SameDiff sd, Map<String, SDVariable> inputs, Map<String, SDVariable> params,
-                                   Map<String, SDVariable> masks) {
-        SDVariable x = inputs.get(INPUT);
-        PhiDecoder.BlockWeights weights = PhiDecoder.BlockWeights.of(params);
-        if (masking == PhiDecoder.Masking.CAUSAL) {
-            return PhiDecoder.block(x, PhiDecoder.causal(sd, x.dataType(), model), weights, model);
-        }
-        SDVariable segmentIds = inputs.get(SEGMENT_IDS);
-        SDVariable out = PhiDecoder.block(x, PhiDecoder.documents(segmentIds, model), weights, model);
-        // DL4J takes a gradient for every vertex input and fails on a missing one; segment ids only feed
-        // comparisons, so a term that adds nothing gives them an explicit zero gradient.
-        return out.add(segmentIds.mul(0.0).reshape(-1, 1, model.contextLength()));
+        long attentionWidth = (long) model.nHeads() * model.headDim();
+        return List.of(
+                Parameter.matrix(WQ, d, attentionWidth),
+                Parameter.matrix(WK, d, model.kvDim()),
+                Parameter.matrix(WV, d, model.kvDim()),
+                Parameter.matrix(WO, attentionWidth, d),
+                Parameter.matrix(W_GATE, d, model.ffnHidden()),
+                Parameter.matrix(W_UP, d, model.ffnHidden()),
+                Parameter.matrix(W_DOWN, model.ffnHidden(), d),
+                Parameter.gain(ATTENTION_NORM, d),
+                Parameter.gain(MLP_NORM, d));
     }
 
     /** normal(0, 0.02); wo and wDown, which add into the residual stream, scaled by 1/sqrt(2·nLayers); gains 1. */
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
+    void initializeParameters(Map<String, INDArray> params) {
         double residualStd = PhiDecoder.INIT_STD / Math.sqrt(2.0 * model.nLayers());
         params.forEach((name, array) -> {
             switch (name) {
@@ -95,12 +74,21 @@ public class DecoderBlock extends SameDiffVertex {
         });
     }
 
-    /** DL4J's own {@code instantiate}, with the runtime that backpropagates exact gradients. */
     @Override
     public GraphVertex instantiate(ComputationGraph graph, String name, int vertexIndex, INDArray paramsView,
                                    boolean initializeParams, DataType dataType) {
         setName(name);
-        return new SameDiffFixes.Vertex(this, graph, name, vertexIndex, paramsView, initializeParams, dataType);
+        return new DecoderBlockRuntime(this, graph, name, vertexIndex, paramsView, initializeParams, dataType);
+    }
+
+    @Override
+    public int minVertexInputs() {
+        return masking == PhiDecoder.Masking.DOCUMENTS ? 2 : 1;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return minVertexInputs();
     }
 
     @Override
@@ -111,15 +99,7 @@ public class DecoderBlock extends SameDiffVertex {
     /** Used when DL4J copies a configuration (transfer learning, parallel and Spark training). */
     @Override
     public DecoderBlock clone() {
-        DecoderBlock copy = new DecoderBlock(model, masking);
-        copy.setUpdater(updater == null ? null : updater.clone());
-        copy.setBiasUpdater(biasUpdater == null ? null : biasUpdater.clone());
-        copy.setRegularization(regularization);
-        copy.setRegularizationBias(regularizationBias);
-        copy.setGradientNormalization(gradientNormalization);
-        copy.setGradientNormalizationThreshold(gradientNormalizationThreshold);
-        copy.setDataType(dataType);
-        return copy;
+        return withTrainingSettingsOf(new DecoderBlock(model, masking));
     }
 
     public ModelConfig getModel() {
@@ -142,11 +122,6 @@ public class DecoderBlock extends SameDiffVertex {
     public boolean equals(Object o) {
         return o instanceof DecoderBlock other && super.equals(o)
                 && Objects.equals(model, other.model) && masking == other.masking;
-    }
-
-    @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof DecoderBlock;
     }
 
     @Override

@@ -1,23 +1,26 @@
 package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The RMSNorm after the last block, on (B, d_model, T); a gain, no bias. The math is {@link PhiDecoder#rmsNorm}. */
-public class FinalRmsNorm extends SameDiffLayer {
+/**
+ * The RMSNorm after the last block, on (B, d_model, T); a gain, no bias. Its output is the decoder's final hidden
+ * state, which the LM head (or a custom loss such as DPO's, in its place) reads.
+ */
+public class FinalRmsNorm extends ParameterizedVertex {
 
     static final String GAIN = "gain";
 
@@ -30,39 +33,40 @@ public class FinalRmsNorm extends SameDiffLayer {
     }
 
     @Override
-    public void defineParameters(SDLayerParams params) {
-        // A DL4J "bias" parameter so that weight decay leaves it alone, like the blocks' norm gains.
-        params.addBiasParam(GAIN, model.dModel());
+    List<Parameter> parameters() {
+        return List.of(Parameter.gain(GAIN, model.dModel()));
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
+    void initializeParameters(Map<String, INDArray> params) {
         params.get(GAIN).assign(1.0);
     }
 
     @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable x, Map<String, SDVariable> params, SDVariable mask) {
-        int d = model.dModel();
-        SDVariable rows = x.permute(0, 2, 1).reshape(-1, d);                              // (B*T, d_model)
-        SDVariable normed = PhiDecoder.rmsNorm(rows, params.get(GAIN), model.normEps());  // (B*T, d_model)
-        return normed.reshape(-1, model.contextLength(), d).permute(0, 2, 1);             // (B, d_model, T)
-    }
-
-    /** DL4J's own {@code instantiate}, with the runtime that backpropagates exact gradients. */
-    @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        SameDiffFixes.Layer layer = new SameDiffFixes.Layer(conf, dataType);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+    public GraphVertex instantiate(ComputationGraph graph, String name, int vertexIndex, INDArray paramsView,
+                                   boolean initializeParams, DataType dataType) {
+        setName(name);
+        return new Runtime(this, graph, name, vertexIndex, paramsView, initializeParams, dataType);
     }
 
     @Override
-    public InputType getOutputType(int layerIndex, InputType inputType) {
+    public int minVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public int maxVertexInputs() {
+        return 1;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType... inputTypes) {
         return InputType.recurrent(model.dModel(), model.contextLength());
+    }
+
+    @Override
+    public FinalRmsNorm clone() {
+        return withTrainingSettingsOf(new FinalRmsNorm(model));
     }
 
     public ModelConfig getModel() {
@@ -79,12 +83,57 @@ public class FinalRmsNorm extends SameDiffLayer {
     }
 
     @Override
-    protected boolean canEqual(Object other) {
-        return other instanceof FinalRmsNorm;
-    }
-
-    @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), model);
+    }
+
+    private static final class Runtime extends ParameterizedVertexRuntime {
+
+        private final double eps;
+        private INDArray invRms;                          // (N, 1), kept for backprop
+        private INDArray normed;                          // (N, d)
+
+        Runtime(FinalRmsNorm config, ComputationGraph graph, String name, int vertexIndex, INDArray paramsView,
+                boolean initializeParams, DataType dataType) {
+            super(config, graph, name, vertexIndex, paramsView, initializeParams, dataType);
+            this.eps = config.getModel().normEps();
+        }
+
+        @Override
+        public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            INDArray x = rows(inputs[0]);                                                    // (N, d)
+            long[] shape = x.shape();
+            ArrayType keep = training ? ArrayType.ACTIVATIONS : ArrayType.FF_WORKING_MEM;
+            INDArray inv = workspaceMgr.createUninitialized(keep, x.dataType(), new long[] {shape[0], 1}, 'c');
+            INDArray xHat = workspaceMgr.createUninitialized(keep, x.dataType(), shape, 'c');
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), shape, 'c');
+            BlockMath.rmsNorm(x, param(GAIN), eps, inv, xHat, out);
+            invRms = training ? inv : null;
+            normed = training ? xHat : null;
+            return channelsFirst(out, inputs[0].size(0));                                    // (B, d, T)
+        }
+
+        @Override
+        public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+            if (normed == null) {
+                throw new IllegalStateException(getVertexName() + ": backprop without a training forward pass");
+            }
+            INDArray dOut = rows(epsilon);                                                   // (N, d)
+            INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dOut.dataType(), dOut.shape(),
+                    'c');
+            BlockMath.rmsNormBackward(dOut, normed, invRms, param(GAIN), gradient(GAIN), dx);
+            invRms = null;
+            normed = null;
+            Gradient gradient = new DefaultGradient();
+            gradient.setGradientFor(GAIN, gradient(GAIN));
+            return new Pair<>(gradient, new INDArray[] {channelsFirst(dx, epsilon.size(0))});
+        }
+
+        @Override
+        public void clear() {
+            super.clear();
+            invRms = null;
+            normed = null;
+        }
     }
 }

@@ -1,21 +1,19 @@
 package dev.phi4j.trainer.model;
 
-import dev.phi4j.core.model.ModelConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link PhiDecoder#rope} on its own: one head of head_dim 16 over 12 positions, in double. */
+/** {@link BlockMath#rope} on its own: one head of head_dim 16 over 12 positions, in double. */
 class RopeTest {
 
     private static final int HEAD_DIM = 16;
@@ -26,7 +24,7 @@ class RopeTest {
     void queryKeyScoresDependOnlyOnThePositionDifference(double theta) {
         double[] q = randomVector(1);
         double[] k = randomVector(2);
-        INDArray scores = rotated(q, theta).mmul(rotated(k, theta).transpose());   // (T, T): q at m · k at n
+        INDArray scores = rotated(q, theta).mmul(rotated(k, theta).transpose()); // q at m · k at n
 
         for (int m = 0; m < LENGTH; m++) {
             for (int n = 0; n < LENGTH; n++) {
@@ -44,7 +42,7 @@ class RopeTest {
     void ropeRotatesEachPairOfHalvesByPositionTimesInverseFrequency() {
         double theta = 10_000;
         double[] x = randomVector(3);
-        INDArray rotated = rotated(x, theta);                                          // (T, head_dim)
+        INDArray rotated = rotated(x, theta);                                   // (T, head_dim)
 
         int half = HEAD_DIM / 2;
         for (int position = 0; position < LENGTH; position++) {
@@ -58,32 +56,37 @@ class RopeTest {
         }
     }
 
+    /** Backprop rotates gradients back: the inverse is the transpose of the rotation, which undoes it. */
     @Test
-    void documentPositionsRestartAtZeroInEachDocument() {
-        ModelConfig shape = oneHead(10_000);
-        SameDiff sd = SameDiff.create();
-        INDArray segmentIds = Nd4j.createFromArray(new double[][] {{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1}});
-        INDArray documentCos = PhiDecoder.documents(sd.constant(segmentIds), shape).cos().eval()
-                .reshape(LENGTH, HEAD_DIM);
-        INDArray causalCos = PhiDecoder.causal(sd, DataType.DOUBLE, shape).cos().eval();   // positions 0..T-1
+    void inverseRotationUndoesTheRotation() {
+        BlockMath.RopeTable table = BlockMath.RopeTable.of(HEAD_DIM, 10_000, LENGTH, DataType.DOUBLE);
+        INDArray[] cosSin = table.range(0, LENGTH);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 1, LENGTH, 1, HEAD_DIM);
+        INDArray there = Nd4j.create(DataType.DOUBLE, x.shape());
+        INDArray back = Nd4j.create(DataType.DOUBLE, x.shape());
 
-        for (int t = 0; t < LENGTH; t++) {
-            int positionInDocument = t < 5 ? t : t - 5;
-            assertEquals(causalCos.getRow(positionInDocument), documentCos.getRow(t), "position " + t);
-        }
+        BlockMath.rope(x, cosSin[0], cosSin[1], there, false);
+        BlockMath.rope(there, cosSin[0], cosSin[1], back, true);
+
+        assertEquals(0.0, TinyModels.maxAbsDifference(x, back), 1e-14);
+        assertTrue(TinyModels.maxAbsDifference(x, there) > 1e-3);
+    }
+
+    @Test
+    void documentPositionsCountEarlierTokensOfTheSameDocument() {
+        double[][] segmentIds = {{0, 0, 0, 1, 1, 2, 2, 2}, {5, 5, 5, 5, 5, 5, 5, 5}};
+
+        assertArrayEquals(new int[] {0, 1, 2, 0, 1, 0, 1, 2, 0, 1, 2, 3, 4, 5, 6, 7},
+                DecoderBlockRuntime.documentPositions(segmentIds));
     }
 
     /** x placed at every position 0..T-1 and rotated: (T, head_dim). */
     private static INDArray rotated(double[] x, double theta) {
-        SameDiff sd = SameDiff.create();
-        PhiDecoder.AttentionLayout layout = PhiDecoder.causal(sd, DataType.DOUBLE, oneHead(theta));
-        INDArray atEveryPosition = Nd4j.createFromArray(x).reshape(1, 1, 1, HEAD_DIM).repeat(2, LENGTH);
-        SDVariable out = PhiDecoder.rope(sd.constant(atEveryPosition), layout.cos(), layout.sin(), HEAD_DIM);
-        return out.eval().reshape(LENGTH, HEAD_DIM);
-    }
-
-    private static ModelConfig oneHead(double theta) {
-        return new ModelConfig(2, HEAD_DIM, 1, 1, 1, 1, LENGTH, theta, 1e-5);
+        INDArray[] cosSin = BlockMath.RopeTable.of(HEAD_DIM, theta, LENGTH, DataType.DOUBLE).range(0, LENGTH);
+        INDArray atEveryPosition = Nd4j.createFromArray(x).reshape(1, 1, 1, HEAD_DIM).repeat(1, LENGTH);
+        INDArray out = Nd4j.create(DataType.DOUBLE, 1, LENGTH, 1, HEAD_DIM);
+        BlockMath.rope(atEveryPosition, cosSin[0], cosSin[1], out, false);
+        return out.reshape(LENGTH, HEAD_DIM);
     }
 
     private static double[] randomVector(long seed) {

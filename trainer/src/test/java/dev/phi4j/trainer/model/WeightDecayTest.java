@@ -1,7 +1,6 @@
 package dev.phi4j.trainer.model;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,10 @@ class WeightDecayTest {
     private static void assertDecayPolicy(ComputationGraph net) {
         assertEquals(List.of(), layerDecay(net, PhiDecoder.EMBEDDING, "W"));
         assertEquals(List.of(DECAY), layerDecay(net, PhiDecoder.LM_HEAD, "W"));
-        assertEquals(List.of(), layerDecay(net, PhiDecoder.FINAL_NORM, FinalRmsNorm.GAIN));
+        FinalRmsNorm finalNorm = (FinalRmsNorm) net.getConfiguration().getVertices().get(PhiDecoder.FINAL_NORM);
+        assertEquals(List.of(), finalNorm.getRegularizationByParam(FinalRmsNorm.GAIN));
 
-        SameDiffVertex block = (SameDiffVertex) net.getConfiguration().getVertices().get(PhiDecoder.blockName(0));
+        DecoderBlock block = (DecoderBlock) net.getConfiguration().getVertices().get(PhiDecoder.blockName(0));
         for (String matrix : List.of(DecoderBlock.WQ, DecoderBlock.WK, DecoderBlock.WV, DecoderBlock.WO,
                 DecoderBlock.W_GATE, DecoderBlock.W_UP, DecoderBlock.W_DOWN)) {
             assertEquals(List.of(DECAY), block.getRegularizationByParam(matrix), matrix);
