@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 /**
  * Decoding speed with the KV cache against the no-cache baseline ({@link FullRecomputeModel}, which re-runs
  * {@code PhiDecoder.logits} over the whole context for every token), at several context lengths, on random
- * weights (speed does not depend on them). At context C the prompt is C − new tokens long, so the last token is
- * generated with a full context; both models decode greedily from the same prompt and must produce the same tokens.
+ * weights (speed does not depend on them); {@link DecoderInferenceModel}, the model package's cache, is measured
+ * beside. At context C the prompt is C − new tokens long, so the last token is generated with a full context; all
+ * models decode greedily from the same prompt and must produce the same tokens.
  *
  * <p>The graph of the baseline has a fixed length, so each context gets its own network of the given shape with
  * {@code context_length} = C (and the preset's RoPE base): for C above the preset's context this is the preset's
@@ -46,12 +47,19 @@ public final class GenerateBench {
         }
     }
 
-    /** One context: seconds per generated token with and without the cache, and the cache's prefill rate. */
+    /**
+     * One context: decode rates with {@link KvCacheModel}, with the model package's {@link DecoderInferenceModel} and
+     * without a cache, and the KV cache's prefill rate.
+     */
     public record Row(int context, int promptTokens, int cachedTokens, double cachedSeconds, double prefillSeconds,
-                      int noCacheTokens, double noCacheSeconds, boolean sameTokens) {
+                      double decoderInferenceSeconds, int noCacheTokens, double noCacheSeconds, boolean sameTokens) {
 
         public double cachedTokensPerSecond() {
             return cachedTokens / cachedSeconds;
+        }
+
+        public double decoderInferenceTokensPerSecond() {
+            return cachedTokens / decoderInferenceSeconds;
         }
 
         public double noCacheTokensPerSecond() {
@@ -75,15 +83,17 @@ public final class GenerateBench {
             out.append(String.format(Locale.ROOT, "decode speed, batch 1, greedy, random weights: %d layers, d_model %d,"
                             + " %d/%d heads, ffn %d, vocab %,d (%s parameters)%n"
                             + "no cache = PhiDecoder.logits over the whole context per token (baseline); "
-                            + "KV cache = KvCacheModel%n%n",
+                            + "KV cache = KvCacheModel (generate, serve); DecoderInference = trainer.model's cache%n%n",
                     s.nLayers(), s.dModel(), s.nHeads(), s.nKvHeads(), s.ffnHidden(), s.vocabSize(),
                     String.format(Locale.ROOT, "%.1fM", s.parameterCount() / 1e6)));
-            out.append(String.format(Locale.ROOT, "%8s %7s %16s %16s %9s %17s %12s%n", "context", "prompt",
-                    "no cache tok/s", "KV cache tok/s", "speed-up", "KV prefill tok/s", "same tokens"));
+            out.append(String.format(Locale.ROOT, "%8s %7s %15s %15s %9s %23s %17s %12s%n", "context", "prompt",
+                    "no cache tok/s", "KV cache tok/s", "speed-up", "DecoderInference tok/s", "KV prefill tok/s",
+                    "same tokens"));
             for (Row row : rows) {
-                out.append(String.format(Locale.ROOT, "%8d %7d %16.2f %16.1f %8.1fx %17.0f %12s%n", row.context(),
-                        row.promptTokens(), row.noCacheTokensPerSecond(), row.cachedTokensPerSecond(), row.speedUp(),
-                        row.prefillTokensPerSecond(), row.sameTokens() ? "yes" : "NO"));
+                out.append(String.format(Locale.ROOT, "%8d %7d %15.2f %15.1f %8.1fx %23.1f %17.0f %12s%n",
+                        row.context(), row.promptTokens(), row.noCacheTokensPerSecond(), row.cachedTokensPerSecond(),
+                        row.speedUp(), row.decoderInferenceTokensPerSecond(), row.prefillTokensPerSecond(),
+                        row.sameTokens() ? "yes" : "NO"));
             }
             return out.toString();
         }
@@ -100,23 +110,10 @@ public final class GenerateBench {
                     new NeuralNetConfiguration.Builder().seed(settings.seed()).updater(new NoOp()));
             int[] prompt = randomTokens(context - settings.newTokens(), config.vocabSize(), settings.seed() + context);
 
-            KvCacheModel cached = new KvCacheModel(net, config);
-            greedy(cached, Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 4);        // warm-up
             progress.accept("context " + context + ": KV cache");
-            LanguageModel.State state = cached.newSequence();
-            long start = System.nanoTime();
-            INDArray logits = cached.forward(List.of(new LanguageModel.Feed(state, prompt, false))).get(0);
-            long prefilled = System.nanoTime();
-            int[] cachedTokens = new int[settings.newTokens()];
-            for (int i = 0; i < settings.newTokens(); i++) {
-                cachedTokens[i] = LogProbs.argmax(logits.toDoubleVector());
-                if (i + 1 < settings.newTokens()) {
-                    logits = cached.forward(List.of(new LanguageModel.Feed(state, new int[] {cachedTokens[i]}, false)))
-                            .get(0);
-                }
-            }
-            long decoded = System.nanoTime();
-            state.close();
+            Decode cached = decodeWithCache(new KvCacheModel(net, config), prompt, settings.newTokens());
+            progress.accept("context " + context + ": DecoderInference");
+            Decode decoderInference = decodeWithCache(new DecoderInferenceModel(net), prompt, settings.newTokens());
 
             FullRecomputeModel baseline = new FullRecomputeModel(net, config);
             greedy(baseline, Arrays.copyOf(prompt, 16), 1);                                // warm-up
@@ -126,13 +123,35 @@ public final class GenerateBench {
             int[] baselineTokens = greedy(baseline, prompt, noCache);
             long baselineEnd = System.nanoTime();
 
-            // The first token comes from the prefill: the decode rate counts the tokens fed one at a time.
-            double cachedSeconds = (decoded - prefilled) / 1e9;
-            rows.add(new Row(context, prompt.length, settings.newTokens() - 1, Math.max(cachedSeconds, 1e-9),
-                    (prefilled - start) / 1e9, noCache, (baselineEnd - baselineStart) / 1e9,
-                    Arrays.equals(baselineTokens, Arrays.copyOf(cachedTokens, noCache))));
+            boolean same = Arrays.equals(cached.tokens(), decoderInference.tokens())
+                    && Arrays.equals(baselineTokens, Arrays.copyOf(cached.tokens(), noCache));
+            rows.add(new Row(context, prompt.length, settings.newTokens() - 1, cached.decodeSeconds(),
+                    cached.prefillSeconds(), decoderInference.decodeSeconds(), noCache,
+                    (baselineEnd - baselineStart) / 1e9, same));
         }
         return new Result(settings, rows);
+    }
+
+    /** Greedy tokens and timings: the prompt in one forward, then one forward per token. */
+    private record Decode(int[] tokens, double prefillSeconds, double decodeSeconds) {}
+
+    private static Decode decodeWithCache(LanguageModel model, int[] prompt, int newTokens) {
+        greedy(model, Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 4);                // warm-up
+        LanguageModel.State state = model.newSequence();
+        long start = System.nanoTime();
+        INDArray logits = model.forward(List.of(new LanguageModel.Feed(state, prompt, false))).get(0);
+        long prefilled = System.nanoTime();
+        int[] tokens = new int[newTokens];
+        for (int i = 0; i < newTokens; i++) {
+            tokens[i] = LogProbs.argmax(logits.toDoubleVector());
+            if (i + 1 < newTokens) {
+                logits = model.forward(List.of(new LanguageModel.Feed(state, new int[] {tokens[i]}, false))).get(0);
+            }
+        }
+        long decoded = System.nanoTime();
+        state.close();
+        // The first token comes from the prefill: the decode rate counts the tokens fed one at a time.
+        return new Decode(tokens, (prefilled - start) / 1e9, Math.max((decoded - prefilled) / 1e9, 1e-9));
     }
 
     /** Greedy tokens after {@code prompt}, one forward per token. */

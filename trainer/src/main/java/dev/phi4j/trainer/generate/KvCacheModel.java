@@ -82,13 +82,15 @@ public final class KvCacheModel implements LanguageModel {
                     + "block0_wq, ..., finalNorm_gain, lmHead_W): " + params.keySet());
         }
         int t = config.contextLength(), headDim = config.headDim();
-        double[] invFreq = PhiDecoder.ropeInverseFrequencies(headDim, config.ropeTheta());
+        // inv_freq_j = θ^(-2j/head_dim) for j < head_dim/2, repeated for the second half (rotate-half layout);
+        // the tables are computed in double, then cast.
         double[][] cosTable = new double[t][headDim];
         double[][] sinTable = new double[t][headDim];
         for (int position = 0; position < t; position++) {
             for (int i = 0; i < headDim; i++) {
-                cosTable[position][i] = Math.cos(position * invFreq[i]);
-                sinTable[position][i] = Math.sin(position * invFreq[i]);
+                double invFreq = Math.pow(config.ropeTheta(), -2.0 * (i % (headDim / 2)) / headDim);
+                cosTable[position][i] = Math.cos(position * invFreq);
+                sinTable[position][i] = Math.sin(position * invFreq);
             }
         }
         this.cos = Nd4j.createFromArray(cosTable).castTo(dataType);

@@ -54,16 +54,19 @@ class GenerationTest {
     }
 
     @Test
-    void theNoCacheBaselineGeneratesTheSameTokens() {
-        Generator baseline = new Generator(new FullRecomputeModel(net, TinyLm.CONFIG), tokenizer,
-                new DecodeLoop.Limits(8, 512));
+    void theNoCacheBaselineAndTheModelPackagesCacheGenerateTheSameTokens() {
+        DecodeLoop.Limits limits = new DecodeLoop.Limits(8, 512);
+        Generator baseline = new Generator(new FullRecomputeModel(net, TinyLm.CONFIG), tokenizer, limits);
+        Generator decoderInference = new Generator(new DecoderInferenceModel(net), tokenizer, limits);
         SamplingParams params = SamplingParams.builder().maxNewTokens(3).temperature(0.7).seed(8).build();
         List<int[]> prompts = List.of(prompt, tokenizer.encode("one, two"));
         List<List<Completion>> cached = generator.generate(prompts, params, 2);
         List<List<Completion>> recomputed = baseline.generate(prompts, params, 2);
+        List<List<Completion>> modelPackage = decoderInference.generate(prompts, params, 2);
         for (int p = 0; p < 2; p++) {
             for (int j = 0; j < 2; j++) {
                 assertArrayEquals(recomputed.get(p).get(j).tokens(), cached.get(p).get(j).tokens());
+                assertArrayEquals(recomputed.get(p).get(j).tokens(), modelPackage.get(p).get(j).tokens());
             }
         }
     }
