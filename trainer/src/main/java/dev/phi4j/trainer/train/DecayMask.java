@@ -2,7 +2,7 @@ package dev.phi4j.trainer.train;
 
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffVertex;
+import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -44,8 +44,8 @@ final class DecayMask {
         List<Regularization> regularization;
         if (vertex instanceof LayerVertex layer) {
             regularization = layer.getLayerConf().getLayer().getRegularizationByParam(param);
-        } else if (vertex instanceof SameDiffVertex sameDiff) {
-            regularization = sameDiff.getRegularizationByParam(param);
+        } else if (vertex instanceof TrainingConfig trainable) {     // the decoder's blocks and final norm
+            regularization = trainable.getRegularizationByParam(param);
         } else {
             throw new IllegalStateException("parameter " + key + " belongs to an unexpected vertex " + vertex);
         }

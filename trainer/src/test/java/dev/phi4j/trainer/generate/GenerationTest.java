@@ -150,10 +150,10 @@ class GenerationTest {
 
     @Test
     void stopSequencesCutTheTextBeforeTheirFirstOccurrence() {
-        Completion free = generator.generate(prompt, SamplingParams.greedy(24));
+        Completion free = generator.generate(prompt, SamplingParams.greedy(16));
         String text = free.text();
         String stop = text.substring(text.length() / 2, text.length() / 2 + 3);
-        Completion stopped = generator.generate(prompt, SamplingParams.builder().maxNewTokens(24)
+        Completion stopped = generator.generate(prompt, SamplingParams.builder().maxNewTokens(16)
                 .stop(List.of(stop)).topLogprobs(0).build());
         assertEquals(text.substring(0, text.indexOf(stop)), stopped.text());
         assertEquals(FinishReason.STOP, stopped.finishReason());
@@ -165,7 +165,7 @@ class GenerationTest {
 
     @Test
     void seedsMakeSamplingReproducibleAndSamplesOfOneRequestDiffer() {
-        SamplingParams params = SamplingParams.builder().maxNewTokens(12).temperature(1).topP(0.95).seed(1234).build();
+        SamplingParams params = SamplingParams.builder().maxNewTokens(8).temperature(1).topP(0.95).seed(1234).build();
         List<Completion> first = generator.generate(List.of(prompt), params, 3).get(0);
         List<Completion> again = generator.generate(List.of(prompt), params, 3).get(0);
         for (int j = 0; j < 3; j++) {
@@ -184,9 +184,9 @@ class GenerationTest {
         for (String sentence : TinyLm.sampleSentences()) {
             prompts.add(tokenizer.encode(sentence));
         }
-        List<List<Completion>> batched = generator.generate(prompts, SamplingParams.greedy(8), 2);
+        List<List<Completion>> batched = generator.generate(prompts, SamplingParams.greedy(6), 2);
         for (int i = 0; i < prompts.size(); i++) {
-            Completion alone = generator.generate(prompts.get(i), SamplingParams.greedy(8));
+            Completion alone = generator.generate(prompts.get(i), SamplingParams.greedy(6));
             assertArrayEquals(alone.tokens(), batched.get(i).get(0).tokens());
             assertArrayEquals(alone.tokens(), batched.get(i).get(1).tokens(), "greedy samples are equal");
         }

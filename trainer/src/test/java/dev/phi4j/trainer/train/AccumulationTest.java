@@ -40,7 +40,9 @@ class AccumulationTest {
         assertEquals(b.loss(), a.loss(), 1e-6 * b.loss());
         assertEquals(b.gradNorm(), a.gradNorm(), 1e-5 * b.gradNorm());
         double largest = split.params().sub(whole.params()).amaxNumber().doubleValue();
-        assertTrue(largest < 1e-6, "parameters differ by up to " + largest);
+        // Float rounding of the two sums: a weight whose gradient (~2e-10) is far below AdamW's eps 1e-8 moves by
+        // lr·g/eps, so a few percent of rounding in g shows as ~1e-6 (measured 1.03e-6 with the hand-written blocks).
+        assertTrue(largest < 5e-6, "parameters differ by up to " + largest);
     }
 
     @Test
