@@ -136,7 +136,7 @@ public final class GenerateBench {
     private record Decode(int[] tokens, double prefillSeconds, double decodeSeconds) {}
 
     private static Decode decodeWithCache(LanguageModel model, int[] prompt, int newTokens) {
-        greedy(model, Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 4);                // warm-up
+        greedy(model, Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 24);               // warm-up (JIT)
         LanguageModel.State state = model.newSequence();
         long start = System.nanoTime();
         INDArray logits = model.forward(List.of(new LanguageModel.Feed(state, prompt, false))).get(0);
