@@ -210,6 +210,7 @@ public final class KvCacheModel implements LanguageModel {
      * their slots + 1) and the whole cache length, with the positions each sequence has not reached masked out.
      * Slots of sequences not in this batch compute masked garbage that is never read.
      */
+    @SuppressWarnings("deprecation")   // Nd4j.scatterUpdate: updates in place (the ScatterUpdate op returns a copy)
     private INDArray decodeAttention(int layer, List<Feed> decode, INDArray q, INDArray k, INDArray v) {
         int b = decode.size(), nHeads = config.nHeads(), nKvHeads = config.nKvHeads(), headDim = config.headDim();
         int group = nHeads / nKvHeads;

@@ -28,7 +28,7 @@ final class TinyServer implements AutoCloseable {
 
     /** Small limits so that every refusal is cheap to provoke. */
     static ServeConfig config() {
-        return new ServeConfig("127.0.0.1", 0, MODEL, 16, 2048, 64, 4, 8, 64 * 1024, 256, 96, 2, 30);
+        return new ServeConfig("127.0.0.1", 0, MODEL, 16, 2048, 64, 4, 8, 64 * 1024, 256, 96, 5, 30);
     }
 
     final OpenAiServer server;
