@@ -116,7 +116,7 @@ public final class GenerateBench {
             Decode decoderInference = decodeWithCache(new DecoderInferenceModel(net), prompt, settings.newTokens());
 
             FullRecomputeModel baseline = new FullRecomputeModel(net, config);
-            greedy(baseline, Arrays.copyOf(prompt, 16), 1);                                // warm-up
+            greedy(baseline, Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 1);       // warm-up
             progress.accept("context " + context + ": no cache");
             int noCache = Math.min(settings.noCacheTokens(), settings.newTokens());
             long baselineStart = System.nanoTime();
@@ -136,7 +136,8 @@ public final class GenerateBench {
     private record Decode(int[] tokens, double prefillSeconds, double decodeSeconds) {}
 
     private static Decode decodeWithCache(LanguageModel model, int[] prompt, int newTokens) {
-        greedy(model, Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 24);               // warm-up (JIT)
+        int warmPrompt = Math.min(prompt.length, 8);                                           // warm-up (JIT)
+        greedy(model, Arrays.copyOf(prompt, warmPrompt), Math.min(24, model.config().contextLength() - warmPrompt));
         LanguageModel.State state = model.newSequence();
         long start = System.nanoTime();
         INDArray logits = model.forward(List.of(new LanguageModel.Feed(state, prompt, false))).get(0);
