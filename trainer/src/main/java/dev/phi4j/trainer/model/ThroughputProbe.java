@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
+import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,7 +32,7 @@ public final class ThroughputProbe {
      * @param tokensPerSecond    B·T over the median step
      * @param flopsPerSecond     achieved training FLOP/s by {@link ModelConfig#trainingFlopsPerToken} accounting
      * @param peakRssBytes       the process's peak resident set (VmHWM) after the run, -1 where /proc is missing
-     * @param backend            ND4J's backend and BLAS, e.g. "CPU, OPENBLAS, 2 threads, onednn-avx512"
+     * @param backend            ND4J's backend, native build and BLAS, e.g. "CPU linux-x86_64-onednn-avx512, OPENBLAS, 2 threads"
      */
     public record Result(ModelConfig model, PhiDecoder.Masking masking, int microBatch, List<Double> stepSeconds,
                          double tokensPerSecond, double flopsPerSecond, long peakRssBytes, String backend) {
@@ -113,11 +114,13 @@ public final class ThroughputProbe {
         return -1;
     }
 
-    /** Which native build ND4J loaded: backend, BLAS vendor, threads and the JavaCPP platform extension. */
+    /** Which native build ND4J loaded: backend, BLAS vendor, threads and the libnd4j platform directory. */
     static String backend() {
         var info = Nd4j.getExecutioner().getEnvironmentInformation();
-        String extension = System.getProperty("org.bytedeco.javacpp.platform.extension", "");
-        return info.get("backend") + ", " + info.get("blas.vendor") + ", " + info.get("omp.threads") + " threads, "
-                + (extension.isBlank() ? "generic build" : extension.substring(1) + " build");
+        String library = Loader.getLoadedLibraries().getOrDefault("jnind4jcpu", "");
+        String platform = Path.of(library.isEmpty() ? "?" : library).getParent() == null ? "?"
+                : Path.of(library).getParent().getFileName().toString();                 // e.g. linux-x86_64-onednn-avx512
+        return info.get("backend") + " " + platform + ", " + info.get("blas.vendor") + ", " + info.get("omp.threads")
+                + " threads";
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Training throughput on shape A (vocab 8192, d_model 256, 4 layers, 4 heads, ffn 704, T 256, B 8, AdamW), the
  * numbers behind trainer/README.md. Not a test: run it on purpose, on a quiet machine, with
- * {@code mvn -B -pl core,trainer test -Dtest=DecoderThroughputBenchmark -Dphi4j.benchmark=true} (add
+ * {@code mvn -B -pl core,trainer test -Dtest=DecoderThroughputBenchmark -Dphi4j.benchmark=true -Dphi4j.test.threads=2} (add
  * {@code -Ponednn} for the oneDNN build).
  */
 @EnabledIfSystemProperty(named = "phi4j.benchmark", matches = "true")
