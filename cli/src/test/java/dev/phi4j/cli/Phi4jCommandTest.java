@@ -57,7 +57,7 @@ class Phi4jCommandTest {
 
     @Test
     void pendingSubcommandsExitWithNotAvailable() {
-        for (String name : List.of("pipeline", "train", "generate", "serve", "eval", "report")) {
+        for (String name : List.of("train", "generate", "serve", "eval", "report")) {
             assertEquals(ExitCodes.NOT_AVAILABLE, run(name, "configs/tiny.yaml").exitCode(), name);
         }
     }
