@@ -157,7 +157,7 @@ def record_id(n):
 
 
 def warc_record(n, warc_type, headers, block: bytes):
-    head = [f"WARC/1.1", f"WARC-Type: {warc_type}", f"WARC-Date: 2024-06-01T12:00:{n:02d}Z",
+    head = [f"WARC/1.1", f"WARC-Type: {warc_type}", f"WARC-Date: 2024-06-01T12:{n // 60:02d}:{n % 60:02d}Z",
             f"WARC-Record-ID: {record_id(n)}"] + headers + [f"Content-Length: {len(block)}"]
     return gz(("\r\n".join(head) + "\r\n\r\n").encode() + block + b"\r\n\r\n")
 
