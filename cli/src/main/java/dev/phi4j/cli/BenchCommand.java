@@ -15,6 +15,7 @@ import dev.phi4j.trainer.model.PhiDecoder;
 import dev.phi4j.trainer.serve.ServeBench;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.learning.config.NoOp;
+import dev.phi4j.pipeline.bench.PipelineBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
         subcommands = {BenchCommand.TokenizerBenchCommand.class, TrainBenchCommand.class, ShardBenchCommand.class,
-                BenchCommand.GenerateBenchCommand.class, BenchCommand.ServeBenchCommand.class})
+                BenchCommand.GenerateBenchCommand.class, BenchCommand.ServeBenchCommand.class,
+                BenchCommand.PipelineBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = {
@@ -158,5 +160,34 @@ final class BenchCommand {
             throw new IllegalArgumentException("unknown preset " + name + "; one of " + new ModelPresets().names());
         }
         return shape;
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true, description = {
+            "Dedup and decontamination throughput (docs/s and MB/s per core) on local[1] vs local[2], and phi4j's",
+            "MinHash-LSH vs Spark MLlib's MinHashLSH, on a corpus built from the shared datasets (built once).",
+            "Example: phi4j bench pipeline --size-mb 200"})
+    static final class PipelineBenchCommand implements Callable<Integer> {
+        @Option(names = "--shared", defaultValue = "../shared", description = "folder holding datasets/ (default: ${DEFAULT-VALUE})")
+        Path shared;
+
+        @Option(names = "--work-dir", defaultValue = "runs/bench-pipeline", description = "where the corpus is built and kept (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Option(names = "--size-mb", defaultValue = "200", description = "corpus size in MB of text (default: ${DEFAULT-VALUE})")
+        int sizeMb;
+
+        @Option(names = "--baseline-docs", defaultValue = "20000", description = "documents of the MLlib comparison slice (default: ${DEFAULT-VALUE})")
+        int baselineDocs;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isDirectory(shared.resolve("datasets"))) {
+                throw new IllegalArgumentException(shared.resolve("datasets") + ": shared datasets not found (--shared)");
+            }
+            List<PipelineBench.Result> results = PipelineBench.run(new PipelineBench.Settings(shared, workDir, sizeMb,
+                    baselineDocs, List.of(1, 2)), System.out);
+            System.out.print(PipelineBench.table(results));
+            return ExitCodes.OK;
+        }
     }
 }

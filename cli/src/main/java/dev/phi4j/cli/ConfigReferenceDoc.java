@@ -1,6 +1,7 @@
 package dev.phi4j.cli;
 
 import dev.phi4j.core.config.ConfigReference;
+import dev.phi4j.pipeline.PipelineConfig;
 
 /** The text of {@code docs/config-reference.md}; a test keeps the committed file equal to it. */
 public final class ConfigReferenceDoc {
@@ -17,6 +18,13 @@ public final class ConfigReferenceDoc {
                 files, later ones winning; `--set key.path=value` overrides one key on the command line.
                 Paths are relative to the directory phi4j runs in.
 
-                """ + ConfigReference.markdown(Phi4jConfig.class);
+                """ + ConfigReference.markdown(Phi4jConfig.class) + """
+
+                ## Pipeline configs
+
+                `configs/pipeline/*.yaml`, run by `phi4j pipeline run CONFIG`: the run, the Spark session and the
+                stages in order. `stage:` selects each stage's record, `format:` each ingest source's.
+
+                """ + ConfigReference.markdown(PipelineConfig.class);
     }
 }

@@ -1,6 +1,7 @@
 package dev.phi4j.cli;
 
 import dev.phi4j.core.config.ConfigException;
+import dev.phi4j.pipeline.PipelineCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,9 +29,7 @@ public final class Phi4j {
 
     static CommandLine commandLine() {
         CommandLine root = new CommandLine(new Phi4j());
-        root.addSubcommand(PendingCommand.create("pipeline",
-                "Run the Spark data pipeline (ingest, clean, dedup, decontaminate) from a config.",
-                "issue #4 (pipeline core)"));
+        root.addSubcommand(new PipelineCommand());
         root.addSubcommand(new TrainCommand());
         root.addSubcommand(new GenerateCommand());
         root.addSubcommand(new ServeCommand());

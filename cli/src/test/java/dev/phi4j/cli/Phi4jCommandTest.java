@@ -57,7 +57,7 @@ class Phi4jCommandTest {
 
     @Test
     void pendingSubcommandsExitWithNotAvailable() {
-        for (String name : List.of("pipeline", "eval", "report")) {
+        for (String name : List.of("eval", "report")) {
             assertEquals(ExitCodes.NOT_AVAILABLE, run(name, "configs/tiny.yaml").exitCode(), name);
         }
     }

@@ -52,6 +52,40 @@ final class ConfigKeys {
         return rawClass(type) == Optional.class;
     }
 
+    /** The {@link Variants} of a config type, or null when the type is not a tagged choice of records. */
+    static Variants variants(Class<?> type) {
+        return type.isInterface() ? type.getAnnotation(Variants.class) : null;
+    }
+
+    /** The tag of a variant record, from its {@link Variant} annotation. */
+    static String tag(Class<?> variant) {
+        Variant tag = variant.getAnnotation(Variant.class);
+        if (tag == null) {
+            throw new IllegalStateException(variant.getName() + " is listed in @Variants but has no @Variant tag");
+        }
+        return tag.value();
+    }
+
+    /** The variant record of {@code variants} whose tag is {@code tag}, if any. */
+    static Optional<Class<? extends Record>> variant(Variants variants, String tag) {
+        return java.util.Arrays.stream(variants.value()).filter(type -> tag(type).equals(tag)).findFirst();
+    }
+
+    static List<String> tags(Variants variants) {
+        return java.util.Arrays.stream(variants.value()).map(ConfigKeys::tag).toList();
+    }
+
+    /** The {@link Variants} of an interface that {@code record}'s class implements, or null when there is none. */
+    static Variants variantsImplementedBy(Class<?> record) {
+        for (Class<?> implemented : record.getInterfaces()) {
+            Variants variants = variants(implemented);
+            if (variants != null && java.util.Arrays.asList(variants.value()).contains(record)) {
+                return variants;
+            }
+        }
+        return null;
+    }
+
     /** The candidate closest to a mistyped key, if it is close enough to be a likely typo. */
     static Optional<String> closest(String typed, List<String> candidates) {
         return candidates.stream()

@@ -18,13 +18,13 @@ public final class ConfigReference {
 
     public static String markdown(Class<? extends Record> root) {
         StringBuilder out = new StringBuilder();
-        section(root, "", out);
+        section(root, "", "", out);
         return out.toString();
     }
 
-    private static void section(Class<?> type, String path, StringBuilder out) {
+    private static void section(Class<?> type, String path, String title, StringBuilder out) {
         if (!path.isEmpty()) {
-            out.append("\n### `").append(path).append("`\n\n");
+            out.append("\n### `").append(path).append("`").append(title).append("\n\n");
             Doc doc = type.getAnnotation(Doc.class);
             if (doc != null) {
                 out.append(doc.value()).append("\n\n");
@@ -36,6 +36,11 @@ public final class ConfigReference {
                     .append(path).append(": {preset: tiny, n_layers: 4}`).\n\n");
         }
         out.append("| key | type | default | description |\n|---|---|---|---|\n");
+        Variants tagged = ConfigKeys.variantsImplementedBy(type);
+        if (tagged != null) {
+            out.append("| `").append(ConfigKeys.join(path, tagged.key())).append("` | `").append(ConfigKeys.tag(type))
+                    .append("` | required | selects this kind |\n");
+        }
         RecordComponent[] components = type.getRecordComponents();
         for (RecordComponent component : components) {
             String key = ConfigKeys.yamlKey(component.getName());
@@ -49,8 +54,20 @@ public final class ConfigReference {
             presetTable(presets, components, out);
         }
         for (RecordComponent component : components) {
-            if (component.getType().isRecord()) {
-                section(component.getType(), ConfigKeys.join(path, ConfigKeys.yamlKey(component.getName())), out);
+            String key = ConfigKeys.join(path, ConfigKeys.yamlKey(component.getName()));
+            Type element = component.getGenericType();
+            if (ConfigKeys.rawClass(element) == List.class || ConfigKeys.rawClass(element) == Map.class) {
+                element = ConfigKeys.typeArgument(element, ConfigKeys.rawClass(element) == List.class ? 0 : 1);
+                key += ConfigKeys.rawClass(component.getGenericType()) == List.class ? "[]" : ".*";
+            }
+            Class<?> raw = ConfigKeys.rawClass(element);
+            Variants variants = ConfigKeys.variants(raw);
+            if (raw.isRecord()) {
+                section(raw, key, "", out);
+            } else if (variants != null) {
+                for (Class<? extends Record> variant : variants.value()) {
+                    section(variant, key, " with `" + variants.key() + ": " + ConfigKeys.tag(variant) + "`", out);
+                }
             }
         }
     }
@@ -89,6 +106,9 @@ public final class ConfigReference {
             text = "map of " + typeText(ConfigKeys.typeArgument(type, 1), null);
         } else if (raw.isRecord()) {
             text = "section";
+        } else if (ConfigKeys.variants(raw) != null) {
+            Variants variants = ConfigKeys.variants(raw);
+            text = "section with " + variants.key() + ": " + String.join(" \\| ", ConfigKeys.tags(variants));
         } else if (raw.isEnum()) {
             text = RecordBinder.enumChoices(raw).replace("|", "\\|");
         } else {

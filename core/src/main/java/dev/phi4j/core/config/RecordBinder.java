@@ -92,6 +92,10 @@ public final class RecordBinder {
         if (raw.isRecord()) {
             return bindRecord(node, raw, path);
         }
+        Variants variants = ConfigKeys.variants(raw);
+        if (variants != null) {
+            return bindVariant(node, variants, path);
+        }
         if (raw == List.class) {
             if (!(node instanceof ConfigNode.Sequence sequence)) {
                 throw new ConfigException(node.location(), path, "expects a list, got " + describe(node));
@@ -167,6 +171,31 @@ public final class RecordBinder {
             }
         }
         throw new ConfigException(location, path, "expects one of " + enumChoices(type) + ", got '" + text + "'");
+    }
+
+    /** A tagged mapping, e.g. {@code {stage: clean, min_chars: 200}}: the tag picks the record, the rest binds to it. */
+    private Object bindVariant(ConfigNode node, Variants variants, String path) {
+        List<String> tags = ConfigKeys.tags(variants);
+        String choices = variants.key() + ": " + String.join(" | ", tags);
+        if (!(node instanceof ConfigNode.Mapping mapping)) {
+            throw new ConfigException(node.location(), path, "expects a mapping with " + choices + ", got " + describe(node));
+        }
+        String tagPath = ConfigKeys.join(path, variants.key());
+        ConfigNode tagNode = mapping.entries().get(variants.key());
+        if (tagNode == null) {
+            throw new ConfigException(mapping.location(), tagPath, "required key is missing; expects " + choices);
+        }
+        if (!(tagNode instanceof ConfigNode.Scalar scalar) || scalar.text() == null) {
+            throw new ConfigException(tagNode.location(), tagPath, "expects " + choices + ", got " + describe(tagNode));
+        }
+        String tag = scalar.text().trim();
+        Class<? extends Record> chosen = ConfigKeys.variant(variants, tag).orElseThrow(() -> {
+            String hint = ConfigKeys.closest(tag, tags).map(k -> " (did you mean '" + k + "'?)").orElse("");
+            return new ConfigException(tagNode.location(), tagPath,
+                    "unknown " + variants.key() + " '" + tag + "'" + hint + "; expects " + String.join(" | ", tags));
+        });
+        origins.put(tagPath, tagNode.location());
+        return bindRecord(mapping.without(variants.key()), chosen, path);
     }
 
     static String enumChoices(Class<?> type) {

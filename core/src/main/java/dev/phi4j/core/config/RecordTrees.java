@@ -1,6 +1,7 @@
 package dev.phi4j.core.config;
 
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +17,24 @@ public final class RecordTrees {
     private RecordTrees() {}
 
     public static ConfigNode.Mapping toTree(Record record, Location location) {
-        return (ConfigNode.Mapping) toNode(record, location);
+        return (ConfigNode.Mapping) toNode(record, record.getClass(), location);
     }
 
-    private static ConfigNode toNode(Object value, Location location) {
+    /** {@code declared} is the type the value stands for; a variants interface makes a record carry its tag. */
+    private static ConfigNode toNode(Object value, Type declared, Location location) {
+        Class<?> declaredClass = ConfigKeys.rawClass(declared);
+        if (declaredClass == Optional.class) {
+            declared = ConfigKeys.typeArgument(declared, 0);
+            declaredClass = ConfigKeys.rawClass(declared);
+        }
         if (value instanceof Record record) {
             Map<String, ConfigNode> entries = new LinkedHashMap<>();
             Map<String, Location> keys = new LinkedHashMap<>();
+            Variants variants = ConfigKeys.variants(declaredClass);
+            if (variants != null) {
+                entries.put(variants.key(), new ConfigNode.Scalar(ConfigKeys.tag(record.getClass()), location));
+                keys.put(variants.key(), location);
+            }
             for (RecordComponent component : record.getClass().getRecordComponents()) {
                 Object child = read(component, record);
                 if (child instanceof Optional<?> optional) {
@@ -32,21 +44,23 @@ public final class RecordTrees {
                     child = optional.get();
                 }
                 String key = ConfigKeys.yamlKey(component.getName());
-                entries.put(key, toNode(child, location));
+                entries.put(key, toNode(child, component.getGenericType(), location));
                 keys.put(key, location);
             }
             return new ConfigNode.Mapping(entries, keys, location);
         }
         if (value instanceof List<?> list) {
             List<ConfigNode> items = new ArrayList<>();
-            list.forEach(item -> items.add(toNode(item, location)));
+            Type element = declaredClass == List.class ? ConfigKeys.typeArgument(declared, 0) : Object.class;
+            list.forEach(item -> items.add(toNode(item, element, location)));
             return new ConfigNode.Sequence(items, location);
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, ConfigNode> entries = new LinkedHashMap<>();
             Map<String, Location> keys = new LinkedHashMap<>();
+            Type valueType = declaredClass == Map.class ? ConfigKeys.typeArgument(declared, 1) : Object.class;
             map.forEach((k, v) -> {
-                entries.put(k.toString(), toNode(v, location));
+                entries.put(k.toString(), toNode(v, valueType, location));
                 keys.put(k.toString(), location);
             });
             return new ConfigNode.Mapping(entries, keys, location);
@@ -60,12 +74,19 @@ public final class RecordTrees {
      */
     public static String toYaml(Record record, Map<String, Location> origins) {
         StringBuilder out = new StringBuilder();
-        writeMapping(record, "", 0, origins, out);
+        writeMapping(record, false, "", 0, origins, out);
         return out.toString();
     }
 
-    private static void writeMapping(Record record, String path, int indent, Map<String, Location> origins,
-                                     StringBuilder out) {
+    /** With {@code tagged}, the record stands where its variants interface is declared and gets its tag key. */
+    private static void writeMapping(Record record, boolean tagged, String path, int indent,
+                                     Map<String, Location> origins, StringBuilder out) {
+        Variants variants = ConfigKeys.variantsImplementedBy(record.getClass());
+        if (tagged && variants != null) {
+            out.append("  ".repeat(indent)).append(variants.key()).append(": ")
+                    .append(quotedScalar(ConfigKeys.tag(record.getClass())));
+            appendOrigin(origins.get(ConfigKeys.join(path, variants.key())), out);
+        }
         for (RecordComponent component : record.getClass().getRecordComponents()) {
             Object value = read(component, record);
             if (value instanceof Optional<?> optional) {
@@ -77,23 +98,50 @@ public final class RecordTrees {
             String key = ConfigKeys.yamlKey(component.getName());
             String keyPath = ConfigKeys.join(path, key);
             out.append("  ".repeat(indent)).append(key).append(':');
-            if (value instanceof Record nested) {
-                out.append('\n');
-                writeMapping(nested, keyPath, indent + 1, origins, out);
-            } else if (value instanceof List<?> list) {
-                List<String> items = list.stream().map(RecordTrees::quotedScalar).toList();
-                out.append(" [").append(String.join(", ", items)).append(']');
-                appendOrigin(origins.get(keyPath + "[0]"), out);
-            } else if (value instanceof Map<?, ?> map) {
-                out.append(map.isEmpty() ? " {}\n" : "\n");
-                map.forEach((k, v) -> {
-                    out.append("  ".repeat(indent + 1)).append(k).append(": ").append(quotedScalar(v));
-                    appendOrigin(origins.get(keyPath + "." + k), out);
-                });
-            } else {
-                out.append(' ').append(quotedScalar(value));
-                appendOrigin(origins.get(keyPath), out);
+            writeValue(value, component.getGenericType(), keyPath, indent, origins, out);
+        }
+    }
+
+    /** The value of a key whose {@code key:} is already written; nested blocks go one level deeper. */
+    private static void writeValue(Object value, Type declared, String keyPath, int indent,
+                                   Map<String, Location> origins, StringBuilder out) {
+        Class<?> raw = ConfigKeys.rawClass(declared);
+        if (raw == Optional.class) {
+            declared = ConfigKeys.typeArgument(declared, 0);
+            raw = ConfigKeys.rawClass(declared);
+        }
+        if (value instanceof Record nested) {
+            out.append('\n');
+            writeMapping(nested, ConfigKeys.variants(raw) != null, keyPath, indent + 1, origins, out);
+        } else if (value instanceof List<?> list && list.stream().anyMatch(item -> item instanceof Record)) {
+            out.append(list.isEmpty() ? " []\n" : "\n");
+            for (int i = 0; i < list.size(); i++) {
+                // A record item is a mapping written one level deeper, its first line taking the "- " marker.
+                StringBuilder item = new StringBuilder();
+                boolean tagged = ConfigKeys.variants(ConfigKeys.rawClass(ConfigKeys.typeArgument(declared, 0))) != null;
+                writeMapping((Record) list.get(i), tagged, keyPath + "[" + i + "]", indent + 2, origins, item);
+                String text = item.toString();
+                if (text.isEmpty()) {
+                    out.append("  ".repeat(indent + 1)).append("- {}\n");
+                    continue;
+                }
+                int marker = indent * 2 + 2;
+                out.append(text, 0, marker).append("- ").append(text.substring(marker + 2));
             }
+        } else if (value instanceof List<?> list) {
+            List<String> items = list.stream().map(RecordTrees::quotedScalar).toList();
+            out.append(" [").append(String.join(", ", items)).append(']');
+            appendOrigin(origins.get(keyPath + "[0]"), out);
+        } else if (value instanceof Map<?, ?> map) {
+            out.append(map.isEmpty() ? " {}\n" : "\n");
+            Type finalDeclared = declared;
+            map.forEach((k, v) -> {
+                out.append("  ".repeat(indent + 1)).append(k).append(':');
+                writeValue(v, ConfigKeys.typeArgument(finalDeclared, 1), keyPath + "." + k, indent + 1, origins, out);
+            });
+        } else {
+            out.append(' ').append(quotedScalar(value));
+            appendOrigin(origins.get(keyPath), out);
         }
     }
 

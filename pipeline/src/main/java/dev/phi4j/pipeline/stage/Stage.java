@@ -3,6 +3,8 @@ package dev.phi4j.pipeline.stage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import java.util.List;
+
 /**
  * One step of a data pipeline: reads records and yields records (datatrove's {@code PipelineStep}).
  *
@@ -10,7 +12,8 @@ import org.apache.spark.sql.Row;
  * the same columns, possibly rewritten (cleaned text, cut spans), plus {@link #DROP_REASON}: null for a kept row,
  * a short snake_case reason such as {@code too_short} or {@code near_duplicate} for a dropped one. A stage never
  * removes a row itself: the framework writes kept rows and counts dropped ones by reason, so every stage accounts
- * for every record (in = kept + dropped). Rows that arrive with a reason already set pass through unchanged.
+ * for every record (in = kept + dropped). Details of a decision (the duplicate's representative, the benchmark
+ * item a document overlaps) go into the row's {@code metadata} under the stage's name, e.g. {@code dedup.duplicate_of}.
  *
  * <p>A stage checks its configuration when it is built, not halfway through a run, and is deterministic: the same
  * input gives the same output rows, whatever the partitioning.
@@ -20,9 +23,44 @@ public interface Stage {
     /** Column naming why a row was dropped; null when the row is kept. */
     String DROP_REASON = "drop_reason";
 
+    /** Whether a stage reads the previous stage's rows or produces rows of its own from outside sources. */
+    enum Kind {
+        /** Reads files (ingest): each raw record read becomes one row, kept or quarantined with a reason. */
+        SOURCE,
+        /** Reads the previous stage's kept rows; in = the previous stage's kept count. */
+        TRANSFORM
+    }
+
     /** Short name used for the stage's folder and manifest, e.g. {@code clean} or {@code dedup}. */
     String name();
 
-    /** Marks (and may rewrite) every row; see the class comment for the contract. */
+    default Kind kind() {
+        return Kind.TRANSFORM;
+    }
+
+    /**
+     * Version of the stage's behaviour; part of its identity, so bumping it when the algorithm changes makes
+     * finished runs redo the stage instead of reusing output computed the old way.
+     */
+    default int version() {
+        return 1;
+    }
+
+    /**
+     * Files the stage reads besides the previous stage's output (a source's files, benchmark test sets), each
+     * with a fingerprint. They are part of the stage's identity: a changed benchmark file re-runs decontamination.
+     * Called on the driver before {@link #apply}; listing only, no reading of the corpus.
+     */
+    default List<StageInput> inputs(StageContext context) {
+        return List.of();
+    }
+
+    /** Marks (and may rewrite) every row; see the class comment for the contract. A source stage ignores {@code in}. */
     Dataset<Row> apply(Dataset<Row> in, StageContext context);
+
+    /**
+     * Adds the stage's own manifest sections ({@link StageContext#report}) from its finished output, which the
+     * framework has persisted: aggregations here do not recompute the stage. Collect only small results.
+     */
+    default void summarize(Dataset<Row> output, StageContext context) {}
 }

@@ -15,6 +15,8 @@ public interface StageContext {
     /**
      * Adds a stage-specific section to the stage's manifest (e.g. dedup's cluster-size histogram, decontamination's
      * per-benchmark hits). The value must be JSON-serialisable: records, maps, lists, strings, numbers, booleans.
+     * Record components are written in snake_case. Section names are the stage's name plus a dot and a noun, e.g.
+     * {@code dedup.clusters}, so that sections of different stages never collide.
      */
     void report(String section, Object value);
 

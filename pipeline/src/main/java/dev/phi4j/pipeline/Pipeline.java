@@ -1,0 +1,204 @@
+package dev.phi4j.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.phi4j.core.config.RecordTrees;
+import dev.phi4j.core.config.Variant;
+import dev.phi4j.pipeline.stage.Manifest;
+import dev.phi4j.pipeline.stage.ManifestJson;
+import dev.phi4j.pipeline.stage.RunLayout;
+import dev.phi4j.pipeline.stage.RunningContext;
+import dev.phi4j.pipeline.stage.Stage;
+import dev.phi4j.pipeline.stage.StageConfig;
+import dev.phi4j.pipeline.stage.StageInput;
+import dev.phi4j.pipeline.stage.StageRunner;
+import dev.phi4j.pipeline.stage.Hashes;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a pipeline's stages in order in one run folder. A stage whose folder holds a manifest with the same identity
+ * (stage type and version, config hash, input fingerprints) is reused without running; any other stage runs and
+ * replaces what its folder held, so a run killed at any point continues where it stopped when started again.
+ */
+public final class Pipeline {
+
+    /** A stage to run with the config it was built from (the config gives its type and hash). */
+    public record Step(StageConfig config, Stage stage) {
+        public static Step of(StageConfig config) {
+            return new Step(config, config.build());
+        }
+    }
+
+    /** What happened to each stage: its manifest and whether it was reused from an earlier run. */
+    public record Outcome(Manifest manifest, boolean reused) {}
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private final RunConfig run;
+    private final SparkConfig sparkConfig;
+    private final List<Step> steps;
+    private final PrintStream log;
+
+    public Pipeline(RunConfig run, SparkConfig sparkConfig, List<Step> steps, PrintStream log) {
+        this.run = run;
+        this.sparkConfig = sparkConfig;
+        this.steps = List.copyOf(steps);
+        this.log = log;
+        for (int i = 0; i < steps.size(); i++) {
+            Stage.Kind kind = steps.get(i).stage().kind();
+            if (i == 0 && kind != Stage.Kind.SOURCE) {
+                throw new IllegalArgumentException("stages[0] is '" + steps.get(0).stage().name()
+                        + "', which reads the output of a stage before it; a pipeline starts with a source stage "
+                        + "(ingest)");
+            }
+            if (i > 0 && kind == Stage.Kind.SOURCE) {
+                throw new IllegalArgumentException("stages[" + i + "] is the source stage '"
+                        + steps.get(i).stage().name() + "'; only the first stage may read sources (list every source "
+                        + "in one ingest stage)");
+            }
+        }
+    }
+
+    /** Builds every stage first, so that a bad stage config fails before any work. */
+    public static Pipeline of(PipelineConfig config, PrintStream log) {
+        return new Pipeline(config.run(), config.spark(), config.stages().stream().map(Step::of).toList(), log);
+    }
+
+    public RunLayout layout() {
+        return new RunLayout(new Path(run.directory()));
+    }
+
+    /** Runs (or reuses) every stage; {@code resolvedConfig} is written to the run folder as {@code pipeline.yaml}. */
+    public List<Outcome> run(SparkSession spark, String resolvedConfig) {
+        RunLayout layout = layout();
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        writeText(layout.config(), resolvedConfig, conf);
+        StageRunner runner = new StageRunner(spark, layout, new StageRunner.RunSettings(run.name(), run.seed(),
+                sparkConfig.outputPartitions(), run.keepDropped(), run.examples()));
+        SparkProgress progress = new SparkProgress(System.err);
+        spark.sparkContext().addSparkListener(progress);
+        List<RunIndex.Entry> index = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            index.add(new RunIndex.Entry(i, step.stage().name(), type(step.config()),
+                    RunLayout.stageDirName(i, step.stage().name()), "pending", null));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        Manifest previous = null;
+        try {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                String label = String.format("[%d/%d] %-9s", i + 1, steps.size(), step.stage().name());
+                RunningContext context = new RunningContext(spark, run.seed());
+                StageRunner.Planned planned = plan(i, step, previous, context);
+                Path dir = layout.stageDir(i, step.stage().name());
+                Optional<Manifest> existing = ManifestJson.readManifest(dir, conf);
+                Manifest manifest;
+                boolean reused = existing.isPresent() && existing.get().identity().equals(planned.identity());
+                if (reused) {
+                    manifest = existing.get();
+                    log.printf("%s up to date, reusing %s: %s%n", label, manifest.stage().dir(), summary(manifest));
+                } else {
+                    if (existing.isPresent()) {
+                        log.printf("%s config or input changed since %s ran; running it again%n", label,
+                                existing.get().stage().dir());
+                    }
+                    log.printf("%s running%n", label);
+                    index.set(i, entry(index.get(i), "running", planned.identity()));
+                    writeIndex(layout, index, conf);
+                    progress.label(label.trim());
+                    try {
+                        manifest = runner.run(planned, previous, context);
+                    } catch (RuntimeException e) {
+                        index.set(i, entry(index.get(i), "failed", planned.identity()));
+                        writeIndex(layout, index, conf);
+                        throw e;
+                    } finally {
+                        progress.clear();
+                    }
+                    log.printf("%s %s in %.1f s%n", label, summary(manifest), manifest.timings().seconds());
+                }
+                index.set(i, entry(index.get(i), reused ? "reused" : "done", planned.identity()));
+                writeIndex(layout, index, conf);
+                outcomes.add(new Outcome(manifest, reused));
+                previous = manifest;
+            }
+        } finally {
+            spark.sparkContext().removeSparkListener(progress);
+        }
+        return outcomes;
+    }
+
+    private StageRunner.Planned plan(int index, Step step, Manifest previous, RunningContext context) {
+        String type = type(step.config());
+        String yaml = "stage: " + type + "\n" + RecordTrees.toYaml((Record) step.config(), Map.of());
+        String configHash = Hashes.sha256(yaml);
+        JsonNode value;
+        try {
+            value = YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<StageInput> inputs = new ArrayList<>();
+        if (step.stage().kind() == Stage.Kind.TRANSFORM && previous != null) {
+            Manifest.Output kept = previous.outputs().kept();
+            inputs.add(new StageInput("stage_output", previous.stage().dir(), previous.stage().dir() + "/"
+                    + RunLayout.DATA, kept.files(), kept.bytes(), kept.fingerprint()));
+        }
+        inputs.addAll(step.stage().inputs(context));
+        return new StageRunner.Planned(index, step.stage(), type, configHash, value, inputs,
+                StageRunner.identity(type, step.stage(), configHash, inputs));
+    }
+
+    static String type(StageConfig config) {
+        Variant variant = config.getClass().getAnnotation(Variant.class);
+        return variant == null ? config.getClass().getSimpleName() : variant.value();
+    }
+
+    /** {@code 1,234 in → 1,200 kept, 34 dropped (too_short 30, bullet_lines 4) ✓ in = kept + dropped}. */
+    static String summary(Manifest manifest) {
+        Manifest.Counts counts = manifest.counts();
+        String reasons = counts.droppedByReason().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> String.format("%s %,d", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        return String.format("%,d in → %,d kept, %,d dropped%s %s", counts.in(), counts.kept(), counts.dropped(),
+                reasons.isEmpty() ? "" : " (" + reasons + ")",
+                manifest.invariant().holds() ? "✓ in = kept + dropped" : "✗ in ≠ kept + dropped");
+    }
+
+    private static RunIndex.Entry entry(RunIndex.Entry entry, String status, String identity) {
+        return new RunIndex.Entry(entry.index(), entry.name(), entry.type(), entry.dir(), status, identity);
+    }
+
+    private void writeIndex(RunLayout layout, List<RunIndex.Entry> entries, Configuration conf) {
+        ManifestJson.write(layout.runIndex(), new RunIndex(RunIndex.FORMAT, RunIndex.VERSION, run.name(),
+                Instant.now().toString(), List.copyOf(entries)), conf);
+    }
+
+    private static void writeText(Path file, String text, Configuration conf) {
+        try {
+            FileSystem fs = file.getFileSystem(conf);
+            try (FSDataOutputStream out = fs.create(file, true)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.phi4j.pipeline.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.schema.Document;
+import dev.phi4j.pipeline.io.SparkRecords;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Runs one stage and commits its folder: the stage marks rows, the runner orders them by id into a fixed number of
+ * partitions (so the same input gives the same files), persists them, tallies them in one pass, lets the stage add
+ * its sections, writes kept and dropped rows into a temporary folder, checks in = kept + dropped against what was
+ * written, renames the folder into place and writes the manifest last.
+ */
+public final class StageRunner {
+
+    /** What the runner needs to know about the run as a whole. */
+    public record RunSettings(String runName, long seed, int outputPartitions, boolean keepDropped, int examples) {}
+
+    /** A stage ready to run: its position, its config's tag and hash, and what it reads. */
+    public record Planned(int index, Stage stage, String type, String configHash, JsonNode configValue,
+                          List<StageInput> inputs, String identity) {}
+
+    private static final int EXCERPT_CHARS = 300;
+
+    private final SparkSession spark;
+    private final RunLayout layout;
+    private final RunSettings settings;
+    private final Configuration conf;
+
+    public StageRunner(SparkSession spark, RunLayout layout, RunSettings settings) {
+        this.spark = spark;
+        this.layout = layout;
+        this.settings = settings;
+        this.conf = spark.sparkContext().hadoopConfiguration();
+    }
+
+    /** The identity of a stage run: its type, implementation version, config and input fingerprints. */
+    public static String identity(String type, Stage stage, String configHash, List<StageInput> inputs) {
+        StringBuilder text = new StringBuilder(type).append('\n').append(stage.version()).append('\n')
+                .append(configHash);
+        inputs.forEach(input -> text.append('\n').append(input.kind()).append(' ').append(input.name()).append(' ')
+                .append(input.fingerprint()));
+        return Hashes.sha256(text.toString());
+    }
+
+    /**
+     * Runs {@code planned}; {@code previous} is the manifest of the stage before (null for a source stage), whose
+     * kept rows are the input.
+     */
+    public Manifest run(Planned planned, Manifest previous, RunningContext context) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Stage stage = planned.stage();
+        String dirName = RunLayout.stageDirName(planned.index(), stage.name());
+        Path finalDir = layout.stageDir(planned.index(), stage.name());
+        Path tmpDir = new Path(layout.tmp(), dirName + "-" + UUID.randomUUID());
+        Map<String, Double> phases = new LinkedHashMap<>();
+        try {
+            FileSystem fs = finalDir.getFileSystem(conf);
+            removeLeftovers(fs, dirName, finalDir);
+
+            Dataset<Row> input = input(stage, previous);
+            Dataset<Row> marked = requireStageSchema(stage.apply(input, context), stage);
+            Dataset<Row> ordered = marked
+                    .repartition(settings.outputPartitions(), col("id"))
+                    .sortWithinPartitions(col("id"), col(Stage.DROP_REASON))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                int examples = settings.examples();
+                Tally tally = Tally.merge(ordered.mapPartitions(
+                        (MapPartitionsFunction<Row, Tally>) rows -> Tally.ofPartition(rows, examples, EXCERPT_CHARS),
+                        Encoders.javaSerialization(Tally.class)).collectAsList(), examples);
+                long t1 = lap(phases, "compute", t0);
+                stage.summarize(ordered, context);
+                long t2 = lap(phases, "summarize", t1);
+                write(ordered.filter(col(Stage.DROP_REASON).isNull()).select(StageRows.documentColumns()),
+                        RunLayout.data(tmpDir));
+                long t3 = lap(phases, "write_kept", t2);
+                if (settings.keepDropped()) {
+                    write(ordered.filter(col(Stage.DROP_REASON).isNotNull()), RunLayout.dropped(tmpDir));
+                }
+                long t4 = lap(phases, "write_dropped", t3);
+                Manifest manifest = manifest(planned, previous, context, tally, tmpDir, fs);
+                lap(phases, "verify", t4);
+                if (!manifest.invariant().holds()) {
+                    throw new IllegalStateException("stage " + dirName + " broke the accounting invariant "
+                            + manifest.invariant() + "; its output is left in " + tmpDir + " for inspection");
+                }
+                commit(fs, tmpDir, finalDir);
+                Manifest finished = withTimings(manifest, started, phases, t0);
+                ManifestJson.write(RunLayout.manifest(finalDir), finished, conf);
+                return finished;
+            } finally {
+                ordered.unpersist();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("stage " + dirName + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Dataset<Row> input(Stage stage, Manifest previous) {
+        if (stage.kind() == Stage.Kind.SOURCE || previous == null) {
+            return spark.createDataFrame(List.<Row>of(), StageRows.DOCUMENT);
+        }
+        if (previous.counts().kept() == 0) {
+            return spark.createDataFrame(List.<Row>of(), StageRows.DOCUMENT);
+        }
+        Path previousDir = new Path(layout.root(), previous.stage().dir());
+        return SparkRecords.read(spark, RunLayout.data(previousDir).toString(), Document.class);
+    }
+
+    /** A killed attempt leaves a temporary folder, or a renamed folder without a manifest: both are redone. */
+    private void removeLeftovers(FileSystem fs, String dirName, Path finalDir) throws IOException {
+        FileStatus[] stale = fs.globStatus(new Path(layout.tmp(), dirName + "-*"));
+        if (stale != null) {
+            for (FileStatus status : stale) {
+                fs.delete(status.getPath(), true);
+            }
+        }
+        if (fs.exists(finalDir)) {
+            fs.delete(finalDir, true);
+        }
+    }
+
+    private static Dataset<Row> requireStageSchema(Dataset<Row> marked, Stage stage) {
+        for (StructField field : StageRows.SCHEMA.fields()) {
+            List<String> names = List.of(marked.schema().fieldNames());
+            if (!names.contains(field.name())) {
+                throw new IllegalStateException("stage " + stage.name() + " returned rows without column '"
+                        + field.name() + "'; it has " + names);
+            }
+            if (!marked.schema().apply(field.name()).dataType().sameType(field.dataType())) {
+                throw new IllegalStateException("stage " + stage.name() + " returned column '" + field.name()
+                        + "' as " + marked.schema().apply(field.name()).dataType().simpleString() + ", not "
+                        + field.dataType().simpleString());
+            }
+        }
+        return marked.select(StageRows.documentColumnsAndReason());
+    }
+
+    private static void write(Dataset<Row> rows, Path path) {
+        rows.write().mode(SaveMode.ErrorIfExists).parquet(path.toString());
+    }
+
+    private void commit(FileSystem fs, Path tmpDir, Path finalDir) throws IOException {
+        fs.mkdirs(finalDir.getParent());
+        if (!fs.rename(tmpDir, finalDir)) {
+            throw new IOException("cannot rename " + tmpDir + " to " + finalDir);
+        }
+    }
+
+    private Manifest manifest(Planned planned, Manifest previous, RunningContext context, Tally tally, Path tmpDir,
+                              FileSystem fs) throws IOException {
+        Stage stage = planned.stage();
+        Tally.Cell kept = tally.total(Tally.KEPT::equals);
+        Tally.Cell dropped = tally.total(outcome -> !Tally.KEPT.equals(outcome));
+        Map<String, Long> droppedRows = new TreeMap<>();
+        Map<String, Long> droppedChars = new TreeMap<>();
+        Map<String, Manifest.Counts> byClass = new TreeMap<>();
+        tally.cells().forEach((sourceClass, outcomes) -> {
+            Map<String, Long> classDropped = new TreeMap<>();
+            long classKept = 0;
+            long classIn = 0;
+            for (Map.Entry<String, Tally.Cell> entry : outcomes.entrySet()) {
+                long rows = entry.getValue().rows();
+                classIn += rows;
+                if (Tally.KEPT.equals(entry.getKey())) {
+                    classKept = rows;
+                } else {
+                    classDropped.merge(entry.getKey(), rows, Long::sum);
+                    droppedRows.merge(entry.getKey(), rows, Long::sum);
+                    droppedChars.merge(entry.getKey(), entry.getValue().chars(), Long::sum);
+                }
+            }
+            byClass.put(sourceClass, new Manifest.Counts(classIn, classKept, classIn - classKept, classDropped));
+        });
+        boolean source = stage.kind() == Stage.Kind.SOURCE;
+        long in = source ? kept.rows() + dropped.rows() : previous == null ? 0 : previous.counts().kept();
+        long charsIn = source ? kept.chars() + dropped.chars() : previous == null ? 0 : previous.chars().kept();
+
+        Manifest.Output keptOutput = output(fs, RunLayout.data(tmpDir), RunLayout.DATA, kept);
+        Manifest.Output droppedOutput = settings.keepDropped()
+                ? output(fs, RunLayout.dropped(tmpDir), RunLayout.DROPPED, dropped) : null;
+        long droppedWritten = droppedOutput == null ? 0 : droppedOutput.rows();
+        boolean holds = in == kept.rows() + dropped.rows() && keptOutput.rows() == kept.rows()
+                && droppedWritten == (settings.keepDropped() ? dropped.rows() : 0);
+
+        List<StageInput> inputs = new ArrayList<>();
+        if (!source && previous != null) {
+            inputs.add(new StageInput("stage_output", previous.stage().dir(),
+                    previous.stage().dir() + "/" + RunLayout.DATA, previous.outputs().kept().files(),
+                    previous.outputs().kept().bytes(), previous.outputs().kept().fingerprint()));
+        }
+        inputs.addAll(planned.inputs().stream().filter(i -> !"stage_output".equals(i.kind())).toList());
+
+        Map<String, List<Manifest.Example>> examples = new TreeMap<>();
+        tally.samples().forEach((outcome, samples) -> examples.put(outcome, samples.stream()
+                .map(s -> new Manifest.Example(s.id(), s.sourceClass(), s.originUri(), s.chars(), s.excerpt(),
+                        s.metadata())).toList()));
+
+        Map<String, JsonNode> sections = new LinkedHashMap<>();
+        context.reported().forEach((name, value) -> sections.put(name, ManifestJson.tree(value)));
+
+        return new Manifest(Manifest.FORMAT, Manifest.VERSION, settings.runName(),
+                new Manifest.StageInfo(planned.index(), stage.name(), planned.type(),
+                        stage.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        RunLayout.stageDirName(planned.index(), stage.name()), stage.version()),
+                new Manifest.ConfigInfo(planned.configHash(), planned.configValue()),
+                inputs, planned.identity(),
+                new Manifest.Counts(in, kept.rows(), dropped.rows(), droppedRows),
+                new Manifest.Counts(charsIn, kept.chars(), dropped.chars(), droppedChars),
+                byClass,
+                new Manifest.Outputs(keptOutput, droppedOutput),
+                new Manifest.Invariant("in = kept + dropped; kept and dropped as counted in the written Parquet files",
+                        holds, in, kept.rows(), dropped.rows(), keptOutput.rows(), droppedWritten),
+                null, examples, sections,
+                new Manifest.Environment(spark.version(), spark.sparkContext().master(),
+                        spark.sparkContext().defaultParallelism(), settings.outputPartitions(),
+                        System.getProperty("java.version")));
+    }
+
+    private Manifest.Output output(FileSystem fs, Path dir, String name, Tally.Cell cell) throws IOException {
+        long rows = 0;
+        long files = 0;
+        long bytes = 0;
+        for (FileStatus status : fs.listStatus(dir, path -> path.getName().endsWith(".parquet"))) {
+            try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(status, conf))) {
+                rows += reader.getRecordCount();
+            }
+            files++;
+            bytes += status.getLen();
+        }
+        return new Manifest.Output(name, rows, files, bytes, Tally.fingerprint(cell));
+    }
+
+    private static Manifest withTimings(Manifest m, Instant started, Map<String, Double> phases, long t0) {
+        Manifest.Timings timings = new Manifest.Timings(started.toString(), Instant.now().toString(),
+                (System.nanoTime() - t0) / 1e9, phases);
+        return new Manifest(m.format(), m.version(), m.run(), m.stage(), m.config(), m.inputs(), m.identity(),
+                m.counts(), m.chars(), m.bySourceClass(), m.outputs(), m.invariant(), timings, m.examples(),
+                m.sections(), m.environment());
+    }
+
+    private static long lap(Map<String, Double> phases, String phase, long since) {
+        long now = System.nanoTime();
+        phases.put(phase, Math.round((now - since) / 1e6) / 1e3);
+        return now;
+    }
+}
