@@ -112,8 +112,9 @@ public final class ConfigReference {
         } else if (raw.isEnum()) {
             text = RecordBinder.enumChoices(raw).replace("|", "\\|");
         } else {
-            text = raw == int.class || raw == long.class ? "integer"
-                    : raw == double.class ? "number" : raw == boolean.class ? "boolean"
+            text = raw == int.class || raw == long.class || raw == Integer.class || raw == Long.class ? "integer"
+                    : raw == double.class || raw == Double.class ? "number"
+                    : raw == boolean.class || raw == Boolean.class ? "boolean"
                     : raw == java.nio.file.Path.class ? "path" : "string";
         }
         if (range != null) {

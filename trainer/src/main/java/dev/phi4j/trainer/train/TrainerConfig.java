@@ -5,21 +5,51 @@ import dev.phi4j.core.config.Default;
 import dev.phi4j.core.config.InvalidConfigValue;
 import dev.phi4j.core.config.Range;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 /** How a model is trained. Defaults are the Phi-4 pretraining values (arXiv 2412.08905 §3). */
 public record TrainerConfig(
         @Doc("AdamW settings") OptimizerConfig optimizer,
         @Doc("learning-rate schedule") ScheduleConfig schedule,
         @Doc("optimizer steps to run") @Default("1000") @Range(min = 1) long maxSteps,
         @Doc("sequences per forward/backward pass") @Default("8") @Range(min = 1) int microBatchSize,
-        @Doc("tokens per optimizer step; reached by gradient accumulation over micro-batches")
+        @Doc("tokens per optimizer step; reached by gradient accumulation over micro-batches, so it must be a "
+                + "multiple of micro_batch_size × model.context_length")
         @Default("65536") @Range(min = 1) long globalBatchTokens,
-        @Doc("clip gradients to this global L2 norm; 0 disables clipping") @Default("1.0") @Range(min = 0) double gradClip) {
+        @Doc("clip gradients to this global L2 norm; 0 disables clipping") @Default("1.0") @Range(min = 0) double gradClip,
+        @Doc("training data: packed shards or text packed on the fly") DataConfig data,
+        @Doc("when checkpoints are written and which are kept") CheckpointConfig checkpoint,
+        @Doc("validation loss on the held-out split") EvalConfig eval,
+        @Doc("a step whose loss or gradient norm is NaN or infinite is skipped and counted; this many in a row "
+                + "abort the run") @Default("5") @Range(min = 1) int nanTolerance,
+        @Doc("peak FLOP/s that MFU is measured against; 0 measures an fp32 matrix multiply on this machine at start")
+        @Default("0") @Range(min = 0) double peakFlops) {
 
     public TrainerConfig {
         if (schedule.warmupSteps() > maxSteps) {
             throw new InvalidConfigValue("schedule.warmup_steps",
                     "warmup_steps (" + schedule.warmupSteps() + ") exceeds max_steps (" + maxSteps + ")");
         }
+        for (Map.Entry<String, Long> milestone : checkpoint.milestones().entrySet()) {
+            if (milestone.getValue() < 1 || milestone.getValue() > maxSteps) {
+                throw new InvalidConfigValue("checkpoint.milestones." + milestone.getKey(), "milestone step "
+                        + milestone.getValue() + " is outside 1.." + maxSteps + " (max_steps)");
+            }
+        }
+    }
+
+    /** Micro-batches per optimizer step at context length {@code seqLen}. */
+    public int accumulationSteps(int seqLen) {
+        long perMicroBatch = (long) microBatchSize * seqLen;
+        if (globalBatchTokens % perMicroBatch != 0) {
+            throw new InvalidConfigValue("trainer.global_batch_tokens", "global_batch_tokens (" + globalBatchTokens
+                    + ") must be a multiple of micro_batch_size × context_length (" + microBatchSize + " × " + seqLen
+                    + " = " + perMicroBatch + ")");
+        }
+        return Math.toIntExact(globalBatchTokens / perMicroBatch);
     }
 
     public record OptimizerConfig(
@@ -37,4 +67,45 @@ public record TrainerConfig(
 
         public enum Decay { LINEAR, COSINE }
     }
+
+    public record DataConfig(
+            @Doc("a shard directory (manifest.json) to train on; `phi4j train --data DIR` sets it")
+            Optional<Path> shards,
+            @Doc("text files to tokenize and pack into shards under the run directory when no shards are given; "
+                    + "`phi4j train --text FILE` sets it") @Default("[]") List<Path> textFiles,
+            @Doc("how text files split into documents: blank_lines (blocks between empty lines) or file (one document "
+                    + "per file)") @Default("blank_lines") DocumentSplit documents,
+            @Doc("share of the text's tokens held out as the validation split, in whole documents chosen by content "
+                    + "hash (at least one sequence)") @Default("0.05") @Range(min = 0, max = 0.5) double validationFraction,
+            @Doc("attention stays inside each packed document and RoPE positions restart there; false: plain causal "
+                    + "attention over the whole row") @Default("true") boolean documentMasking,
+            @Doc("visit the training sequences in a new order each epoch, drawn from run.seed; false: shard order")
+            @Default("true") boolean shuffle) {
+
+        public enum DocumentSplit { BLANK_LINES, FILE }
+    }
+
+    public record CheckpointConfig(
+            @Doc("write a checkpoint every this many steps (and always at the last step)") @Default("100")
+            @Range(min = 1) long interval,
+            @Doc("periodic checkpoints (step-NNNNNNNN) to keep; older ones are deleted") @Default("3")
+            @Range(min = 1) int keepLast,
+            @Doc("named checkpoints kept for good, name: step, e.g. {end_of_warmup: 100}; written to "
+                    + "checkpoints/NAME") @Default("{}") Map<String, Long> milestones) {
+
+        public CheckpointConfig {
+            for (String name : milestones.keySet()) {
+                if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*") || name.startsWith("step-")) {
+                    throw new InvalidConfigValue("milestones." + name, "a milestone name is letters, digits, '.', "
+                            + "'_' and '-', not starting with 'step-'");
+                }
+            }
+        }
+    }
+
+    public record EvalConfig(
+            @Doc("compute the validation loss every this many steps (and at the last step); 0 disables")
+            @Default("50") @Range(min = 0) long interval,
+            @Doc("micro-batches of the validation split per evaluation (its first ones, the same every time)")
+            @Default("8") @Range(min = 1) int batches) {}
 }

@@ -1,0 +1,134 @@
+package dev.phi4j.trainer.train;
+
+import dev.phi4j.core.shard.TokenizerFingerprint;
+import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.trainer.model.PhiDecoder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointTest {
+
+    private static final TrainerConfig TRAINER = TrainFixtures.trainer(
+            "{max_steps: 9, schedule: {warmup_steps: 2}, checkpoint: {milestones: {warm: 2}}}");
+
+    private static ComputationGraph net;
+    private static AdamW optimizer;
+
+    @BeforeAll
+    static void trainedABit() {
+        net = PhiDecoder.build(TrainFixtures.MODEL, PhiDecoder.Masking.DOCUMENTS,
+                new NeuralNetConfiguration.Builder().seed(3).updater(new NoOp()).weightDecay(0.1, true));
+        optimizer = new AdamW(TRAINER.optimizer(), DecayMask.of(net));
+        Nd4j.getRandom().setSeed(4);
+        for (int i = 0; i < 3; i++) {
+            optimizer.update(net.params(), Nd4j.randn(DataType.FLOAT, net.params().shape()), 1e-3);
+        }
+    }
+
+    @Test
+    void savedCheckpointLoadsFromItsRunCheckpointsOrOwnDirectoryWithEverythingItNeeds(@TempDir Path run)
+            throws IOException {
+        TokenizerConfig tokenizer = TrainFixtures.tokenizerIn(run);
+        Path checkpoints = run.resolve(Checkpoint.DIRECTORY);
+        Path saved = Checkpoint.save(checkpoints, Checkpoint.stepName(3), snapshot(3, tokenizer));
+        assertEquals(checkpoints.resolve("step-00000003"), saved);
+        assertEquals("step-00000003", Files.readString(checkpoints.resolve(Checkpoint.LATEST)).trim());
+
+        for (Path path : List.of(run, checkpoints, saved)) {
+            LoadedCheckpoint loaded = Checkpoint.load(path);
+            assertEquals(saved, loaded.directory());
+            assertEquals(TrainFixtures.MODEL, loaded.model());
+            assertEquals(PhiDecoder.Masking.DOCUMENTS, loaded.masking());
+            assertEquals(TRAINER, loaded.trainer());
+            assertEquals(state(3), loaded.state());
+            assertEquals(net.params(), loaded.net().params());
+            assertEquals(saved.resolve(Checkpoint.TOKENIZER), loaded.tokenizerConfig().path().orElseThrow());
+            assertEquals(TokenizerFingerprint.of(TrainFixtures.tokenizer()), TokenizerFingerprint.of(loaded.tokenizer()));
+        }
+
+        LoadedCheckpoint loaded = Checkpoint.load(run);
+        AdamW restored = new AdamW(TRAINER.optimizer(), DecayMask.of(loaded.net()));
+        loaded.restoreOptimizer(restored);
+        assertEquals(3, restored.updates());
+        assertEquals(optimizer.firstMoment(), restored.firstMoment());
+        assertEquals(optimizer.secondMoment(), restored.secondMoment());
+        String json = Files.readString(saved.resolve(Checkpoint.JSON_FILE));
+        for (String recorded : List.of("\"rope\"", "\"theta\" : 10000.0", "\"context_length\" : 16",
+                "\"sequences_consumed\" : 30", "\"lr\" : 5.0E-4", "\"kind\" : \"bpe\"")) {
+            assertTrue(json.contains(recorded), recorded + " missing from\n" + json);
+        }
+    }
+
+    @Test
+    void pruningKeepsTheLastNAndEveryMilestone(@TempDir Path run) throws IOException {
+        TokenizerConfig tokenizer = TrainFixtures.tokenizerIn(run);
+        Path checkpoints = run.resolve(Checkpoint.DIRECTORY);
+        for (long step = 1; step <= 5; step++) {
+            Checkpoint.save(checkpoints, step == 2 ? "warm" : Checkpoint.stepName(step), snapshot(step, tokenizer));
+            Checkpoint.prune(checkpoints, 2);
+        }
+        assertEquals(List.of("LATEST", "step-00000004", "step-00000005", "warm"), entries(checkpoints));
+        assertEquals(2, Checkpoint.load(checkpoints.resolve("warm")).step());
+        assertEquals(5, Checkpoint.load(run).step());
+    }
+
+    @Test
+    void anInterruptedSaveLeavesTheLatestCompleteCheckpointInCharge(@TempDir Path run) throws IOException {
+        TokenizerConfig tokenizer = TrainFixtures.tokenizerIn(run);
+        Path checkpoints = run.resolve(Checkpoint.DIRECTORY);
+        Checkpoint.save(checkpoints, Checkpoint.stepName(1), snapshot(1, tokenizer));
+        // A crash while writing step 2: its files sit half-written in the hidden partial directory.
+        Path partial = Files.createDirectories(checkpoints.resolve(".partial-step-00000002"));
+        Files.writeString(partial.resolve(Checkpoint.MODEL), "half a zip");
+        assertEquals(1, Checkpoint.load(run).step());
+
+        Checkpoint.save(checkpoints, Checkpoint.stepName(2), snapshot(2, tokenizer));
+        Checkpoint.prune(checkpoints, 3);
+        assertEquals(List.of("LATEST", "step-00000001", "step-00000002"), entries(checkpoints));
+        assertEquals(2, Checkpoint.load(run).step());
+    }
+
+    @Test
+    void missingPiecesAreErrorsNamingThem(@TempDir Path run) throws IOException {
+        IllegalArgumentException nothing = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(run));
+        assertTrue(nothing.getMessage().startsWith(run + ": no checkpoint here"), nothing.getMessage());
+
+        Path saved = Checkpoint.save(run.resolve(Checkpoint.DIRECTORY), "step-00000001",
+                snapshot(1, TrainFixtures.tokenizerIn(run)));
+        Files.delete(saved.resolve(Checkpoint.MODEL));
+        IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(run));
+        assertEquals(saved.resolve(Checkpoint.MODEL) + ": missing from the checkpoint", model.getMessage());
+    }
+
+    private static Checkpoint.Snapshot snapshot(long step, TokenizerConfig tokenizer) {
+        return new Checkpoint.Snapshot(net, optimizer, TrainFixtures.MODEL, PhiDecoder.Masking.DOCUMENTS,
+                TrainFixtures.tokenizer(), tokenizer, TRAINER, state(step), 5e-4, 20);
+    }
+
+    private static TrainingState state(long step) {
+        return new TrainingState(step, 10 * step, 160 * step, 0, 0, 3, 1.5, "sha256:data", 42);
+    }
+
+    private static List<String> entries(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.phi4j.trainer.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.phi4j.core.config.ConfigJson;
+import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.tokenizer.BpeTokenizer;
+import dev.phi4j.core.tokenizer.BpeTrainer;
+import dev.phi4j.core.tokenizer.TokenizerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** A small BPE tokenizer trained on the bundled sample books, and model shapes small enough for many steps. */
+final class TrainFixtures {
+
+    static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
+    static final List<Path> BOOKS = List.of(
+            ROOT.resolve("datasets/sample/books/the-lighthouse-keepers-ledger.txt"),
+            ROOT.resolve("datasets/sample/books/notes-on-counting.txt"));
+    static final int VOCAB = 300;
+
+    /** vocab 300, d_model 16, 2 layers, 4 heads sharing 2 kv heads, ffn 32, context 16. */
+    static final ModelConfig MODEL = new ModelConfig(VOCAB, 16, 2, 4, 2, 32, 16, 10_000, 1e-5);
+
+    private static final JsonMapper RELAXED_JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES).enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+
+    private static BpeTokenizer tokenizer;
+
+    private TrainFixtures() {}
+
+    /** A trainer config from relaxed JSON, e.g. {@code {max_steps: 6, schedule: {warmup_steps: 2}}}; defaults fill the rest. */
+    static TrainerConfig trainer(String json) {
+        try {
+            return ConfigJson.fromJson(RELAXED_JSON.readTree(json), TrainerConfig.class, "test");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** The tokenizer's config, its file written into {@code dir}. */
+    static TokenizerConfig tokenizerIn(Path dir) {
+        Path file = dir.resolve("tokenizer.bpe");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(dir);
+                tokenizer().save(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TokenizerConfig(TokenizerConfig.Kind.BPE, Optional.of(file), VOCAB, List.of());
+    }
+
+    static synchronized BpeTokenizer tokenizer() {
+        if (tokenizer == null) {
+            try {
+                tokenizer = new BpeTrainer(BpeTrainer.Settings.of(VOCAB)).train(BOOKS, done -> { });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return tokenizer;
+    }
+}
