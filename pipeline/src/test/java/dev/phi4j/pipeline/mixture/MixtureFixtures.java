@@ -1,0 +1,67 @@
+package dev.phi4j.pipeline.mixture;
+
+import dev.phi4j.core.schema.SourceClass;
+import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.pipeline.Pipeline;
+import dev.phi4j.pipeline.RunConfig;
+import dev.phi4j.pipeline.SparkConfig;
+import dev.phi4j.pipeline.TestSpark;
+import dev.phi4j.pipeline.ingest.IngestConfig;
+import dev.phi4j.pipeline.ingest.JsonlSource;
+import dev.phi4j.pipeline.ingest.TextSource;
+import dev.phi4j.pipeline.ingest.WetSource;
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A pipeline run over the shared real datasets, and mixture configs on it. */
+final class MixtureFixtures {
+
+    static final SparkConfig SPARK = new SparkConfig("local[2]", "test", 4, 2, "warn", Map.of());
+    static final TokenizerConfig PHI4 = new TokenizerConfig(TokenizerConfig.Kind.PHI4, Optional.empty(), 1024,
+            List.of());
+
+    private MixtureFixtures() {}
+
+    /**
+     * Ingests web (the Common Crawl WET capture), code (HumanEval prompts and solutions), Q&A (GSM8K train) and
+     * books (tinyshakespeare, one document per paragraph) into {@code dir/runs/real}; returns the run folder.
+     */
+    static Path realRun(SparkSession spark, Path dir) {
+        WetSource web = new WetSource("commoncrawl", SourceClass.WEB,
+                List.of(TestSpark.shared("commoncrawl/whirlwind.warc.wet.gz").toString()), List.of(".wet.gz"),
+                1L << 30, 1 << 24);
+        JsonlSource code = new JsonlSource("humaneval", SourceClass.CODE,
+                List.of(TestSpark.shared("humaneval/HumanEval.jsonl.gz").toString()),
+                List.of("prompt", "canonical_solution"), "", Optional.of("task_id"), List.of(), List.of(".jsonl.gz"),
+                1L << 30, 1 << 20);
+        JsonlSource qa = new JsonlSource("gsm8k", SourceClass.QA,
+                List.of(TestSpark.shared("gsm8k/train.jsonl").toString()), List.of("question", "answer"), "\n\n",
+                Optional.empty(), List.of(), List.of(".jsonl"), 1L << 30, 1 << 20);
+        TextSource books = new TextSource("tinyshakespeare", SourceClass.BOOKS,
+                List.of(TestSpark.shared("tinyshakespeare/input.txt").toString()), TextSource.Unit.PARAGRAPHS,
+                List.of(".txt"), 1L << 30, 1 << 26);
+        IngestConfig ingest = new IngestConfig(List.of(web, code, qa, books));
+        RunConfig run = new RunConfig("real", dir.resolve("runs").toString(), 7, true, 3);
+        new Pipeline(run, SPARK, List.of(Pipeline.Step.of(ingest)), System.out).run(spark, "# test\n");
+        return dir.resolve("runs/real");
+    }
+
+    static PretrainSetConfig pretrain(String name, int seqLen, long totalTokens, int minShards) {
+        return new PretrainSetConfig(name, seqLen, totalTokens, GroupShares.table5(), EpochCaps.uniform(16), 0.05,
+                1L << 27, minShards, true);
+    }
+
+    static MixtureConfig config(Path run, Optional<String> outputDir, TokenizerConfig tokenizer,
+                                List<MixtureSetConfig> sets) {
+        return new MixtureConfig(Optional.of(run.toString()), Optional.empty(), outputDir, tokenizer, SPARK, 1234,
+                new ProfileConfig(3, 10, 500), sets);
+    }
+
+    static List<MixtureBuild.Outcome> build(SparkSession spark, MixtureConfig config) {
+        return new MixtureBuild(config, System.out).run(spark);
+    }
+}
