@@ -17,9 +17,11 @@ final class DocumentBuckets implements Serializable {
 
     static final String LONG = "long";
     static final String LONG_UPWEIGHTED = "long_upweighted";
+    static final String LONG_CONTEXT = "long_context";
 
     private final List<String> names;
     private final List<String> groups;
+    private final List<String> families;
     private final boolean longBuckets;
     private final int longMinTokens;
     private final int upweightAboveTokens;
@@ -32,18 +34,23 @@ final class DocumentBuckets implements Serializable {
         this.syntheticMinTokens = syntheticMinTokens;
         List<String> bucketNames = new ArrayList<>();
         List<String> bucketGroups = new ArrayList<>();
+        List<String> bucketFamilies = new ArrayList<>();
         for (MixtureGroup group : MixtureGroup.values()) {
             bucketNames.add(groupName(group));
             bucketGroups.add(groupName(group));
+            bucketFamilies.add(longBuckets ? "recall" : "mixture");
         }
         if (longBuckets) {
             bucketNames.add(LONG);
             bucketNames.add(LONG_UPWEIGHTED);
-            bucketGroups.add("long_context");
-            bucketGroups.add("long_context");
+            bucketGroups.add(LONG_CONTEXT);
+            bucketGroups.add(LONG_CONTEXT);
+            bucketFamilies.add(LONG_CONTEXT);
+            bucketFamilies.add(LONG_CONTEXT);
         }
         this.names = List.copyOf(bucketNames);
         this.groups = List.copyOf(bucketGroups);
+        this.families = List.copyOf(bucketFamilies);
     }
 
     static DocumentBuckets pretrain() {
@@ -74,6 +81,11 @@ final class DocumentBuckets implements Serializable {
 
     List<String> groups() {
         return groups;
+    }
+
+    /** Which buckets share a total: the five groups, or for midtraining the recall groups and the long buckets. */
+    List<String> families() {
+        return families;
     }
 
     int size() {

@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How many tokens each bucket (a mixture group, or a long-document bucket of the midtraining set) contributes, and
@@ -22,8 +24,12 @@ public record MixturePlan(long budget, boolean autoBudget, List<Bucket> buckets,
     /** Hash bins of the fractional-epoch and validation selections. */
     public static final int BINS = 4096;
 
-    /** What the planner knows about a bucket before planning: its target and its documents' tokens per hash bin. */
-    public record Input(String name, String group, double share, double maxEpochs, long[] trainBins,
+    /**
+     * What the planner knows about a bucket before planning: its target and its documents' tokens per hash bin. A
+     * missing bucket's share goes to the present buckets of its {@code family} (midtraining: the recall groups, or
+     * the long buckets), and only when a whole family is missing to the other families.
+     */
+    public record Input(String name, String group, String family, double share, double maxEpochs, long[] trainBins,
                         long[] heldOutBins) {
 
         public Input {
@@ -64,34 +70,40 @@ public record MixturePlan(long budget, boolean autoBudget, List<Bucket> buckets,
      */
     public static MixturePlan plan(List<Input> inputs, long budget) {
         List<String> notes = new ArrayList<>();
-        double presentShare = 0;
-        double configuredShare = 0;
+        Map<String, double[]> families = new LinkedHashMap<>();           // family → {configured, present}
         for (Input input : inputs) {
-            configuredShare += input.share();
-            if (input.uniqueTokens() > 0) {
-                presentShare += input.share();
-            }
+            double[] family = families.computeIfAbsent(input.family(), f -> new double[2]);
+            family[0] += input.share();
+            family[1] += input.uniqueTokens() > 0 ? input.share() : 0;
         }
         for (Input input : inputs) {
             if (input.share() > 0 && input.uniqueTokens() == 0) {
+                boolean familyPresent = families.get(input.family())[1] > 0;
                 notes.add(String.format(Locale.ROOT, "no %s documents in the input: its %.1f%% share is spread over "
-                        + "the present groups in proportion to their shares", input.name(), 100 * input.share()));
+                        + "the present %s in proportion to their shares", input.name(), 100 * input.share(),
+                        familyPresent && families.size() > 1 ? input.family() + " buckets" : "groups"));
             }
         }
-        if (presentShare <= 0) {
+        double keptTotal = 0;
+        for (double[] family : families.values()) {
+            keptTotal += family[1] > 0 ? family[0] : 0;
+        }
+        if (keptTotal <= 0) {
             throw new IllegalArgumentException("no documents in any bucket with a share above 0 ("
                     + inputs.stream().map(Input::name).toList() + "): nothing to mix");
         }
         double[] share = new double[inputs.size()];
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
-            share[i] = input.uniqueTokens() > 0 ? input.share() * configuredShare / presentShare : 0;
+            double[] family = families.get(input.family());
+            share[i] = input.uniqueTokens() > 0 ? input.share() * (family[0] / family[1]) / keptTotal : 0;
         }
         boolean auto = budget == 0;
-        long total = auto ? autoBudget(inputs, share) : budget;
+        double exact = auto ? autoBudget(inputs, share) : budget;
+        long total = Math.round(exact);
         double[] allocated = new double[inputs.size()];
         boolean[] capped = new boolean[inputs.size()];
-        double remaining = total;
+        double remaining = exact;
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -128,7 +140,7 @@ public record MixturePlan(long budget, boolean autoBudget, List<Bucket> buckets,
             }
         }
         double given = Arrays.stream(allocated).sum();
-        long shortfall = Math.max(0, Math.round(total - given));
+        long shortfall = Math.max(0, Math.round(exact - given));
         if (shortfall > 0) {
             notes.add(String.format(Locale.ROOT, "every group is at its epoch cap: %,d of the %,d budgeted tokens "
                     + "cannot be filled", shortfall, total));
@@ -168,14 +180,14 @@ public record MixturePlan(long budget, boolean autoBudget, List<Bucket> buckets,
     }
 
     /** The largest budget with every present bucket at its effective share and within its cap. */
-    private static long autoBudget(List<Input> inputs, double[] share) {
+    private static double autoBudget(List<Input> inputs, double[] share) {
         double budget = Double.POSITIVE_INFINITY;
         for (int i = 0; i < inputs.size(); i++) {
             if (share[i] > 0) {
                 budget = Math.min(budget, inputs.get(i).maxEpochs() * inputs.get(i).uniqueTokens() / share[i]);
             }
         }
-        return (long) Math.floor(budget);
+        return budget;
     }
 
     /**

@@ -91,7 +91,7 @@ final class PretrainBuilder {
         List<MixturePlan.Input> inputs = new ArrayList<>();
         for (int b = 0; b < buckets.size(); b++) {
             inputs.add(new MixturePlan.Input(buckets.names().get(b), buckets.groups().get(b),
-                    settings.targets().share(b, stats), settings.targets().maxEpochs(b), stats.trainBins[b],
+                    buckets.families().get(b), settings.targets().share(b, stats), settings.targets().maxEpochs(b), stats.trainBins[b],
                     stats.heldOutBins[b]));
         }
         MixturePlan plan = MixturePlan.plan(inputs, settings.totalTokens());
@@ -141,11 +141,13 @@ final class PretrainBuilder {
         for (int b = 0; b < buckets.size(); b++) {
             MixturePlan.Bucket bucket = plan.buckets().get(b);
             double realized = total == 0 ? 0 : (double) written[b] / total;
+            double planned = plan.plannedTokens() == 0 ? 0 : (double) bucket.plannedTokens() / plan.plannedTokens();
             ObjectNode row = rows.addObject();
             row.put("name", bucket.name());
             row.put("group", bucket.group());
             row.put("target_share", bucket.targetShare());
             row.put("effective_share", bucket.effectiveShare());
+            row.put("planned_share", planned);
             row.put("realized_share", realized);
             row.put("unique_tokens", bucket.uniqueTokens());
             row.put("documents", stats.trainDocuments[b]);
@@ -159,10 +161,10 @@ final class PretrainBuilder {
             row.put("capped", bucket.capped());
             row.put("held_out_tokens", bucket.heldOutTokens());
             row.put("validation_tokens", validationWritten[b]);
-            if (bucket.present() && Math.abs(realized - bucket.effectiveShare()) > 0.01) {
-                notes.add(String.format(Locale.ROOT, "%s: realized share %.2f%% is more than 1 point from its "
-                        + "target %.2f%% (few, long documents cannot be sampled finely, or shard tails)",
-                        bucket.name(), 100 * realized, 100 * bucket.effectiveShare()));
+            if (bucket.present() && Math.abs(realized - planned) > 0.01) {
+                notes.add(String.format(Locale.ROOT, "%s: realized share %.2f%% is more than 1 point from the "
+                        + "planned %.2f%% (few, long documents cannot be sampled finely, or shard tails)",
+                        bucket.name(), 100 * realized, 100 * planned));
             }
         }
 

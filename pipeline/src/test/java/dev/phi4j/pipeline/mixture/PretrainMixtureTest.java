@@ -38,13 +38,19 @@ class PretrainMixtureTest {
     private static SparkSession spark;
     private static Path run;
     private static MixtureBuild.Outcome built;
+    private static MixtureBuild.Outcome midtrain;
 
     @BeforeAll
     static void build() {
         spark = TestSpark.session();
         run = MixtureFixtures.realRun(spark, dir);
-        built = MixtureFixtures.build(spark, MixtureFixtures.config(run, Optional.empty(), MixtureFixtures.PHI4,
-                List.of(MixtureFixtures.pretrain("pretrain", SEQ_LEN, 0, 3)))).get(0);
+        MidtrainSetConfig longContext = new MidtrainSetConfig("midtrain", 4 * SEQ_LEN, 0, 0.3, 250, 600, 2.0, 0, 16,
+                GroupShares.table5(), EpochCaps.uniform(16), 0.05, 1L << 27, 1, true);
+        List<MixtureBuild.Outcome> outcomes = MixtureFixtures.build(spark, MixtureFixtures.config(run,
+                Optional.empty(), MixtureFixtures.PHI4, List.of(MixtureFixtures.pretrain("pretrain", SEQ_LEN, 0, 3),
+                        longContext)));
+        built = outcomes.get(0);
+        midtrain = outcomes.get(1);
     }
 
     private static Path shards() {
@@ -206,5 +212,55 @@ class PretrainMixtureTest {
         assertTrue(outcome.manifest().notes().stream().anyMatch(n -> n.startsWith("web is capped at 2 epochs")),
                 outcome.manifest().notes().toString());
         assertFalse(Files.exists(dir.resolve("capped/capped/sequences")), "sequence_index: false writes no index");
+    }
+
+    @Test
+    void midtrainingMixesLongDocumentsAtTheirShareWithTheLongestUpweighted() {
+        JsonNode table = midtrain.manifest().sections().get("mixture.table");
+        Map<String, JsonNode> buckets = new HashMap<>();
+        table.path("buckets").forEach(b -> buckets.put(b.path("name").asText(), b));
+        JsonNode plain = buckets.get("long");
+        JsonNode upweighted = buckets.get("long_upweighted");
+        assertTrue(plain.path("unique_tokens").asLong() > 0 && upweighted.path("unique_tokens").asLong() > 0);
+        assertEquals(0.3, plain.path("effective_share").asDouble() + upweighted.path("effective_share").asDouble(),
+                1e-9);
+        assertEquals(0.3, plain.path("realized_share").asDouble() + upweighted.path("realized_share").asDouble(),
+                0.02);
+        assertEquals(2 * plain.path("epochs").asDouble(), upweighted.path("epochs").asDouble(), 1e-6,
+                "documents above upweight_above_tokens repeat twice as often");
+        double recall = 0;
+        for (String group : List.of("web", "code", "acquired")) {
+            recall += buckets.get(group).path("effective_share").asDouble();
+        }
+        assertEquals(0.7, recall, 1e-9, "the rest follows the pretraining distribution");
+        ShardSet set = ShardSet.open(run.resolve("mixtures/midtrain/shards"));
+        assertEquals(4 * SEQ_LEN, set.manifest().seqLen(), "packed at the long context length");
+    }
+
+    @Test
+    void onlyDocumentsAboveTheThresholdAreInTheLongBuckets() {
+        Map<String, Integer> lengths = new HashMap<>();
+        for (Row row : spark.read().parquet(run.resolve("mixtures/_tokenized").toString() + "/*/data")
+                .select("id", "tokenCount").collectAsList()) {
+            lengths.put(row.getString(0), row.getInt(1));
+        }
+        DocumentBuckets buckets = DocumentBuckets.midtrain(new MidtrainSetConfig("m", 512, 0, 0.3, 250, 600, 2.0, 0,
+                16, GroupShares.table5(), EpochCaps.uniform(16), 0.05, 1L << 27, 1, true));
+        long longDocuments = lengths.values().stream().filter(n -> n >= 250).count();
+        assertTrue(longDocuments > 10, longDocuments + " documents of 250+ tokens");
+        for (Map.Entry<String, Integer> entry : lengths.entrySet()) {
+            int[] of = buckets.of("code", "code", entry.getValue());
+            assertEquals(entry.getValue() >= 250 ? 2 : 1, of.length);
+        }
+        JsonNode table = midtrain.manifest().sections().get("mixture.table");
+        long documents = 0;
+        for (JsonNode bucket : table.path("buckets")) {
+            if (bucket.path("group").asText().equals("long_context")) {
+                documents += bucket.path("documents").asLong();
+            }
+        }
+        assertEquals(longDocuments, documents + lengths.entrySet().stream().filter(e -> e.getValue() >= 250)
+                .filter(e -> new Selection(buckets, null, 0.05, 1234).heldOut(e.getKey())).count(),
+                "every long document is in a long bucket (train) or held out");
     }
 }
