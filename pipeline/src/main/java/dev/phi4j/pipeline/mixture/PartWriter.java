@@ -133,7 +133,9 @@ abstract class PartWriter {
                     if (boundary && i > runStart) {
                         ObjectNode run = runs.addObject();
                         run.put("text", tokenizer.decode(Arrays.copyOfRange(row.tokens(), runStart, i)));
-                        run.put("loss", row.lossMask() == null || row.lossMask()[runStart]);
+                        if (row.lossMask() != null) {
+                            run.put("loss", row.lossMask()[runStart]);
+                        }
                         runStart = i;
                     }
                 }

@@ -12,19 +12,69 @@ import dev.phi4j.pipeline.ingest.TextSource;
 import dev.phi4j.pipeline.ingest.WetSource;
 import org.apache.spark.sql.SparkSession;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** A pipeline run over the shared real datasets, and mixture configs on it. */
-final class MixtureFixtures {
+public final class MixtureFixtures {
 
     static final SparkConfig SPARK = new SparkConfig("local[2]", "test", 4, 2, "warn", Map.of());
     static final TokenizerConfig PHI4 = new TokenizerConfig(TokenizerConfig.Kind.PHI4, Optional.empty(), 1024,
             List.of());
 
+    /** The shared sample build: a pipeline run over the real datasets and its four sets. */
+    public record SampleRun(Path run, List<MixtureBuild.Outcome> outcomes) {
+        public MixtureBuild.Outcome set(String name) {
+            return outcomes.stream().filter(o -> o.manifest().name().equals(name)).findFirst().orElseThrow();
+        }
+    }
+
+    static final int SEQ_LEN = 128;
+    private static SampleRun sample;
+
     private MixtureFixtures() {}
+
+    /**
+     * Built once per test JVM (ingest and tokenization are the slow part) and shared by the test classes that only
+     * read it: pretrain (seq_len 128, Phi-4 tokenizer, automatic budget), midtrain (4 × 128, long documents from
+     * 250 tokens, upweighted from 600), and SFT and DPO sets from the bundled sample chats and pairs.
+     */
+    public static synchronized SampleRun sampleRun(SparkSession spark) {
+        if (sample == null) {
+            try {
+                Path dir = Files.createTempDirectory("phi4j-mixture-test");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+                Path run = realRun(spark, dir);
+                Path data = TestSpark.root().resolve("datasets/sample");
+                MidtrainSetConfig midtrain = new MidtrainSetConfig("midtrain", 4 * SEQ_LEN, 0, 0.3, 250, 600, 2.0, 0,
+                        16, GroupShares.table5(), EpochCaps.uniform(16), 0.05, 1L << 27, 1, true);
+                List<MixtureSetConfig> sets = List.of(pretrain("pretrain", SEQ_LEN, 0, 3), midtrain,
+                        new SftSetConfig("sft", 2 * SEQ_LEN, List.of(data.resolve("sft/conversations.jsonl").toString()),
+                                PostTrainingInput.AUTO, SftSetConfig.Packing.PACKED, 0.1, 1L << 27, 1),
+                        new DpoSetConfig("dpo", 2 * SEQ_LEN, List.of(data.resolve("dpo/pairs.jsonl").toString()),
+                                PostTrainingInput.AUTO, 0.1, 1L << 27, 1));
+                sample = new SampleRun(run, build(spark, config(run, Optional.empty(), PHI4, sets)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sample;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at JVM exit: the folder is under the system temp directory
+        }
+    }
 
     /**
      * Ingests web (the Common Crawl WET capture), code (HumanEval prompts and solutions), Q&A (GSM8K train) and

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** A pretraining mixture of the shared real datasets, packed with Phi-4's tokenizer. */
 class PretrainMixtureTest {
 
-    private static final int SEQ_LEN = 128;
+    private static final int SEQ_LEN = MixtureFixtures.SEQ_LEN;
 
     @TempDir
     static Path dir;
@@ -43,14 +43,10 @@ class PretrainMixtureTest {
     @BeforeAll
     static void build() {
         spark = TestSpark.session();
-        run = MixtureFixtures.realRun(spark, dir);
-        MidtrainSetConfig longContext = new MidtrainSetConfig("midtrain", 4 * SEQ_LEN, 0, 0.3, 250, 600, 2.0, 0, 16,
-                GroupShares.table5(), EpochCaps.uniform(16), 0.05, 1L << 27, 1, true);
-        List<MixtureBuild.Outcome> outcomes = MixtureFixtures.build(spark, MixtureFixtures.config(run,
-                Optional.empty(), MixtureFixtures.PHI4, List.of(MixtureFixtures.pretrain("pretrain", SEQ_LEN, 0, 3),
-                        longContext)));
-        built = outcomes.get(0);
-        midtrain = outcomes.get(1);
+        MixtureFixtures.SampleRun sample = MixtureFixtures.sampleRun(spark);
+        run = sample.run();
+        built = sample.set("pretrain");
+        midtrain = sample.set("midtrain");
     }
 
     private static Path shards() {
