@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * The readable text of an HTML page. With boilerplate removal: scripts, styles, forms, navigation, headers, footers,
  * sidebars, cookie banners and link lists go; the text is taken from {@code <main>}/{@code <article>} when the page
- * has one, else from the body. Blocks (paragraphs, headings, list items, table rows) become lines.
+ * has one (keeping its header, which holds the title), else from the body. Blocks (paragraphs, headings, list items, table rows) become lines.
  */
 final class HtmlText {
 
@@ -24,7 +24,7 @@ final class HtmlText {
     record Extracted(String text, String title, String language) {}
 
     private static final String NON_CONTENT = "script, style, noscript, template, svg, canvas, iframe, object, embed, "
-            + "form, button, input, select, textarea, nav, header, footer, aside, menu, dialog, "
+            + "form, button, input, select, textarea, nav, footer, aside, menu, dialog, "
             + "[role=navigation], [role=banner], [role=contentinfo], [role=search], [role=dialog], "
             + "[aria-hidden=true], [hidden]";
     private static final String BOILERPLATE_NAMES = "(?i)(^|.*[-_ ])(nav|navbar|navigation|menu|footer|header|sidebar|"
@@ -49,22 +49,40 @@ final class HtmlText {
         String language = htmlElement == null ? "" : htmlElement.attr("lang").strip();
         Element root = page.body();
         if (removeBoilerplate) {
-            page.select(NON_CONTENT).remove();
-            page.select("[class~=" + BOILERPLATE_NAMES + "], [id~=" + BOILERPLATE_NAMES + "]").remove();
             Element main = page.selectFirst("main, article, [role=main]");
             if (main != null) {
                 root = main;
             }
-            removeLinkLists(root);
+            if (root != null) {
+                root.select(NON_CONTENT).remove();
+                // A header inside <main> or <article> holds the article's title; the page's own header does not.
+                if (main == null) {
+                    root.select("header").remove();
+                }
+                root.select("[class~=" + BOILERPLATE_NAMES + "], [id~=" + BOILERPLATE_NAMES + "]")
+                        .not(main == null ? "main, article, [role=main]" : "main, article, [role=main], header")
+                        .remove();
+                removeLinkLists(root);
+            }
         }
         return new Extracted(root == null ? "" : text(root), title, language);
     }
 
-    /** Lists, tables and divisions whose text is mostly link text are menus or link farms, not content. */
+    /**
+     * Lists and tables whose text is mostly link text are menus or link farms, not content; so are leaf blocks
+     * (divisions and paragraphs holding no other block) of mostly links. Larger containers are judged by their parts.
+     */
     private static void removeLinkLists(Element root) {
-        Elements candidates = root.select("ul, ol, dl, table, div, p, section");
-        for (Element element : candidates) {
+        for (Element element : root.select("ul, ol, dl, table, div, p, section")) {
             if (element.parent() == null) {
+                continue;
+            }
+            boolean list = switch (element.normalName()) {
+                case "ul", "ol", "dl", "table" -> true;
+                default -> false;
+            };
+            // select() counts the element itself: more than one match means it holds other blocks.
+            if (!list && element.select("div, p, section, ul, ol, dl, table").size() > 1) {
                 continue;
             }
             int textLength = element.text().length();

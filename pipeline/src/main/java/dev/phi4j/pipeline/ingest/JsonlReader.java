@@ -74,8 +74,11 @@ final class JsonlReader implements RecordReader {
                     }
                     return parse(origin, decoded.text());
                 }
-                return anyRecord ? null : rows.quarantined(file.uri(), Reasons.EMPTY_FILE,
-                        "the file holds no records (only blank lines)");
+                if (anyRecord) {
+                    return null;
+                }
+                anyRecord = true;
+                return rows.quarantined(file.uri(), Reasons.EMPTY_FILE, "the file holds no records (only blank lines)");
             }
 
             @Override

@@ -82,8 +82,11 @@ final class TextReader implements RecordReader {
                     }
                 }
                 if (firstLine < 0) {
-                    return anyBlock ? null : rows.quarantined(file.uri(), Reasons.EMPTY_FILE,
-                            "the file holds only blank lines");
+                    if (anyBlock) {
+                        return null;
+                    }
+                    anyBlock = true;
+                    return rows.quarantined(file.uri(), Reasons.EMPTY_FILE, "the file holds only blank lines");
                 }
                 anyBlock = true;
                 String origin = file.uri() + "#line=" + firstLine;

@@ -61,7 +61,13 @@ final class WarcFileReader implements RecordReader {
                     return null;
                 }
                 lastOffset = reader.position();
-                return row(file.uri() + "#offset=" + lastOffset, next.get());
+                String origin = file.uri() + "#offset=" + lastOffset;
+                try {
+                    return row(origin, next.get());
+                } catch (RuntimeException e) {
+                    // jwarc parses headers lazily: a bad date or URI surfaces here, for this record only.
+                    return rows.quarantined(origin, Reasons.MALFORMED_WARC, "unreadable record: " + e.getMessage());
+                }
             }
 
             @Override
@@ -75,7 +81,7 @@ final class WarcFileReader implements RecordReader {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("warc_record_id", record.id().toString());
         metadata.put("warc_type", record.type());
-        metadata.put("warc_date", record.date().toString());
+        record.headers().first("WARC-Date").ifPresent(date -> metadata.put("warc_date", date));
         if (record instanceof WarcTargetRecord target) {
             metadata.put("url", target.target());
         }

@@ -1,6 +1,9 @@
 package dev.phi4j.pipeline.stage;
 
 import dev.phi4j.core.config.Variants;
+import dev.phi4j.pipeline.clean.CleanConfig;
+import dev.phi4j.pipeline.decontam.DecontamConfig;
+import dev.phi4j.pipeline.dedup.DedupConfig;
 import dev.phi4j.pipeline.ingest.IngestConfig;
 
 /**
@@ -13,7 +16,7 @@ import dev.phi4j.pipeline.ingest.IngestConfig;
  *     min_chars: 200
  * </pre>
  */
-@Variants(key = "stage", value = {IngestConfig.class})
+@Variants(key = "stage", value = {IngestConfig.class, CleanConfig.class, DedupConfig.class, DecontamConfig.class})
 public interface StageConfig {
 
     /** The stage this config describes; checks what can be checked before a run (files exist, bounds agree). */

@@ -1,0 +1,255 @@
+package dev.phi4j.pipeline.bench;
+
+import dev.phi4j.core.schema.Document;
+import dev.phi4j.core.schema.SourceClass;
+import dev.phi4j.pipeline.decontam.BenchmarkConfig;
+import dev.phi4j.pipeline.decontam.DecontamConfig;
+import dev.phi4j.pipeline.dedup.DedupConfig;
+import dev.phi4j.pipeline.io.SparkRecords;
+import dev.phi4j.pipeline.stage.RunningContext;
+import dev.phi4j.pipeline.stage.Stage;
+import dev.phi4j.pipeline.stage.StageRows;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.HashingTF;
+import org.apache.spark.ml.feature.MinHashLSH;
+import org.apache.spark.ml.feature.MinHashLSHModel;
+import org.apache.spark.ml.feature.NGram;
+import org.apache.spark.ml.feature.RegexTokenizer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.zip.GZIPInputStream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.sum;
+
+/**
+ * {@code phi4j bench pipeline}: dedup and decontamination throughput on a corpus of ≥ 200 MB built from the shared
+ * datasets (GSM8K, tinyshakespeare, HumanEval) repeated with perturbations, on local[1]
+ * and local[2]; and phi4j's MinHash-LSH against Spark MLlib's MinHashLSH on a slice of it.
+ */
+public final class PipelineBench {
+
+    /** Benchmark settings: where the shared datasets are, where the corpus goes, how big it is. */
+    public record Settings(Path shared, Path workDir, int sizeMb, int baselineDocs, List<Integer> cores) {}
+
+    /** One measured run. */
+    public record Result(String task, String master, int cores, long docs, long bytes, double seconds, String note) {
+        double docsPerSecondPerCore() {
+            return docs / seconds / cores;
+        }
+
+        double megabytesPerSecondPerCore() {
+            return bytes / 1e6 / seconds / cores;
+        }
+    }
+
+    private PipelineBench() {}
+
+    public static List<Result> run(Settings settings, PrintStream out) throws IOException {
+        Path corpus = settings.workDir().resolve("corpus-" + settings.sizeMb() + "mb");
+        List<Result> results = new ArrayList<>();
+        for (int cores : settings.cores()) {
+            SparkSession spark = session("local[" + cores + "]");
+            try {
+                if (!Files.exists(corpus.resolve("_SUCCESS"))) {
+                    out.printf("building a %d MB corpus in %s%n", settings.sizeMb(), corpus);
+                    build(spark, settings, corpus);
+                }
+                Dataset<Row> docs = SparkRecords.read(spark, corpus.toString(), Document.class);
+                long count = docs.count();
+                long bytes = docs.agg(sum(length(col("text")))).first().getLong(0);
+                results.add(time("dedup", spark, cores, count, bytes, new DedupConfig(true, true, 5, 14, 8, 0, 50),
+                        docs, out));
+                results.add(time("decontam", spark, cores, count, bytes, decontam(settings.shared()), docs, out));
+                if (cores == settings.cores().get(settings.cores().size() - 1)) {
+                    Dataset<Row> slice = docs.limit(settings.baselineDocs()).localCheckpoint();
+                    long sliceBytes = slice.agg(sum(length(col("text")))).first().getLong(0);
+                    results.add(time("dedup (slice)", spark, cores, settings.baselineDocs(), sliceBytes,
+                            new DedupConfig(false, true, 5, 14, 8, 0, 50), slice, out));
+                    results.add(mllib(spark, cores, slice, sliceBytes, out));
+                }
+            } finally {
+                spark.stop();
+            }
+        }
+        return results;
+    }
+
+    private static SparkSession session(String master) {
+        SparkSession spark = SparkSession.builder().master(master).appName("phi4j-bench-pipeline")
+                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.host", "localhost").config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "16").getOrCreate();
+        spark.sparkContext().setLogLevel("ERROR");
+        return spark;
+    }
+
+    private static DecontamConfig decontam(Path shared) {
+        Path datasets = shared.resolve("datasets");
+        return new DecontamConfig(List.of(
+                new BenchmarkConfig("gsm8k", BenchmarkConfig.Format.GSM8K, datasets.resolve("gsm8k/test.jsonl").toString(),
+                        List.of(), Optional.empty()),
+                new BenchmarkConfig("humaneval", BenchmarkConfig.Format.HUMANEVAL,
+                        datasets.resolve("humaneval/HumanEval.jsonl.gz").toString(), List.of(), Optional.empty())),
+                List.of(new BenchmarkConfig("gsm8k-train", BenchmarkConfig.Format.GSM8K,
+                        datasets.resolve("gsm8k/train.jsonl").toString(), List.of("question", "answer"),
+                        Optional.empty())),
+                1, 13, 7, 0.5, 0.2, DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 100);
+    }
+
+    /** Runs a stage over the corpus to the end (every row marked, nothing written) and times it. */
+    private static Result time(String task, SparkSession spark, int cores, long docs, long bytes,
+                               dev.phi4j.pipeline.stage.StageConfig config, Dataset<Row> input, PrintStream out) {
+        Stage stage = config.build();
+        RunningContext context = new RunningContext(spark, 1234);
+        long start = System.nanoTime();
+        Dataset<Row> marked = stage.apply(input, context);
+        List<Row> reasons = marked.groupBy(StageRows.documentColumnsAndReason()[StageRows.REASON]).count()
+                .collectAsList();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String note = reasons.stream().filter(r -> !r.isNullAt(0))
+                .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped");
+        Result result = new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note);
+        out.println(render(result));
+        return result;
+    }
+
+    /**
+     * MLlib's MinHashLSH on the same shingles: {@code numHashTables} single-hash tables OR-ed (MLlib has no
+     * AND within a band), then approxSimilarityJoin at Jaccard distance 0.3 (similarity ≥ 0.7), the pairs counted.
+     */
+    private static Result mllib(SparkSession spark, int cores, Dataset<Row> slice, long bytes, PrintStream out) {
+        // MinHashLSH rejects empty vectors: texts without a five-word shingle are left out.
+        spark.udf().register("phi4j_nonempty", (org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector,
+                Boolean>) vector -> vector.numNonzeros() > 0, org.apache.spark.sql.types.DataTypes.BooleanType);
+        long start = System.nanoTime();
+        Pipeline features = new Pipeline().setStages(new PipelineStage[] {
+                new RegexTokenizer().setInputCol("text").setOutputCol("words").setPattern("[^\\p{L}\\p{N}]+"),
+                new NGram().setN(5).setInputCol("words").setOutputCol("shingles"),
+                new HashingTF().setInputCol("shingles").setOutputCol("features").setNumFeatures(1 << 22)});
+        PipelineModel model = features.fit(slice);
+        Dataset<Row> vectors = model.transform(slice).select("id", "features")
+                .filter(org.apache.spark.sql.functions.callUDF("phi4j_nonempty", col("features")))
+                .localCheckpoint();
+        MinHashLSHModel lsh = new MinHashLSH().setNumHashTables(14).setInputCol("features").setOutputCol("hashes")
+                .setSeed(1234).fit(vectors);
+        long pairs = lsh.approxSimilarityJoin(vectors, vectors, 0.3, "distance")
+                .filter(col("datasetA.id").lt(col("datasetB.id"))).count();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Result result = new Result("mllib MinHashLSH (slice)", spark.sparkContext().master(), cores, slice.count(),
+                bytes, seconds, pairs + " pairs at similarity ≥ 0.7");
+        out.println(render(result));
+        return result;
+    }
+
+    static String render(Result r) {
+        return String.format(Locale.ROOT, "%-26s %-9s %,9d docs %8.1f MB %8.1f s %10.0f docs/s/core %7.2f MB/s/core  %s",
+                r.task(), r.master(), r.docs(), r.bytes() / 1e6, r.seconds(), r.docsPerSecondPerCore(),
+                r.megabytesPerSecondPerCore(), r.note());
+    }
+
+    /** The summary table: each task's throughput per core on each master and the scaling efficiency. */
+    public static String table(List<Result> results) {
+        StringBuilder out = new StringBuilder();
+        for (String task : List.of("dedup", "decontam")) {
+            List<Result> runs = results.stream().filter(r -> r.task().equals(task)).toList();
+            if (runs.size() >= 2) {
+                Result one = runs.get(0);
+                Result two = runs.get(runs.size() - 1);
+                double speedup = one.seconds() / two.seconds();
+                out.append(String.format(Locale.ROOT, "%-9s %s %.1f s, %s %.1f s: speed-up %.2f×, scaling "
+                                + "efficiency %.0f%%%n", task, one.master(), one.seconds(), two.master(), two.seconds(),
+                        speedup, 100 * speedup / ((double) two.cores() / one.cores())));
+            }
+        }
+        results.stream().filter(r -> r.task().equals("dedup (slice)")).findFirst().ifPresent(phi4j ->
+                results.stream().filter(r -> r.task().startsWith("mllib")).findFirst().ifPresent(mllib ->
+                        out.append(String.format(Locale.ROOT, "MinHash-LSH on %,d docs: phi4j %.1f s vs MLlib %.1f s "
+                                + "(%.2f× faster)%n", phi4j.docs(), phi4j.seconds(), mllib.seconds(),
+                                mllib.seconds() / phi4j.seconds()))));
+        return out.toString();
+    }
+
+    /**
+     * Real texts from the shared datasets, each copied with perturbations until the corpus reaches the size: copy
+     * 0 is the text itself; later copies change about one word in {@code 1/(copy+5)}, so copies are near
+     * duplicates of the original (and of each other) at falling similarity. Written once and reused.
+     */
+    private static void build(SparkSession spark, Settings settings, Path corpus) throws IOException {
+        List<String> texts = baseTexts(settings.shared().resolve("datasets"));
+        long baseBytes = texts.stream().mapToLong(String::length).sum();
+        int copies = (int) Math.ceil(settings.sizeMb() * 1e6 / baseBytes);
+        Dataset<Row> base = spark.createDataset(texts, org.apache.spark.sql.Encoders.STRING()).toDF("text")
+                .repartition(16);
+        Dataset<Row> docs = base.flatMap((FlatMapFunction<Row, Row>) row -> {
+            String text = row.getString(0);
+            List<Row> out = new ArrayList<>();
+            for (int copy = 0; copy < copies; copy++) {
+                String perturbed = copy == 0 ? text : perturb(text, copy);
+                out.add(SparkRecords.toRow(Document.of("bench", SourceClass.OTHER, "bench#" + copy + ":"
+                        + Integer.toHexString(text.hashCode()), perturbed, Map.of(), List.of())));
+            }
+            return out.iterator();
+        }, org.apache.spark.sql.Encoders.row(SparkRecords.structType(Document.class)));
+        docs.write().mode(SaveMode.Overwrite).parquet(corpus.toString());
+    }
+
+    static String perturb(String text, int copy) {
+        SplittableRandom random = new SplittableRandom(text.hashCode() * 31L + copy);
+        String[] words = text.split(" ");
+        int every = copy + 5;
+        for (int i = 0; i < words.length; i++) {
+            if (random.nextInt(every) == 0) {
+                words[i] = switch (random.nextInt(3)) {
+                    case 0 -> Integer.toString(random.nextInt(1000));
+                    case 1 -> words[random.nextInt(words.length)];
+                    default -> words[i] + " indeed";
+                };
+            }
+        }
+        return String.join(" ", words);
+    }
+
+    private static List<String> baseTexts(Path datasets) throws IOException {
+        List<String> texts = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String split : List.of("train", "test")) {
+            for (String line : Files.readAllLines(datasets.resolve("gsm8k/" + split + ".jsonl"))) {
+                var item = json.readTree(line);
+                texts.add(item.get("question").asText() + "\n\n" + item.get("answer").asText());
+            }
+        }
+        for (String block : Files.readString(datasets.resolve("tinyshakespeare/input.txt")).split("\n\n")) {
+            if (block.length() > 200) {
+                texts.add(block);
+            }
+        }
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(datasets.resolve("humaneval/HumanEval.jsonl.gz"))), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                var item = json.readTree(line);
+                texts.add(item.get("prompt").asText() + item.get("canonical_solution").asText());
+            }
+        }
+        return texts;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.phi4j.pipeline.decontam;
+
+import dev.phi4j.core.Doc;
+import dev.phi4j.core.config.Default;
+import dev.phi4j.core.config.InvalidConfigValue;
+import dev.phi4j.core.config.Range;
+import dev.phi4j.core.config.Variant;
+import dev.phi4j.pipeline.stage.Stage;
+import dev.phi4j.pipeline.stage.StageConfig;
+
+import java.util.List;
+
+/**
+ * Benchmark decontamination by Phi-4's hybrid n-gram rule (report, Appendix B.1): a document sharing any 13-gram
+ * with a benchmark item (other than common 13-grams on the allow-list) is contaminated; otherwise the 7-gram overlap
+ * ratio |shared| / min(|doc 7-grams|, |item 7-grams|), maximised over items, splits contaminated / partial / clean
+ * at two thresholds. The report gives no threshold values; these defaults are phi4j's, measured in
+ * {@code pipeline/README.md}.
+ */
+@Variant("decontam")
+public record DecontamConfig(
+        @Doc("benchmark test sets to protect") List<BenchmarkConfig> benchmarks,
+        @Doc("corpora whose 13-grams are common, not evidence of contamination (e.g. Wikipedia, benchmark train "
+                + "splits)") @Default("[]") List<BenchmarkConfig> allowList,
+        @Doc("a 13-gram on the allow-list must occur in at least this many of its items") @Default("1") @Range(min = 1)
+        int allowListMinItems,
+        @Doc("length of the n-grams whose single shared occurrence marks contamination") @Default("13")
+        @Range(min = 2, max = 100) int ngram,
+        @Doc("length of the n-grams of the overlap ratio") @Default("7") @Range(min = 2, max = 100) int overlapNgram,
+        @Doc("overlap ratio at or above which a document is contaminated") @Default("0.5") @Range(min = 0, max = 1)
+        double contaminatedRatio,
+        @Doc("overlap ratio at or above which a document is partially contaminated") @Default("0.2")
+        @Range(min = 0, max = 1) double partialRatio,
+        @Doc("contaminated documents: drop them, or cut the overlapping spans out and keep the rest")
+        @Default("drop") Action action,
+        @Doc("partially contaminated documents: keep (flagged in metadata), drop, or cut") @Default("keep")
+        Action partialAction,
+        @Doc("a cut document shorter than this is dropped instead") @Default("100") @Range(min = 0)
+        int minCharsAfterCut) implements StageConfig {
+
+    public enum Action { KEEP, DROP, CUT }
+
+    public DecontamConfig {
+        if (benchmarks.isEmpty()) {
+            throw new InvalidConfigValue("benchmarks", "names no benchmark to decontaminate against");
+        }
+        if (partialRatio > contaminatedRatio) {
+            throw new InvalidConfigValue("partial_ratio", "partial_ratio (" + partialRatio
+                    + ") must not exceed contaminated_ratio (" + contaminatedRatio + ")");
+        }
+        if (action == Action.KEEP) {
+            throw new InvalidConfigValue("action", "contaminated documents are dropped or cut, not kept");
+        }
+    }
+
+    @Override
+    public Stage build() {
+        return new DecontamStage(this);
+    }
+}

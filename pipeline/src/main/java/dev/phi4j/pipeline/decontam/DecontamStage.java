@@ -1,0 +1,265 @@
+package dev.phi4j.pipeline.decontam;
+
+import dev.phi4j.pipeline.stage.Stage;
+import dev.phi4j.pipeline.stage.StageContext;
+import dev.phi4j.pipeline.stage.StageInput;
+import dev.phi4j.pipeline.stage.StageInputs;
+import dev.phi4j.pipeline.stage.StageRows;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Marks every document clean, partially contaminated or contaminated against the configured benchmarks and drops
+ * or cuts as configured. The benchmark items are read and indexed on the driver; their hashed n-grams are broadcast
+ * and each executor judges its documents alone: the corpus is never collected. Flagged documents carry the verdict
+ * in their metadata ({@code decontam.status}, {@code .benchmark}, {@code .item}, {@code .rule}, {@code .ratio},
+ * {@code .span}); the manifest gets a hits table per benchmark.
+ */
+public final class DecontamStage implements Stage {
+
+    public static final String CONTAMINATED = "contaminated";
+    public static final String PARTIAL = "partially_contaminated";
+    static final String PREFIX = "decontam.";
+
+    /** What was indexed for one benchmark. */
+    public record IndexSummary(String benchmark, String path, long items, long ngrams, long allowed,
+                               long overlapNgrams) {}
+
+    /** Hits of one benchmark: documents flagged by status and rule, items hit, and the items hit most. */
+    public record Hits(String benchmark, long items, long contaminatedDocuments, long partialDocuments,
+                       Map<String, Long> byRule, long itemsHit, List<ItemHit> topItems) {}
+
+    public record ItemHit(String item, long documents, String exampleOrigin, String exampleSpan) {}
+
+    private final DecontamConfig config;
+    private final Map<String, Long> itemCounts = new LinkedHashMap<>();
+
+    DecontamStage(DecontamConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public String name() {
+        return "decontam";
+    }
+
+    @Override
+    public List<StageInput> inputs(StageContext context) {
+        List<StageInput> inputs = new ArrayList<>();
+        for (BenchmarkConfig benchmark : config.benchmarks()) {
+            inputs.add(StageInputs.files("benchmark", benchmark.name(), benchmark.path(),
+                    context.spark().sparkContext().hadoopConfiguration()));
+        }
+        for (BenchmarkConfig reference : config.allowList()) {
+            inputs.add(StageInputs.files("allow_list", reference.name(), reference.path(),
+                    context.spark().sparkContext().hadoopConfiguration()));
+        }
+        return inputs;
+    }
+
+    @Override
+    public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
+        SparkSession spark = context.spark();
+        List<String> benchmarkOfItem = new ArrayList<>();
+        List<String> itemIds = new ArrayList<>();
+        List<long[]> longGrams = new ArrayList<>();
+        List<long[]> overlapGrams = new ArrayList<>();
+        List<IndexSummary> summaries = new ArrayList<>();
+        for (BenchmarkConfig benchmark : config.benchmarks()) {
+            List<Row> items = BenchmarkItems.read(spark, benchmark, true).collectAsList();
+            Set<Long> distinctLong = new HashSet<>();
+            Set<Long> distinctOverlap = new HashSet<>();
+            for (Row item : items) {
+                Ngrams.Words words = Ngrams.words(item.getString(1));
+                long[] grams = Ngrams.distinctSorted(words.ngrams(config.ngram()));
+                long[] overlap = Ngrams.distinctSorted(words.ngrams(config.overlapNgram()));
+                benchmarkOfItem.add(benchmark.name());
+                itemIds.add(item.getString(0));
+                longGrams.add(grams);
+                overlapGrams.add(overlap);
+                for (long gram : grams) {
+                    distinctLong.add(gram);
+                }
+                for (long gram : overlap) {
+                    distinctOverlap.add(gram);
+                }
+            }
+            itemCounts.put(benchmark.name(), (long) items.size());
+            summaries.add(new IndexSummary(benchmark.name(), benchmark.path(), items.size(), distinctLong.size(), 0,
+                    distinctOverlap.size()));
+        }
+        Set<Long> allowed = allowed(spark, longGrams);
+        List<IndexSummary> withAllowed = new ArrayList<>();
+        for (IndexSummary summary : summaries) {
+            long allowedHere = 0;
+            Set<Long> seen = new HashSet<>();
+            for (int i = 0; i < longGrams.size(); i++) {
+                if (benchmarkOfItem.get(i).equals(summary.benchmark())) {
+                    for (long gram : longGrams.get(i)) {
+                        if (seen.add(gram) && allowed.contains(gram)) {
+                            allowedHere++;
+                        }
+                    }
+                }
+            }
+            withAllowed.add(new IndexSummary(summary.benchmark(), summary.path(), summary.items(), summary.ngrams(),
+                    allowedHere, summary.overlapNgrams()));
+        }
+        context.report("decontam.index", Map.of("benchmarks", withAllowed, "allow_list",
+                config.allowList().stream().map(BenchmarkConfig::name).toList(), "ngram", config.ngram(),
+                "overlap_ngram", config.overlapNgram(), "contaminated_ratio", config.contaminatedRatio(),
+                "partial_ratio", config.partialRatio()));
+
+        int[] overlapCounts = overlapGrams.stream().mapToInt(g -> g.length).toArray();
+        Matcher matcher = new Matcher(NgramIndex.of(longGrams, allowed), NgramIndex.of(overlapGrams, Set.of()),
+                overlapCounts, config.ngram(), config.overlapNgram(), config.contaminatedRatio(),
+                config.partialRatio());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Matcher> shared = jsc.broadcast(matcher);
+        String[] benchmarks = benchmarkOfItem.toArray(String[]::new);
+        String[] ids = itemIds.toArray(String[]::new);
+        DecontamConfig.Action action = config.action();
+        DecontamConfig.Action partialAction = config.partialAction();
+        int minChars = config.minCharsAfterCut();
+        return StageRows.withReason(in).map((MapFunction<Row, Row>) row -> {
+            String text = row.getString(StageRows.TEXT);
+            Matcher.Result result = shared.value().match(text);
+            if (result.status() == Matcher.Status.CLEAN) {
+                return row;
+            }
+            boolean contaminated = result.status() == Matcher.Status.CONTAMINATED;
+            Map<String, String> verdict = new LinkedHashMap<>();
+            verdict.put(PREFIX + "status", contaminated ? "contaminated" : "partial");
+            verdict.put(PREFIX + "rule", result.rule());
+            verdict.put(PREFIX + "benchmark", benchmarks[result.item()]);
+            verdict.put(PREFIX + "item", ids[result.item()]);
+            verdict.put(PREFIX + "ratio", String.format(Locale.ROOT, "%.3f", result.ratio()));
+            if (!result.spans().isEmpty()) {
+                int[] span = result.spans().get(0);
+                String quoted = text.substring(span[0], span[1]);
+                verdict.put(PREFIX + "span", quoted.length() > 300 ? quoted.substring(0, 300) + "…" : quoted);
+            }
+            DecontamConfig.Action chosen = contaminated ? action : partialAction;
+            String reason = contaminated ? CONTAMINATED : PARTIAL;
+            if (chosen == DecontamConfig.Action.KEEP) {
+                return StageRows.rewrite(row, text, verdict, null);
+            }
+            if (chosen == DecontamConfig.Action.CUT) {
+                String rest = Matcher.cut(text, result.spans());
+                verdict.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
+                if (rest.length() >= minChars) {
+                    return StageRows.rewrite(row, rest, verdict, null);
+                }
+            }
+            return StageRows.drop(StageRows.rewrite(row, text, verdict, null), reason);
+        }, StageRows.encoder());
+    }
+
+    /**
+     * 13-grams of the benchmarks that also occur in at least {@code allow_list_min_items} items of the allow-list
+     * corpora. Only benchmark 13-grams are looked for (broadcast), so a large reference corpus is scanned on the
+     * executors and just the common benchmark 13-grams come back.
+     */
+    private Set<Long> allowed(SparkSession spark, List<long[]> longGrams) {
+        if (config.allowList().isEmpty()) {
+            return Set.of();
+        }
+        Set<Long> benchmarkGrams = new HashSet<>();
+        longGrams.forEach(grams -> {
+            for (long gram : grams) {
+                benchmarkGrams.add(gram);
+            }
+        });
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Set<Long>> wanted = jsc.broadcast(benchmarkGrams);
+        int n = config.ngram();
+        Set<Long> allowed = new HashSet<>();
+        Dataset<Long> found = null;
+        for (BenchmarkConfig reference : config.allowList()) {
+            Dataset<Long> grams = BenchmarkItems.read(spark, reference, false).flatMap((FlatMapFunction<Row, Long>) row -> {
+                long[] distinct = Ngrams.distinctSorted(Ngrams.words(row.getString(1)).ngrams(n));
+                List<Long> hits = new ArrayList<>();
+                for (long gram : distinct) {
+                    if (wanted.value().contains(gram)) {
+                        hits.add(gram);
+                    }
+                }
+                return hits.iterator();
+            }, Encoders.LONG());
+            found = found == null ? grams : found.union(grams);
+        }
+        for (Row row : found.toDF("gram").groupBy("gram").count()
+                .filter(col("count").geq(config.allowListMinItems())).collectAsList()) {
+            allowed.add(row.getLong(0));
+        }
+        wanted.destroy();
+        return allowed;
+    }
+
+    @Override
+    public void summarize(Dataset<Row> output, StageContext context) {
+        Dataset<Row> flagged = output.filter(col("metadata").getItem(PREFIX + "status").isNotNull())
+                .select(col("id"), col("origin_uri"),
+                        col("metadata").getItem(PREFIX + "status").as("status"),
+                        col("metadata").getItem(PREFIX + "rule").as("rule"),
+                        col("metadata").getItem(PREFIX + "benchmark").as("benchmark"),
+                        col("metadata").getItem(PREFIX + "item").as("item"),
+                        col("metadata").getItem(PREFIX + "span").as("span"))
+                .cache();
+        Map<String, Map<String, Long>> byStatus = new TreeMap<>();
+        Map<String, Map<String, Long>> byRule = new TreeMap<>();
+        for (Row row : flagged.groupBy("benchmark", "status", "rule").count().collectAsList()) {
+            byStatus.computeIfAbsent(row.getString(0), b -> new TreeMap<>()).merge(row.getString(1), row.getLong(3),
+                    Long::sum);
+            byRule.computeIfAbsent(row.getString(0), b -> new TreeMap<>()).merge(row.getString(2), row.getLong(3),
+                    Long::sum);
+        }
+        Map<String, Long> itemsHit = new TreeMap<>();
+        for (Row row : flagged.groupBy("benchmark").agg(countDistinct("item")).collectAsList()) {
+            itemsHit.put(row.getString(0), row.getLong(1));
+        }
+        Map<String, List<ItemHit>> top = new TreeMap<>();
+        List<Row> items = flagged.groupBy("benchmark", "item")
+                .agg(count(lit(1)).as("documents"), expr("min_by(origin_uri, id)").as("origin"),
+                        expr("min_by(span, id)").as("span"))
+                .orderBy(col("documents").desc(), col("benchmark"), col("item")).limit(10 * itemCounts.size())
+                .collectAsList();
+        for (Row row : items) {
+            List<ItemHit> list = top.computeIfAbsent(row.getString(0), b -> new ArrayList<>());
+            if (list.size() < 10) {
+                list.add(new ItemHit(row.getString(1), row.getLong(2), row.getString(3), row.getString(4)));
+            }
+        }
+        flagged.unpersist();
+        Map<String, Hits> hits = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> benchmark : itemCounts.entrySet()) {
+            String name = benchmark.getKey();
+            Map<String, Long> statuses = byStatus.getOrDefault(name, Map.of());
+            hits.put(name, new Hits(name, benchmark.getValue(), statuses.getOrDefault("contaminated", 0L),
+                    statuses.getOrDefault("partial", 0L), byRule.getOrDefault(name, Map.of()),
+                    itemsHit.getOrDefault(name, 0L), top.getOrDefault(name, List.of())));
+        }
+        context.report("decontam.hits", hits);
+    }
+}
