@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
-        subcommands = {BenchCommand.TokenizerBenchCommand.class, BenchCommand.PipelineBenchCommand.class})
+        subcommands = {BenchCommand.TokenizerBenchCommand.class, BenchCommand.PipelineBenchCommand.class,
+                TrainBenchCommand.class, ShardBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = {

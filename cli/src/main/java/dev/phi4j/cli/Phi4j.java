@@ -21,6 +21,7 @@ import java.util.Properties;
 public final class Phi4j {
 
     public static void main(String[] args) {
+        System.setOut(new SameDiffNoiseFilter(System.out));
         System.exit(run(args));
     }
 
@@ -31,8 +32,7 @@ public final class Phi4j {
     static CommandLine commandLine() {
         CommandLine root = new CommandLine(new Phi4j());
         root.addSubcommand(new PipelineCommand());
-        root.addSubcommand(PendingCommand.create("train",
-                "Pretrain, midtrain, SFT or DPO a model from a config.", "issue #3 (trainer core)"));
+        root.addSubcommand(new TrainCommand());
         root.addSubcommand(PendingCommand.create("generate",
                 "Sample text from a checkpoint with a KV cache.", "issue #6 (inference)"));
         root.addSubcommand(PendingCommand.create("serve",

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.phi4j.core.config.ConfigJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.BpeTokenizer;
 import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
@@ -41,6 +43,40 @@ final class TrainFixtures {
             return ConfigJson.fromJson(RELAXED_JSON.readTree(json), TrainerConfig.class, "test");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** The sample books packed for {@link #MODEL} (context 16) into {@code dir}, 10% held out. */
+    static ShardSet packedBooks(Path dir) {
+        try {
+            return TextPacker.pack(BOOKS, TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1, tokenizer(),
+                    MODEL.contextLength(), dir).shards();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Trainer.Run run(Path dir, TrainerConfig trainer) {
+        return new Trainer.Run(dir, 42, MODEL, tokenizer(), tokenizerIn(dir), trainer);
+    }
+
+    /** The "step" lines of a run's metrics.jsonl, in order. */
+    static List<JsonNode> steps(Path runDir) {
+        return events(runDir, "step");
+    }
+
+    static List<JsonNode> events(Path runDir, String event) {
+        try {
+            List<JsonNode> lines = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(runDir.resolve(MetricsLog.FILE))) {
+                JsonNode node = RELAXED_JSON.readTree(line);
+                if (node.path("event").asText().equals(event)) {
+                    lines.add(node);
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,0 +1,102 @@
+package dev.phi4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code phi4j train} end to end on the bundled books: stop, resume, and what the run directory holds. */
+class TrainCommandTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
+
+    private record Result(int exitCode, String out, String err) {}
+
+    @Test
+    void trainStopsResumesAndLeavesMetricsCheckpointsAndALossCurve(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("e2e.yaml");
+        Path books = ROOT.resolve("datasets/sample/books");
+        Files.writeString(config, String.join("\n",
+                "extends: " + ROOT.resolve("configs/tiny-pretrain.yaml"),
+                "run: {name: e2e, output_dir: " + dir + "}",
+                "tokenizer:",
+                "  path: " + dir.resolve("tokenizer.bpe"),
+                "  vocab_size: 300",
+                "  train_files: [" + books.resolve("notes-on-counting.txt") + "]",
+                "model: {preset: tiny, vocab_size: 300, context_length: 32}",
+                "trainer:",
+                "  max_steps: 4",
+                "  micro_batch_size: 4",
+                "  global_batch_tokens: 256",
+                "  schedule: {warmup_steps: 1}",
+                "  data: {text_files: [" + books.resolve("the-lighthouse-keepers-ledger.txt") + ", "
+                        + books.resolve("notes-on-counting.txt") + "]}",
+                "  eval: {interval: 2, batches: 1}",
+                "  checkpoint: {interval: 2}",
+                ""));
+        Path run = dir.resolve("e2e");
+
+        Result first = run("train", config.toString(), "--stop-after", "2");
+        assertEquals(ExitCodes.OK, first.exitCode(), first.err());
+        assertTrue(first.out().contains("[3/4] data       packed 2 file(s)"), first.out());
+        assertTrue(first.out().contains("continue with: bin/phi4j train " + config + " --resume"), first.out());
+
+        Result again = run("train", config.toString());
+        assertEquals(ExitCodes.USAGE, again.exitCode());
+        assertTrue(again.err().contains("already has checkpoints (LATEST: step-00000002): pass --resume"), again.err());
+
+        Result resumed = run("train", config.toString(), "--resume");
+        assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("resumed from " + run.resolve("checkpoints/step-00000002")), resumed.out());
+        assertTrue(resumed.out().contains("(same text and settings as before: reused)"), resumed.out());
+        assertTrue(resumed.out().contains("done: step 4 of 4"), resumed.out());
+
+        List<String> metrics = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(4, metrics.stream().filter(l -> l.contains("\"event\":\"step\"")).count(), metrics.toString());
+        assertEquals(2, metrics.stream().filter(l -> l.contains("\"event\":\"eval\"")).count(), metrics.toString());
+        assertTrue(metrics.get(0).contains("\"peak_flops_source\":\"measured: "), metrics.get(0));
+        assertEquals("step-00000004", Files.readString(run.resolve("checkpoints/LATEST")).trim());
+        assertTrue(Files.isRegularFile(run.resolve("checkpoints/step-00000004/tokenizer.bpe")));
+        String svg = Files.readString(run.resolve("loss-curve.svg"));
+        assertTrue(svg.startsWith("<svg") && svg.contains("<polyline") && svg.contains("validation"), svg);
+        assertTrue(Files.readString(run.resolve("config.yaml")).contains("max_steps: 4"));
+    }
+
+    @Test
+    void trainWithoutDataSaysHowToGiveIt(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("nodata.yaml");
+        Files.writeString(config, "extends: " + ROOT.resolve("configs/tiny.yaml") + "\nrun: {output_dir: " + dir
+                + "}\ntokenizer: {path: " + dir.resolve("t.bpe") + ", vocab_size: 300, train_files: ["
+                + ROOT.resolve("datasets/sample/books/notes-on-counting.txt") + "]}\nmodel: {preset: tiny, vocab_size: 300}\n");
+        Result result = run("train", config.toString());
+        assertEquals(ExitCodes.USAGE, result.exitCode());
+        assertTrue(result.err().contains("no training data: pass --text FILE or --data SHARD_DIR"), result.err());
+    }
+
+    /** Runs phi4j with System.out and System.err captured (the streams are swapped before picocli sees them). */
+    private static Result run(String... args) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream printedErr = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        PrintStream consoleErr = System.err;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(printedErr, true, StandardCharsets.UTF_8));
+        try {
+            int code = Phi4j.commandLine().execute(args);
+            System.err.flush();
+            return new Result(code, printed.toString(StandardCharsets.UTF_8), printedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(console);
+            System.setErr(consoleErr);
+        }
+    }
+}

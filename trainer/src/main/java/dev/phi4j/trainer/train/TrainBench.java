@@ -1,0 +1,113 @@
+package dev.phi4j.trainer.train;
+
+import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.trainer.model.PhiDecoder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Training throughput of one shape with the trainer's own step ({@link TrainStep}: forward, backward, global-norm
+ * clip, AdamW) on fixed random tokens: the phi4j side of {@code phi4j bench train}. bench/torch_train.py is the same
+ * model, optimizer and shape in PyTorch.
+ */
+public final class TrainBench {
+
+    /** A model shape and micro-batch; {@code seq} is the context length. */
+    public record Shape(int vocab, int dModel, int layers, int heads, int kvHeads, int ffn, int seq, int microBatch) {
+
+        /** The shape A: vocab 8192, d_model 256, 4 layers, 4 heads, seq 256, micro-batch 8. */
+        public static final Shape A = new Shape(8192, 256, 4, 4, 4, 704, 256, 8);
+
+        public ModelConfig model() {
+            return new ModelConfig(vocab, dModel, layers, heads, kvHeads, ffn, seq, 10_000, 1e-5);
+        }
+    }
+
+    /**
+     * @param peakRssBytes the process's peak resident set (VmHWM) after the run, JVM included
+     * @param mfu          against {@code peak}
+     */
+    public record Result(double tokensPerSecond, double secondsPerStep, long peakRssBytes, double mfu, PeakFlops peak,
+                         double firstLoss, double lastLoss, long parameters) {
+
+        public double peakFlops() {
+            return peak.flopsPerSecond();
+        }
+
+        public String peakSource() {
+            return peak.source();
+        }
+    }
+
+    private TrainBench() {}
+
+    public static Result run(Shape shape, int warmupSteps, int timedSteps, boolean documentMasking) throws IOException {
+        ModelConfig model = shape.model();
+        TrainerConfig.OptimizerConfig adamW = new TrainerConfig.OptimizerConfig(3e-4, 0.9, 0.95, 1e-8, 0.1);
+        PhiDecoder.Masking masking = documentMasking ? PhiDecoder.Masking.DOCUMENTS : PhiDecoder.Masking.CAUSAL;
+        ComputationGraph net = PhiDecoder.build(model, masking,
+                new NeuralNetConfiguration.Builder().seed(1).updater(new NoOp()).weightDecay(0.1, true));
+        TrainStep step = new TrainStep(net, new AdamW(adamW, DecayMask.of(net)), 1.0);
+        List<MultiDataSet> batch = List.of(randomBatch(shape, masking));
+        PeakFlops peak = PeakFlops.measure();
+
+        double firstLoss = Double.NaN;
+        for (int i = 0; i < warmupSteps; i++) {
+            double loss = step.run(i + 1, batch, 3e-4, (s, m, b) -> { }).loss();
+            firstLoss = i == 0 ? loss : firstLoss;
+        }
+        long start = System.nanoTime();
+        double lastLoss = Double.NaN;
+        for (int i = 0; i < timedSteps; i++) {
+            lastLoss = step.run(warmupSteps + i + 1, batch, 3e-4, (s, m, b) -> { }).loss();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9 / timedSteps;
+        double tokensPerSecond = (double) shape.microBatch() * shape.seq() / seconds;
+        double mfu = tokensPerSecond * model.trainingFlopsPerToken(shape.seq()) / peak.flopsPerSecond();
+        return new Result(tokensPerSecond, seconds, peakRss(), mfu, peak, firstLoss, lastLoss, net.params().length());
+    }
+
+    private static MultiDataSet randomBatch(Shape shape, PhiDecoder.Masking masking) {
+        Random random = new Random(1);
+        int b = shape.microBatch();
+        int t = shape.seq();
+        INDArray tokens = Nd4j.create(DataType.FLOAT, b, t);
+        INDArray labels = Nd4j.create(DataType.FLOAT, b, 1, t);
+        INDArray segments = Nd4j.create(DataType.FLOAT, b, t);
+        for (int row = 0; row < b; row++) {
+            for (int i = 0; i < t; i++) {
+                tokens.putScalar(row, i, random.nextInt(shape.vocab()));
+                labels.putScalar(row, 0, i, random.nextInt(shape.vocab()));
+                segments.putScalar(row, i, i / 100);
+            }
+        }
+        INDArray[] features = masking == PhiDecoder.Masking.DOCUMENTS ? new INDArray[] {tokens, segments}
+                : new INDArray[] {tokens};
+        return new MultiDataSet(features, new INDArray[] {labels});
+    }
+
+    /** VmHWM from /proc/self/status in bytes, or -1 where there is no /proc. */
+    public static long peakRss() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return -1;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+}

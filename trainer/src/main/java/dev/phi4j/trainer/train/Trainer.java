@@ -1,0 +1,372 @@
+package dev.phi4j.trainer.train;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.shard.ShardManifest;
+import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.core.shard.TokenRow;
+import dev.phi4j.core.shard.TokenizerFingerprint;
+import dev.phi4j.core.tokenizer.Tokenizer;
+import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.trainer.model.PhiDecoder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pretraining loop. Each step draws {@code accumulation × micro_batch_size} sequences in the run's data order,
+ * accumulates the gradient of their mean per-token loss, clips it by global norm and applies AdamW at the scheduled
+ * learning rate ({@link TrainStep}); it logs metrics, evaluates and checkpoints on schedule. Everything a step depends
+ * on (weights, moments, data position, counters, the per-step ND4J seed) is in the checkpoint, so a resumed run
+ * computes exactly the losses the uninterrupted run would have.
+ *
+ * <p>Bad input stops the run before its first step: shards of another vocabulary, context length or tokenizer than
+ * the model's, a checkpoint of another model or data. A step with a NaN or infinite loss or gradient norm is skipped
+ * (no update, counted, logged); {@code nan_tolerance} of them in a row abort the run.
+ */
+public final class Trainer {
+
+    /** Where a run lives and what it trains. */
+    public record Run(Path directory, long seed, ModelConfig model, Tokenizer tokenizer,
+                      TokenizerConfig tokenizerConfig, TrainerConfig config) {
+
+        public Path checkpoints() {
+            return directory.resolve(Checkpoint.DIRECTORY);
+        }
+    }
+
+    /** How a {@link #train} call ended. {@code validationLoss} is NaN when no evaluation ran. */
+    public record Summary(long step, double loss, double validationLoss, long skippedSteps, Path checkpoint,
+                          Path metrics, Path lossCurve, double tokensPerSecond, boolean stoppedEarly) {}
+
+    private final Run run;
+    private final TrainerConfig config;
+    private final TrainingProgress progress;
+    private final ComputationGraph net;
+    private final AdamW optimizer;
+    private final TrainStep stepper;
+    private final LearningRateSchedule schedule;
+    private final PhiDecoder.Masking masking;
+    private final ShardSet.Split train;
+    private final List<MultiDataSet> validationBatches;
+    private final DataOrder order;
+    private final int accumulation;
+    private final String resumedFrom;
+    private TrainingState state;
+    private TrainStep.MicroBatchHook hook = (step, microBatch, batch) -> { };
+    private volatile boolean stopRequested;
+
+    private Trainer(Run run, ShardSet data, Optional<LoadedCheckpoint> checkpoint, TrainingProgress progress)
+            throws IOException {
+        this.run = run;
+        this.config = run.config();
+        this.progress = progress;
+        ModelConfig model = run.model();
+        checkData(data, model, run.tokenizer());
+        this.accumulation = config.accumulationSteps(model.contextLength());
+        this.masking = config.data().documentMasking() ? PhiDecoder.Masking.DOCUMENTS : PhiDecoder.Masking.CAUSAL;
+        this.train = data.split(TextPacker.TRAIN);
+        if (train.size() == 0) {
+            throw new IllegalArgumentException(data.directory() + ": the train split is empty");
+        }
+        this.validationBatches = validationBatches(data, model.contextLength());
+        String dataFingerprint = fingerprint(data.directory().resolve(ShardManifest.FILE_NAME));
+        if (checkpoint.isPresent()) {
+            LoadedCheckpoint loaded = checkpoint.get();
+            checkResumable(loaded, dataFingerprint);
+            this.net = loaded.net();
+            this.optimizer = new AdamW(config.optimizer(), DecayMask.of(net));
+            loaded.restoreOptimizer(optimizer);
+            this.state = loaded.state();
+            this.resumedFrom = loaded.directory().toString();
+        } else {
+            NeuralNetConfiguration.Builder training = new NeuralNetConfiguration.Builder().seed(run.seed())
+                    .updater(new NoOp());
+            if (config.optimizer().weightDecay() > 0) {
+                training.weightDecay(config.optimizer().weightDecay(), true);   // marks the matrices that decay
+            }
+            this.net = PhiDecoder.build(model, masking, training);
+            this.optimizer = new AdamW(config.optimizer(), DecayMask.of(net));
+            this.state = TrainingState.initial(dataFingerprint, run.seed());
+            this.resumedFrom = null;
+        }
+        this.stepper = new TrainStep(net, optimizer, config.gradClip());
+        this.schedule = LearningRateSchedule.of(config);
+        this.order = new DataOrder(train.size(), run.seed(), config.data().shuffle());
+    }
+
+    /** A new run from step 1. */
+    public static Trainer start(Run run, ShardSet data, TrainingProgress progress) throws IOException {
+        return new Trainer(run, data, Optional.empty(), progress);
+    }
+
+    /** Continues from the run's LATEST checkpoint, or starts anew when it has none. */
+    public static Trainer resume(Run run, ShardSet data, TrainingProgress progress) throws IOException {
+        Optional<Path> latest = Checkpoint.latest(run.checkpoints());
+        return new Trainer(run, data, latest.map(Checkpoint::load), progress);
+    }
+
+    private static void checkData(ShardSet data, ModelConfig model, Tokenizer tokenizer) {
+        ShardManifest manifest = data.manifest();
+        Path file = data.directory().resolve(ShardManifest.FILE_NAME);
+        if (manifest.vocabSize() != model.vocabSize()) {
+            throw new IllegalArgumentException(file + ": the shards have vocab_size " + manifest.vocabSize()
+                    + " but model.vocab_size is " + model.vocabSize() + "; pack the data with the run's tokenizer");
+        }
+        if (manifest.seqLen() != model.contextLength()) {
+            throw new IllegalArgumentException(file + ": the shards hold sequences of seq_len " + manifest.seqLen()
+                    + " but model.context_length is " + model.contextLength());
+        }
+        String expected = TokenizerFingerprint.of(tokenizer);
+        if (!manifest.tokenizerFingerprint().equals(expected)) {
+            throw new IllegalArgumentException(file + ": the shards were tokenized by '" + manifest.tokenizerName()
+                    + "' (" + manifest.tokenizerFingerprint() + "), the run uses '" + tokenizer.name() + "' ("
+                    + expected + ")");
+        }
+    }
+
+    private void checkResumable(LoadedCheckpoint loaded, String dataFingerprint) {
+        Path dir = loaded.directory();
+        if (!loaded.model().equals(run.model())) {
+            throw new IllegalArgumentException(dir + ": the checkpoint's model " + loaded.model()
+                    + " differs from the config's " + run.model() + "; resume with the config it was trained with");
+        }
+        if (loaded.masking() != masking) {
+            throw new IllegalArgumentException(dir + ": the checkpoint was trained with " + loaded.masking()
+                    + " attention, trainer.data.document_masking asks for " + masking);
+        }
+        if (!loaded.state().dataFingerprint().equals(dataFingerprint)) {
+            throw new IllegalArgumentException(dir + ": the checkpoint was trained on data "
+                    + loaded.state().dataFingerprint() + ", this run's shards are " + dataFingerprint
+                    + "; resume with the same data");
+        }
+        if (loaded.state().seed() != run.seed()) {
+            throw new IllegalArgumentException(dir + ": the checkpoint's run.seed is " + loaded.state().seed()
+                    + ", the config's " + run.seed());
+        }
+        if (loaded.step() >= config.maxSteps()) {
+            throw new IllegalArgumentException(dir + ": the run already finished (step " + loaded.step()
+                    + " of trainer.max_steps " + config.maxSteps() + "); raise max_steps to train on");
+        }
+        if (!loaded.trainer().equals(config)) {
+            progress.note("the trainer config differs from the checkpoint's; later losses will not match an "
+                    + "uninterrupted run with the old config");
+        }
+    }
+
+    /** Test hook: sees (and may alter) every micro-batch before its forward pass. */
+    void hook(TrainStep.MicroBatchHook microBatchHook) {
+        this.hook = microBatchHook;
+    }
+
+    /** Asks the loop to stop after the current step and checkpoint it (safe from another thread, e.g. on SIGINT). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public ComputationGraph network() {
+        return net;
+    }
+
+    public TrainingState state() {
+        return state;
+    }
+
+    public PhiDecoder.Masking masking() {
+        return masking;
+    }
+
+    /** Trains to {@code trainer.max_steps}. */
+    public Summary train() throws IOException {
+        return train(config.maxSteps());
+    }
+
+    /** Trains until step {@code stopAfter} (or max_steps), checkpointing the last step run. */
+    public Summary train(long stopAfter) throws IOException {
+        ModelConfig model = run.model();
+        long last = Math.min(config.maxSteps(), stopAfter);
+        long first = state.step() + 1;
+        if (last < first) {
+            throw new IllegalArgumentException("nothing to train: stop after step " + stopAfter + ", but the run is at "
+                    + "step " + state.step() + " of " + config.maxSteps());
+        }
+        long tokensPerStep = (long) accumulation * config.microBatchSize() * model.contextLength();
+        double flopsPerToken = model.trainingFlopsPerToken(model.contextLength());
+        PeakFlops peak = PeakFlops.of(config);
+        Files.createDirectories(run.directory());
+        Path lossCurve = run.directory().resolve(LossCurve.FILE);
+        Path checkpointDir = null;
+        double lastLoss = Double.NaN;
+        double lastValidation = Double.NaN;
+        double sessionSeconds = 0;
+        long sessionSteps = 0;
+        boolean stoppedEarly = false;
+        try (MetricsLog metrics = MetricsLog.open(run.directory(), state.step())) {
+            ObjectNode start = metrics.line("start", state.step());
+            start.put("parameters", net.params().length());
+            start.put("flops_per_token", flopsPerToken);
+            start.put("tokens_per_step", tokensPerStep);
+            start.put("accumulation_steps", accumulation);
+            start.put("peak_flops", peak.flopsPerSecond());
+            start.put("peak_flops_source", peak.source());
+            start.put("masking", masking.name().toLowerCase(java.util.Locale.ROOT));
+            if (resumedFrom != null) {
+                start.put("resumed_from", resumedFrom);
+            }
+            metrics.write(start);
+            progress.started(new TrainingProgress.Start(first, last, config.maxSteps(), tokensPerStep, accumulation,
+                    net.params().length(), peak.flopsPerSecond(), peak.source(), resumedFrom));
+
+            for (long step = first; step <= last; step++) {
+                long startTime = System.nanoTime();
+                Nd4j.getRandom().setSeed(run.seed() * 1_000_003L + step);
+                double lr = schedule.at(step);
+                TrainStep.Outcome outcome = stepper.run(step, nextMicroBatches(), lr, hook);
+                double seconds = (System.nanoTime() - startTime) / 1e9;
+                sessionSeconds += seconds;
+                sessionSteps++;
+                boolean skipped = !outcome.applied();
+                state = new TrainingState(step, state.sequencesConsumed() + (long) accumulation * config.microBatchSize(),
+                        state.tokensSeen() + tokensPerStep, state.skippedSteps() + (skipped ? 1 : 0),
+                        skipped ? state.consecutiveSkipped() + 1 : 0, optimizer.updates(),
+                        state.trainSeconds() + seconds, state.dataFingerprint(), state.seed());
+                double tokensPerSecond = tokensPerStep / seconds;
+                double mfu = tokensPerSecond * flopsPerToken / peak.flopsPerSecond();
+
+                ObjectNode line = metrics.line("step", step);
+                line.put("loss", outcome.loss());
+                line.put("lr", lr);
+                line.put("grad_norm", outcome.gradNorm());
+                line.put("clipped", outcome.clipped());
+                line.put("skipped", skipped);
+                line.put("skipped_total", state.skippedSteps());
+                line.put("tokens", state.tokensSeen());
+                line.put("tokens_per_s", tokensPerSecond);
+                line.put("mfu", mfu);
+                line.put("step_s", seconds);
+                line.put("elapsed_s", state.trainSeconds());
+                metrics.write(line);
+                progress.step(new TrainingProgress.Step(step, last, outcome.loss(), lr, outcome.gradNorm(),
+                        outcome.clipped(), skipped, tokensPerSecond, mfu, seconds,
+                        sessionSeconds / sessionSteps * (last - step)));
+                if (skipped) {
+                    progress.note(String.format(java.util.Locale.ROOT, "step %d skipped: loss %s, gradient norm %s "
+                            + "(%d in a row, %d in all)", step, outcome.loss(), outcome.gradNorm(),
+                            state.consecutiveSkipped(), state.skippedSteps()));
+                    if (state.consecutiveSkipped() >= config.nanTolerance()) {
+                        LossCurve.write(lossCurve, title(step), metrics.trainLoss(), metrics.validationLoss());
+                        throw new TrainingAbortedException(step, state.consecutiveSkipped() + " consecutive steps "
+                                + "with a non-finite loss or gradient norm (trainer.nan_tolerance = "
+                                + config.nanTolerance() + "); the last checkpoint is "
+                                + Checkpoint.latest(run.checkpoints()).map(Path::toString).orElse("none"));
+                    }
+                } else {
+                    lastLoss = outcome.loss();
+                }
+
+                boolean finalStep = step == last || stopRequested;
+                long evalInterval = config.eval().interval();
+                if (!validationBatches.isEmpty() && evalInterval > 0 && (step % evalInterval == 0 || finalStep)) {
+                    lastValidation = validationLoss();
+                    ObjectNode eval = metrics.line("eval", step);
+                    eval.put("val_loss", lastValidation);
+                    metrics.write(eval);
+                    progress.evaluated(step, lastValidation);
+                }
+                Optional<String> milestone = milestone(step);
+                if (finalStep || milestone.isPresent() || step % config.checkpoint().interval() == 0) {
+                    checkpointDir = Checkpoint.save(run.checkpoints(), milestone.orElse(Checkpoint.stepName(step)),
+                            new Checkpoint.Snapshot(net, optimizer, model, masking, run.tokenizer(),
+                                    run.tokenizerConfig(), config, state, lr, train.size()));
+                    Checkpoint.prune(run.checkpoints(), config.checkpoint().keepLast());
+                    LossCurve.write(lossCurve, title(step), metrics.trainLoss(), metrics.validationLoss());
+                    progress.checkpointed(step, checkpointDir);
+                }
+                if (stopRequested) {
+                    stoppedEarly = step < last;
+                    break;
+                }
+            }
+        }
+        return new Summary(state.step(), lastLoss, lastValidation, state.skippedSteps(), checkpointDir,
+                run.directory().resolve(MetricsLog.FILE), lossCurve,
+                sessionSteps == 0 ? 0 : sessionSteps * tokensPerStep / sessionSeconds, stoppedEarly);
+    }
+
+    private String title(long step) {
+        return run.directory().getFileName() + ": loss to step " + step + " of " + config.maxSteps();
+    }
+
+    private Optional<String> milestone(long step) {
+        for (Map.Entry<String, Long> milestone : config.checkpoint().milestones().entrySet()) {
+            if (milestone.getValue() == step) {
+                return Optional.of(milestone.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<MultiDataSet> nextMicroBatches() {
+        List<MultiDataSet> batches = new ArrayList<>(accumulation);
+        long position = state.sequencesConsumed();
+        for (int i = 0; i < accumulation; i++) {
+            List<TokenRow> rows = new ArrayList<>(config.microBatchSize());
+            for (int r = 0; r < config.microBatchSize(); r++) {
+                rows.add(train.get(order.rowAt(position++)));
+            }
+            batches.add(MicroBatches.of(rows, run.model().contextLength(), masking));
+        }
+        return batches;
+    }
+
+    /** The first {@code eval.batches} micro-batches of the validation split, in order; none without the split. */
+    private List<MultiDataSet> validationBatches(ShardSet data, int seqLen) {
+        List<MultiDataSet> batches = new ArrayList<>();
+        if (!data.hasSplit(TextPacker.VALIDATION)) {
+            return batches;
+        }
+        ShardSet.Split validation = data.split(TextPacker.VALIDATION);
+        int size = config.microBatchSize();
+        for (long from = 0; from < validation.size() && batches.size() < config.eval().batches(); from += size) {
+            List<TokenRow> rows = new ArrayList<>();
+            for (long i = from; i < Math.min(from + size, validation.size()); i++) {
+                rows.add(validation.get(i));
+            }
+            batches.add(MicroBatches.of(rows, seqLen, masking));
+        }
+        return batches;
+    }
+
+    private double validationLoss() {
+        double weighted = 0;
+        double targets = 0;
+        for (MultiDataSet batch : validationBatches) {
+            double count = MicroBatches.targets(batch);
+            weighted += stepper.meanLoss(batch) * count;
+            targets += count;
+        }
+        return weighted / targets;
+    }
+
+    static String fingerprint(Path file) throws IOException {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
