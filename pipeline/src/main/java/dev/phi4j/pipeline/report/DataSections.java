@@ -61,9 +61,9 @@ final class DataSections {
     }
 
     /**
-     * {@code dedup.clusters}: {@code {method, documents, clusters, duplicates, histogram: [{size, clusters}],
-     * largest: [{representative, size, excerpt}]}}, or an object of such objects by method (e.g. {@code exact},
-     * {@code near}).
+     * {@code dedup.clusters} as the dedup stage writes it: {@code {exact_duplicate|near_duplicate: {kind, clusters,
+     * duplicates, size_histogram: {"2": n, "3": n, "5-8": n}, largest: [{kept_id, size, kept_origin_uri,
+     * kept_excerpt}]}}}.
      */
     static final class DedupClusters implements SectionRenderer {
         @Override
@@ -83,50 +83,54 @@ final class DataSections {
 
         @Override
         public void render(Html html, RunReport.Section section, ReportContext context) {
-            JsonNode value = section.value();
-            if (value.has("histogram")) {
-                one(html, value.path("method").asText(""), value);
-                return;
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = section.value().fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getValue().has("histogram")) {
-                    one(html, e.getKey(), e.getValue());
+                JsonNode kind = e.getValue();
+                if (!kind.isObject()) {
+                    continue;
                 }
-            }
-        }
-
-        private static void one(Html html, String method, JsonNode value) {
-            html.raw("<h3>").text(method.isEmpty() ? "clusters" : method).raw("</h3>");
-            html.raw("<p class=\"kv\">").text(String.format("%s documents in %s clusters; %s duplicates dropped",
-                    Html.count(value.path("documents").asLong()), Html.count(value.path("clusters").asLong()),
-                    Html.count(value.path("duplicates").asLong()))).raw("</p>");
-            List<String> labels = new ArrayList<>();
-            List<Long> counts = new ArrayList<>();
-            for (JsonNode bin : value.path("histogram")) {
-                labels.add(bin.path("size").asText());
-                counts.add(bin.path("clusters").asLong());
-            }
-            if (!labels.isEmpty()) {
-                html.raw("<div class=\"caption\">clusters by size (documents per cluster; log scale)</div>")
-                        .raw(Svg.histogram(labels, counts.stream().mapToLong(Long::longValue).toArray(), "clusters",
-                                true));
-            }
-            List<String[]> rows = new ArrayList<>();
-            for (JsonNode cluster : value.path("largest")) {
-                rows.add(new String[] {Html.count(cluster.path("size").asLong()),
-                        "<code>" + Html.escape(cluster.path("representative").asText()) + "</code>",
-                        Html.escape(cluster.path("excerpt").asText())});
-            }
-            if (!rows.isEmpty()) {
-                html.raw("<h4>largest clusters</h4>").table(new String[] {"size#", "representative", "excerpt"}, rows);
+                html.raw("<h3>").text(e.getKey().replace('_', ' ')).raw("</h3><p class=\"kv\">").text(String.format(
+                        "%s clusters of duplicates; %s documents dropped as duplicates of a kept one",
+                        Html.count(kind.path("clusters").asLong()), Html.count(kind.path("duplicates").asLong())))
+                        .raw("</p>");
+                List<String> labels = new ArrayList<>();
+                List<Long> counts = new ArrayList<>();
+                for (Iterator<Map.Entry<String, JsonNode>> bins = kind.path("size_histogram").fields(); bins.hasNext(); ) {
+                    Map.Entry<String, JsonNode> bin = bins.next();
+                    labels.add(bin.getKey());
+                    counts.add(bin.getValue().asLong());
+                }
+                if (!labels.isEmpty()) {
+                    html.raw("<div class=\"caption\">clusters by size (documents per cluster, the kept one included; "
+                            + "log scale)</div>").raw(Svg.histogram(labels, counts.stream().mapToLong(Long::longValue)
+                            .toArray(), "clusters", true));
+                }
+                List<String[]> rows = new ArrayList<>();
+                for (JsonNode cluster : kind.path("largest")) {
+                    String id = cluster.path("kept_id").asText();
+                    rows.add(new String[] {Html.count(cluster.path("size").asLong()), "<a href=\"#record="
+                            + Html.escape(id) + "\">" + Html.escape(id) + "</a>",
+                            "<code>" + Html.escape(cluster.path("kept_origin_uri").asText()) + "</code>",
+                            Html.escape(cluster.path("kept_excerpt").asText())});
+                    var record = context.records().add(id, "document", "kept of a " + e.getKey().replace('_', ' ')
+                            + " cluster of " + cluster.path("size").asLong());
+                    RecordIndex.text(record, cluster.path("kept_excerpt").asText());
+                    RecordIndex.field(record, "origin", cluster.path("kept_origin_uri").asText());
+                    RecordIndex.field(record, "cluster size", cluster.path("size").asText());
+                }
+                if (!rows.isEmpty()) {
+                    html.raw("<h4>largest clusters</h4>").table(new String[] {"size#", "kept document", "origin",
+                            "excerpt"}, rows);
+                }
             }
         }
     }
 
     /**
-     * {@code decontam.hits}: {@code {benchmarks: [{name, items, contaminated, partial, action, examples: [{document_id,
-     * item_id, match, ratio, text, spans: [[start, end]], item_text}]}]}}; spans index characters of {@code text}.
+     * {@code decontam.hits} as the decontamination stage writes it: {@code {<benchmark>: {items,
+     * contaminated_documents, partial_documents, by_rule: {13gram: n, 7gram: n}, items_hit, top_items: [{item,
+     * documents, example_origin, example_span}]}}}; the stage's examples of dropped documents carry the overlapping
+     * span in {@code metadata["decontam.span"]}, highlighted here in their excerpt.
      */
     static final class DecontamHits implements SectionRenderer {
         @Override
@@ -147,41 +151,65 @@ final class DataSections {
         @Override
         public void render(Html html, RunReport.Section section, ReportContext context) {
             List<String[]> rows = new ArrayList<>();
-            JsonNode benchmarks = section.value().path("benchmarks");
-            for (JsonNode benchmark : benchmarks) {
-                rows.add(new String[] {Html.escape(benchmark.path("name").asText()),
-                        Html.count(benchmark.path("items").asLong()), Html.count(benchmark.path("contaminated").asLong()),
-                        Html.count(benchmark.path("partial").asLong()), Html.escape(benchmark.path("action").asText())});
+            for (Iterator<Map.Entry<String, JsonNode>> it = section.value().fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode b = e.getValue();
+                List<String> rules = new ArrayList<>();
+                b.path("by_rule").fields().forEachRemaining(r -> rules.add(r.getKey() + " " + Html.count(
+                        r.getValue().asLong())));
+                rows.add(new String[] {Html.escape(e.getKey()), Html.count(b.path("items").asLong()),
+                        Html.count(b.path("items_hit").asLong()), Html.count(b.path("contaminated_documents").asLong()),
+                        Html.count(b.path("partial_documents").asLong()), Html.escape(String.join(", ", rules))});
             }
-            html.table(new String[] {"benchmark", "items#", "contaminated docs#", "partial docs#", "action"}, rows);
-            for (JsonNode benchmark : benchmarks) {
-                if (benchmark.path("examples").isEmpty()) {
-                    continue;
+            html.table(new String[] {"benchmark", "items#", "items hit#", "contaminated documents#",
+                    "partially contaminated#", "by rule"}, rows);
+            for (Iterator<Map.Entry<String, JsonNode>> it = section.value().fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                List<String[]> items = new ArrayList<>();
+                for (JsonNode item : e.getValue().path("top_items")) {
+                    items.add(new String[] {Html.escape(item.path("item").asText()),
+                            Html.count(item.path("documents").asLong()),
+                            "<code>" + Html.escape(item.path("example_origin").asText()) + "</code>",
+                            "<mark>" + Html.escape(item.path("example_span").asText()) + "</mark>"});
                 }
-                html.raw("<h4>").text(benchmark.path("name").asText()).raw(" — examples</h4>");
-                for (JsonNode example : benchmark.path("examples")) {
-                    List<int[]> spans = new ArrayList<>();
-                    for (JsonNode span : example.path("spans")) {
-                        spans.add(new int[] {span.path(0).asInt(), span.path(1).asInt()});
+                if (!items.isEmpty()) {
+                    html.raw("<h4>").text(e.getKey() + ": benchmark items hit most").raw("</h4>")
+                            .table(new String[] {"item", "documents#", "example document", "overlapping span"}, items);
+                }
+            }
+            context.report().stageManifests().stream().filter(m -> m.stage().dir().equals(section.origin()))
+                    .findFirst().ifPresent(manifest -> examples(html, manifest, context));
+        }
+
+        private static void examples(Html html, dev.phi4j.pipeline.stage.Manifest manifest, ReportContext context) {
+            boolean heading = false;
+            for (Map.Entry<String, List<dev.phi4j.pipeline.stage.Manifest.Example>> outcome
+                    : manifest.examples().entrySet()) {
+                for (dev.phi4j.pipeline.stage.Manifest.Example example : outcome.getValue()) {
+                    Map<String, String> metadata = example.metadata() == null ? Map.of() : example.metadata();
+                    String span = metadata.get("decontam.span");
+                    if (span == null) {
+                        continue;
                     }
-                    html.raw("<div class=\"hit\"><div class=\"meta\">").text(String.format("%s · %s · item %s%s",
-                            example.path("document_id").asText(), example.path("match").asText(),
-                            example.path("item_id").asText(), example.has("ratio") ? String.format(" · 7-gram ratio %s",
-                                    Html.decimal(example.path("ratio").asDouble(), 2)) : "")).raw("</div>");
-                    html.raw("<div class=\"excerpt\">")
-                            .raw(Html.highlight(example.path("text").asText(), spans.toArray(int[][]::new)))
-                            .raw("</div>");
-                    if (example.hasNonNull("item_text")) {
-                        html.raw("<div class=\"item\"><b>benchmark item:</b> ").text(example.path("item_text").asText())
-                                .raw("</div>");
+                    if (!heading) {
+                        html.raw("<h4>examples (overlap highlighted)</h4>");
+                        heading = true;
                     }
-                    html.raw("</div>");
-                    var record = context.records().add(example.path("document_id").asText(), "document",
-                            "contaminated: " + benchmark.path("name").asText());
-                    RecordIndex.text(record, example.path("text").asText());
-                    RecordIndex.field(record, "decontam.benchmark", benchmark.path("name").asText());
-                    RecordIndex.field(record, "decontam.item", example.path("item_id").asText());
-                    RecordIndex.field(record, "stage", section.origin());
+                    String quoted = span.endsWith("…") ? span.substring(0, span.length() - 1) : span;
+                    String excerpt = example.excerpt();
+                    int at = excerpt.indexOf(quoted);
+                    html.raw("<div class=\"hit\"><div class=\"meta\">").text(String.format("%s · %s · %s %s · rule %s"
+                                    + "%s · %s", example.id(), outcome.getKey(), metadata.getOrDefault(
+                                    "decontam.benchmark", "?"), metadata.getOrDefault("decontam.item", ""),
+                            metadata.getOrDefault("decontam.rule", "?"), metadata.containsKey("decontam.ratio")
+                                    ? " · 7-gram ratio " + metadata.get("decontam.ratio") : "", example.originUri()))
+                            .raw("</div><div class=\"excerpt\">");
+                    if (at >= 0) {
+                        html.raw(Html.highlight(excerpt, new int[][] {{at, at + quoted.length()}}));
+                    } else {
+                        html.text(excerpt).raw("<br><b>overlap:</b> <mark>").text(span).raw("</mark>");
+                    }
+                    html.raw("</div></div>");
                 }
             }
         }

@@ -97,10 +97,15 @@ final class ReportHtml {
         List<RunReport.Section> others = sections.stream().filter(s -> !rendered.contains(s)).toList();
         if (!others.isEmpty()) {
             nav.add(new String[] {"other", "Other sections"});
-            body.card("other", "Other sections", "no renderer registered; shown as JSON");
+            body.card("other", "Other sections", "no renderer registered; shown as tables");
             for (RunReport.Section section : others) {
-                body.raw("<details><summary>").text(section.name() + " — " + section.origin())
-                        .raw("</summary><pre>").text(truncate(pretty(section.value()))).raw("</pre></details>");
+                body.raw("<details open><summary>").text(section.name() + " — " + section.origin()).raw("</summary>");
+                if (section.value().toString().length() > GENERIC_JSON_CHARS) {
+                    body.raw("<pre>").text(truncate(pretty(section.value()))).raw("</pre>");
+                } else {
+                    GenericSection.render(body, section.value());
+                }
+                body.raw("</details>");
             }
             body.endCard();
         }

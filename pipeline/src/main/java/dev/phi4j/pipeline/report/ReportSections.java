@@ -15,7 +15,9 @@ final class ReportSections {
     private static final List<SectionRenderer> ORDER = List.of(
             new DataSections.IngestSources(),
             new DataSections.DedupClusters(),
+            new GenericSection.Tabular("dedup.search", "Deduplication: MinHash-LSH search", "dedup"),
             new DataSections.DecontamHits(),
+            new GenericSection.Tabular("decontam.index", "Decontamination: benchmark n-gram index", "decontam"),
             new SynthSections.Plurality(),
             new SynthSections.Revision(),
             new SynthSections.TeacherUsage(),

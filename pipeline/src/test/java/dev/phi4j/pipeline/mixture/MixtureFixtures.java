@@ -1,15 +1,10 @@
 package dev.phi4j.pipeline.mixture;
 
-import dev.phi4j.core.schema.SourceClass;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.pipeline.Pipeline;
-import dev.phi4j.pipeline.RunConfig;
+import dev.phi4j.pipeline.PipelineConfig;
 import dev.phi4j.pipeline.SparkConfig;
 import dev.phi4j.pipeline.TestSpark;
-import dev.phi4j.pipeline.ingest.IngestConfig;
-import dev.phi4j.pipeline.ingest.JsonlSource;
-import dev.phi4j.pipeline.ingest.TextSource;
-import dev.phi4j.pipeline.ingest.WetSource;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
@@ -77,26 +72,50 @@ public final class MixtureFixtures {
     }
 
     /**
-     * Ingests web (the Common Crawl WET capture), code (HumanEval prompts and solutions), Q&A (GSM8K train) and
-     * books (tinyshakespeare, one document per paragraph) into {@code dir/runs/real}; returns the run folder.
+     * Runs the whole pipeline (ingest, clean, dedup, decontaminate) on real data into {@code dir/runs/real}: web
+     * (the Common Crawl WARC and WET captures of one page), code (this repository's own core sources), Q&A (GSM8K
+     * train) and books (tinyshakespeare, one document per paragraph), decontaminated against GSM8K test and
+     * HumanEval as {@code configs/pipeline/shared.yaml} does; returns the run folder.
      */
     static Path realRun(SparkSession spark, Path dir) {
-        WetSource web = new WetSource("commoncrawl", SourceClass.WEB,
-                List.of(TestSpark.shared("commoncrawl/whirlwind.warc.wet.gz").toString()), List.of(".wet.gz"),
-                1L << 30, 1 << 24);
-        JsonlSource code = new JsonlSource("humaneval", SourceClass.CODE,
-                List.of(TestSpark.shared("humaneval/HumanEval.jsonl.gz").toString()),
-                List.of("prompt", "canonical_solution"), "", Optional.of("task_id"), List.of(), List.of(".jsonl.gz"),
-                1L << 30, 1 << 20);
-        JsonlSource qa = new JsonlSource("gsm8k", SourceClass.QA,
-                List.of(TestSpark.shared("gsm8k/train.jsonl").toString()), List.of("question", "answer"), "\n\n",
-                Optional.empty(), List.of(), List.of(".jsonl"), 1L << 30, 1 << 20);
-        TextSource books = new TextSource("tinyshakespeare", SourceClass.BOOKS,
-                List.of(TestSpark.shared("tinyshakespeare/input.txt").toString()), TextSource.Unit.PARAGRAPHS,
-                List.of(".txt"), 1L << 30, 1 << 26);
-        IngestConfig ingest = new IngestConfig(List.of(web, code, qa, books));
-        RunConfig run = new RunConfig("real", dir.resolve("runs").toString(), 7, true, 3);
-        new Pipeline(run, SPARK, List.of(Pipeline.Step.of(ingest)), System.out).run(spark, "# test\n");
+        String yaml = """
+                run: {name: real, output_dir: %s, seed: 7}
+                spark: {master: "local[2]", shuffle_partitions: 4, output_partitions: 2}
+                stages:
+                  - stage: ingest
+                    sources:
+                      - {format: warc, name: commoncrawl-warc, paths: [%s]}
+                      - {format: wet, name: commoncrawl-wet, paths: [%s]}
+                      - {format: code, name: phi4j-core, paths: [%s]}
+                      - {format: jsonl, name: gsm8k, source_class: qa, paths: [%s], text_fields: [question, answer]}
+                      - {format: text, name: tinyshakespeare, source_class: books, unit: paragraphs, paths: [%s]}
+                  - stage: clean
+                    rules:
+                      web: {preset: gopher, min_stop_words: 0}
+                      books: {preset: gopher, min_chars: 100, min_words: 20}
+                      qa: qa
+                      code: code
+                  - stage: dedup
+                  - stage: decontam
+                    benchmarks:
+                      - {name: gsm8k, format: gsm8k, path: %s}
+                      - {name: humaneval, format: humaneval, path: %s}
+                    allow_list:
+                      - {name: gsm8k-train, format: gsm8k, path: %s, fields: [question, answer]}
+                """.formatted(dir.resolve("runs"), TestSpark.shared("commoncrawl/whirlwind.warc.gz"),
+                TestSpark.shared("commoncrawl/whirlwind.warc.wet.gz"),
+                TestSpark.root().resolve("core/src/main/java").toAbsolutePath().normalize(),
+                TestSpark.shared("gsm8k/train.jsonl"), TestSpark.shared("tinyshakespeare/input.txt"),
+                TestSpark.shared("gsm8k/test.jsonl"), TestSpark.shared("humaneval/HumanEval.jsonl.gz"),
+                TestSpark.shared("gsm8k/train.jsonl"));
+        try {
+            Path file = dir.resolve("pipeline.yaml");
+            Files.writeString(file, yaml);
+            var loaded = PipelineConfig.load(file, List.of());
+            Pipeline.of(loaded.config(), System.out).run(spark, loaded.toYaml(true));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return dir.resolve("runs/real");
     }
 

@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,6 @@ class PretrainMixtureTest {
 
     private static final int SEQ_LEN = MixtureFixtures.SEQ_LEN;
 
-    @TempDir
-    static Path dir;
-
     private static SparkSession spark;
     private static Path run;
     private static MixtureBuild.Outcome built;
@@ -47,6 +43,10 @@ class PretrainMixtureTest {
         run = sample.run();
         built = sample.set("pretrain");
         midtrain = sample.set("midtrain");
+    }
+
+    private static String stageData() {
+        return run.resolve(built.manifest().input().stageDir()).resolve("data").toString();
     }
 
     private static Path shards() {
@@ -103,7 +103,8 @@ class PretrainMixtureTest {
     void everyDocumentIsAccountedFor() {
         var counts = built.manifest().counts();
         assertEquals(counts.in(), counts.kept() + counts.dropped());
-        assertEquals(counts.in(), spark.read().parquet(run.resolve("00-ingest/data").toString()).count());
+        assertEquals(counts.in(), spark.read().parquet(stageData()).count());
+        assertEquals("03-decontam", built.manifest().input().stageDir(), "the last stage's documents are mixed");
         assertTrue(counts.droppedByReason().containsKey("not_sampled"), counts.toString());
     }
 
@@ -137,7 +138,7 @@ class PretrainMixtureTest {
     @Test
     void sequenceIndexLeadsEveryRowBackToItsDocumentsAndTheirTokens() {
         Map<String, String> texts = new HashMap<>();
-        for (Row row : spark.read().parquet(run.resolve("00-ingest/data").toString()).select("id", "text")
+        for (Row row : spark.read().parquet(stageData()).select("id", "text")
                 .collectAsList()) {
             texts.put(row.getString(0), row.getString(1));
         }
@@ -148,7 +149,10 @@ class PretrainMixtureTest {
         long firstRow = ShardSet.open(shards()).manifest().splits().get("train").get(0).sequences();
         Tokenizer tokenizer = Phi4Tokenizer.instance();
         int checked = 0;
-        for (Row entry : index.subList(0, Math.min(20, index.size()))) {
+        for (Row entry : index) {
+            if (checked >= 40) {
+                break;
+            }
             TokenRow row = train.get(firstRow + entry.getLong(2));
             List<String> ids = entry.getList(3);
             int[] starts = row.documentStarts();
@@ -183,19 +187,19 @@ class PretrainMixtureTest {
 
     @Test
     void sameInputAndSeedGiveIdenticalShardsAndARerunReusesTheSet() throws Exception {
-        MixtureConfig again = MixtureFixtures.config(run, Optional.of(dir.resolve("again").toString()),
-                MixtureFixtures.PHI4, List.of(MixtureFixtures.pretrain("pretrain", SEQ_LEN, 0, 3)));
+        MixtureConfig again = MixtureFixtures.config(run, Optional.empty(), MixtureFixtures.PHI4,
+                List.of(MixtureFixtures.pretrain("again", SEQ_LEN, 0, 3)));
         MixtureBuild.Outcome second = MixtureFixtures.build(spark, again).get(0);
         assertFalse(second.reused());
         assertEquals(Files.readString(shards().resolve("manifest.json")),
-                Files.readString(dir.resolve("again/pretrain/shards/manifest.json")));
+                Files.readString(run.resolve("mixtures/again/shards/manifest.json")),
+                "the same shards, byte for byte (the manifest holds every file's SHA-256)");
         assertTrue(MixtureFixtures.build(spark, again).get(0).reused());
     }
 
     @Test
     void explicitBudgetBeyondTheCapsIsReportedAsAShortfall() {
-        MixtureConfig capped = MixtureFixtures.config(run, Optional.of(dir.resolve("capped").toString()),
-                MixtureFixtures.PHI4, List.of(new PretrainSetConfig("capped", SEQ_LEN, 2_000_000L,
+        MixtureConfig capped = MixtureFixtures.config(run, Optional.empty(), MixtureFixtures.PHI4, List.of(new PretrainSetConfig("capped", SEQ_LEN, 2_000_000L,
                         GroupShares.table5(), new EpochCaps(2, 2, 2, 2, 50), 0.05, 1L << 27, 1, false)));
         MixtureBuild.Outcome outcome = MixtureFixtures.build(spark, capped).get(0);
         JsonNode table = outcome.manifest().sections().get("mixture.table");
@@ -207,7 +211,7 @@ class PretrainMixtureTest {
         }
         assertTrue(outcome.manifest().notes().stream().anyMatch(n -> n.startsWith("web is capped at 2 epochs")),
                 outcome.manifest().notes().toString());
-        assertFalse(Files.exists(dir.resolve("capped/capped/sequences")), "sequence_index: false writes no index");
+        assertFalse(Files.exists(run.resolve("mixtures/capped/sequences")), "sequence_index: false writes no index");
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * A run folder for report tests: a copy of a real run's manifests plus a stage manifest carrying the sections of the
- * stages that have not landed yet (dedup, decontamination, plurality, self-revision, teacher usage, lineage records),
- * written in the shapes pipeline/README.md documents.
+ * stages that have not landed yet (plurality, self-revision, teacher usage, lineage records of seeds, samples and
+ * teacher calls), written in the shapes pipeline/README.md documents.
  */
 final class ReportFixtures {
 
@@ -34,35 +34,24 @@ final class ReportFixtures {
         }
     }
 
-    /** Adds {@code 01-later} after the run's ingest stage, whose manifest carries every later stage's sections. */
+    /**
+     * Adds {@code 04-later} after the run's last stage ({@code 03-decontam}); its manifest carries the sections of
+     * the stages still to come.
+     */
     static void addLaterStageSections(Path run, String documentId) throws IOException {
-        ObjectNode manifest = (ObjectNode) ManifestJson.MAPPER.readTree(run.resolve("00-ingest/_manifest.json")
+        ObjectNode manifest = (ObjectNode) ManifestJson.MAPPER.readTree(run.resolve("03-decontam/_manifest.json")
                 .toFile());
         ObjectNode stage = (ObjectNode) manifest.get("stage");
-        stage.put("index", 1).put("name", "later").put("type", "later").put("kind", "transform").put("dir", "01-later");
+        stage.put("index", 4).put("name", "later").put("type", "later").put("kind", "transform").put("dir", "04-later");
         long kept = manifest.path("counts").path("kept").asLong();
         ObjectNode counts = (ObjectNode) manifest.get("counts");
         counts.put("in", kept).put("kept", kept - 7).put("dropped", 7);
-        counts.putObject("dropped_by_reason").put("near_duplicate", 4).put("contaminated", 3);
+        counts.putObject("dropped_by_reason").put("too_easy", 4).put("too_hard", 3);
         ObjectNode invariant = (ObjectNode) manifest.get("invariant");
         invariant.put("in", kept).put("kept", kept - 7).put("dropped", 7).put("kept_written", kept - 7)
                 .put("dropped_written", 7);
+        manifest.putObject("examples");
         ObjectNode sections = manifest.putObject("sections");
-        sections.set("dedup.clusters", json("""
-                {"exact": {"method": "exact", "documents": 1000, "clusters": 990, "duplicates": 10,
-                           "histogram": [{"size": 1, "clusters": 985}, {"size": 2, "clusters": 3}, {"size": 4, "clusters": 2}],
-                           "largest": [{"representative": "doc-aaaaaaaaaaaaaaaa", "size": 4, "excerpt": "All rights reserved."}]},
-                 "near": {"method": "minhash", "documents": 990, "clusters": 986, "duplicates": 4,
-                          "histogram": [{"size": 1, "clusters": 983}, {"size": 2, "clusters": 2}, {"size": 3, "clusters": 1}]}}
-                """));
-        sections.set("decontam.hits", json("""
-                {"benchmarks": [
-                  {"name": "gsm8k", "items": 1319, "contaminated": 2, "partial": 1, "action": "drop",
-                   "examples": [{"document_id": "doc-bbbbbbbbbbbbbbbb", "item_id": "gsm8k-test-17", "match": "13gram",
-                                 "text": "Homework help: Janet's ducks lay 16 eggs per day and she eats three for breakfast.",
-                                 "spans": [[15, 81]], "item_text": "Janet's ducks lay 16 eggs per day. She eats three for breakfast every morning"}]},
-                  {"name": "humaneval", "items": 164, "contaminated": 0, "partial": 0, "action": "drop", "examples": []}]}
-                """));
         sections.set("plurality.agreement", json("""
                 {"answers_per_question": 8, "questions": 100, "kept": 61, "dropped_all_agree": 30, "dropped_none_agree": 9,
                  "histogram": [{"agreeing": 1, "questions": 9}, {"agreeing": 2, "questions": 7}, {"agreeing": 3, "questions": 10},
@@ -90,11 +79,11 @@ final class ReportFixtures {
                 + "[\"seed-cccccccccccccccc\", \"call-dddddddddddddddd\"]}"));
         sections.set("lineage.records", records);
         sections.set("future.unknown_section", json("{\"answer\": 42}"));
-        Files.createDirectories(run.resolve("01-later"));
-        Files.writeString(run.resolve("01-later/_manifest.json"), ManifestJson.MAPPER.writeValueAsString(manifest));
+        Files.createDirectories(run.resolve("04-later"));
+        Files.writeString(run.resolve("04-later/_manifest.json"), ManifestJson.MAPPER.writeValueAsString(manifest));
         ObjectNode index = (ObjectNode) ManifestJson.MAPPER.readTree(run.resolve("_run.json").toFile());
-        ((ArrayNode) index.get("stages")).addObject().put("index", 1).put("name", "later").put("type", "later")
-                .put("dir", "01-later").put("status", "done");
+        ((ArrayNode) index.get("stages")).addObject().put("index", 4).put("name", "later").put("type", "later")
+                .put("dir", "04-later").put("status", "done");
         Files.writeString(run.resolve("_run.json"), ManifestJson.MAPPER.writeValueAsString(index));
     }
 
