@@ -50,8 +50,11 @@ public final class MixtureCommand {
                         spark.sparkContext().master());
                 List<MixtureBuild.Outcome> outcomes = build.run(spark);
                 for (MixtureBuild.Outcome outcome : outcomes) {
-                    System.out.printf("      %-10s phi4j train CONFIG --data %s/%s%n", outcome.manifest().name(),
-                            outcome.dir(), MixtureBuild.SHARDS);
+                    String shards = outcome.dir() + "/" + MixtureBuild.SHARDS;
+                    boolean pretraining = outcome.manifest().kind().equals("pretrain")
+                            || outcome.manifest().kind().equals("midtrain");
+                    System.out.printf("      %-10s %s%s%n", outcome.manifest().name(), shards, pretraining
+                            ? "   (phi4j train CONFIG --data " + shards + ")" : "");
                 }
                 System.out.printf("phi4j mixture: done; every record accounted for (phi4j report %s)%n",
                         loaded.config().input().orElse(build.mixturesDir().toString()));
