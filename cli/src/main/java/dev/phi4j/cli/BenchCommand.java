@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
         subcommands = {BenchCommand.TokenizerBenchCommand.class, BenchCommand.PipelineBenchCommand.class,
-                TrainBenchCommand.class, ShardBenchCommand.class})
+                TrainBenchCommand.class, ShardBenchCommand.class, MixtureBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = {

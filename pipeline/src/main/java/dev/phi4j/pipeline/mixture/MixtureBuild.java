@@ -106,13 +106,15 @@ public final class MixtureBuild {
             Instant started = Instant.now();
             long t0 = System.nanoTime();
             Path tmp = new Path(new Path(mixturesDir(), "_tmp"), set.name() + "-" + UUID.randomUUID());
-            SetContext context = new SetContext(spark, tmp, config.seed(), tokenizer, log);
+            SetContext context = new SetContext(spark, tmp, config.seed(), tokenizer, log, new Phases());
             BuiltSet built;
             try {
                 if (set.readsDocuments()) {
                     if (tokenized == null) {
                         tokenized = Tokenization.cached(spark, config.mixturesDir(), stage.get(), tokenizer, log);
+                        context.phases().lap(tokenized.reused() ? "tokenize (reused)" : "tokenize");
                         profile = CorpusProfile.cached(tokenized, stage.get(), config.profile(), context);
+                        context.phases().lap("profile");
                     }
                     built = PretrainBuilder.build(PretrainBuilder.settings(set), tokenized, stage.get(), profile,
                             context);
@@ -121,18 +123,19 @@ public final class MixtureBuild {
                 } else {
                     built = PostTrainingBuilder.dpo((DpoSetConfig) set, context);
                 }
+                commit(tmp, dir, conf);
+                verify(dir, built.shards(), conf);
+                context.phases().lap("commit and verify");
                 JsonNode value = YAML.readTree(yaml);
                 MixtureManifest manifest = new MixtureManifest(MixtureManifest.FORMAT, MixtureManifest.VERSION,
                         set.name(), kind, identity, new Manifest.ConfigInfo(Hashes.sha256(yaml), value),
                         built.input(), new MixtureManifest.TokenizerInfo(tokenizer.name(), tokenizer.fingerprint(),
                         tokenizer.vocabSize()), built.shards(), built.counts(), built.notes(), built.sections(),
                         new Manifest.Timings(started.toString(), Instant.now().toString(),
-                                (System.nanoTime() - t0) / 1e9, Map.of()),
+                                (System.nanoTime() - t0) / 1e9, context.phases().seconds()),
                         new Manifest.Environment(spark.version(), spark.sparkContext().master(),
                                 spark.sparkContext().defaultParallelism(), built.shards().splits().values().stream()
                                 .mapToInt(s -> (int) s.files()).sum(), System.getProperty("java.version")));
-                commit(tmp, dir, conf);
-                verify(dir, manifest, conf);
                 manifest.write(dir, conf);
                 log.printf("%s %s%n", label, summary(manifest));
                 for (String note : manifest.notes()) {
@@ -173,14 +176,14 @@ public final class MixtureBuild {
      * On a local file system the finished set is opened the way the trainer opens it ({@link ShardSet}), checking
      * every shard's header and size against the manifest; elsewhere the shards are checked where they are read.
      */
-    private static void verify(Path dir, MixtureManifest manifest, Configuration conf) throws IOException {
+    private static void verify(Path dir, MixtureManifest.Shards written, Configuration conf) throws IOException {
         FileSystem fs = dir.getFileSystem(conf);
         if (!(fs instanceof LocalFileSystem)) {
             return;
         }
         java.nio.file.Path local = new File(fs.makeQualified(new Path(dir, SHARDS)).toUri()).toPath();
         ShardSet shards = ShardSet.open(local);
-        manifest.shards().splits().forEach((split, info) -> {
+        written.splits().forEach((split, info) -> {
             long rows = shards.hasSplit(split) ? shards.split(split).size() : 0;
             if (rows != info.sequences()) {
                 throw new IllegalStateException(local + ": split " + split + " has " + rows + " rows, the packers "

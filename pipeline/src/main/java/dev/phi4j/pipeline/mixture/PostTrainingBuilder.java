@@ -269,6 +269,7 @@ final class PostTrainingBuilder {
                     ? List.of("chosen", "rejected", "validation_chosen", "validation_rejected")
                     : layout.splits();
             ShardResults results = ShardResults.collect(packed, context, seqLen, true, true, metadata, splits);
+            context.phases().lap("read, tokenize and pack");
 
             Map<String, JsonNode> sections = new LinkedHashMap<>();
             ObjectNode summary = ManifestJson.MAPPER.createObjectNode();

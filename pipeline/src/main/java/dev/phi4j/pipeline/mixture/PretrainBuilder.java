@@ -95,11 +95,13 @@ final class PretrainBuilder {
                     stats.heldOutBins[b]));
         }
         MixturePlan plan = MixturePlan.plan(inputs, settings.totalTokens());
+        context.phases().lap("statistics and plan");
         context.log().printf(Locale.ROOT, "      plan       %,d train tokens%s over %s; %,d validation tokens%n",
                 plan.plannedTokens(), plan.autoBudget() ? " (the largest budget the caps allow)" : "",
                 describe(plan), plan.validationTokens());
         Selection selection = new Selection(buckets, plan, settings.validationFraction(), context.seed());
         CorpusStats.Placement placement = CorpusStats.Placement.of(documents, selection);
+        context.phases().lap("placement");
 
         int trainParts = (int) Math.max(settings.minShards(),
                 ceilDiv(plan.plannedTokens(), settings.maxTokensPerShard()));
@@ -122,6 +124,7 @@ final class PretrainBuilder {
         metadata.put("mixture_manifest", "../" + MixtureManifest.FILE);
         ShardResults results = ShardResults.collect(packed, context, settings.seqLen(), false,
                 settings.sequenceIndex(), metadata, layout.splits());
+        context.phases().lap("pack");
 
         long[] written = results.bucketTokens(MixtureBuild.TRAIN, buckets.size());
         long[] copies = results.bucketInstances(MixtureBuild.TRAIN, buckets.size());
@@ -199,6 +202,7 @@ final class PretrainBuilder {
         sections.put("mixture.sources", sources);
         sections.put("corpus.profile", profile.section());
         sections.put("mixture.samples", MixtureSamples.withLineage(results.samples(), stage, context));
+        context.phases().lap("samples");
         MixtureManifest.InputInfo input = new MixtureManifest.InputInfo(stage.runDir(), stage.dir(),
                 stage.manifest().outputs().kept().fingerprint(), List.of(stage.dataPath()),
                 stage.manifest().outputs().kept().files(), stage.manifest().outputs().kept().bytes());

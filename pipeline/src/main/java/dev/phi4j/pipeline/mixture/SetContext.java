@@ -7,7 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import java.io.PrintStream;
 
 /** What building one set needs: Spark, the folder it writes into (renamed into place when done), seed, tokenizer. */
-record SetContext(SparkSession spark, Path setDir, long seed, TokenizerSpec tokenizer, PrintStream log) {
+record SetContext(SparkSession spark, Path setDir, long seed, TokenizerSpec tokenizer, PrintStream log, Phases phases) {
 
     Configuration conf() {
         return spark.sparkContext().hadoopConfiguration();
