@@ -207,6 +207,14 @@ class InspectionReportTest {
     }
 
     @Test
+    void everyRegisteredSectionIsDocumentedInTheReadme() throws IOException {
+        String readme = Files.readString(TestSpark.root().resolve("pipeline/README.md"));
+        for (SectionRenderer renderer : ReportSections.ordered()) {
+            assertTrue(readme.contains("`" + renderer.name() + "`"), renderer.name() + " is not in pipeline/README.md");
+        }
+    }
+
+    @Test
     void scriptDataCannotCloseItsScriptElement() {
         assertEquals("[\"<\\/script>\"]", RecordIndex.safeForScript("[\"</script>\"]"));
     }
