@@ -131,6 +131,12 @@ final class PretrainBuilder {
         long[] validationWritten = results.bucketTokens(MixtureBuild.VALIDATION, buckets.size());
         long total = sum(written);
         List<String> notes = new ArrayList<>(plan.notes());
+        MixtureManifest.SplitInfo validationSplit = results.summary(settings.seqLen(), false).splits()
+                .get(MixtureBuild.VALIDATION);
+        if (plan.validationTokens() > 0 && (validationSplit == null || validationSplit.sequences() == 0)) {
+            notes.add(String.format(Locale.ROOT, "no validation rows: the %,d held-out tokens selected do not fill one "
+                    + "row of %,d; raise validation_fraction", plan.validationTokens(), settings.seqLen() + 1));
+        }
         ObjectNode table = ManifestJson.MAPPER.createObjectNode();
         table.put("kind", settings.kind());
         table.put("seq_len", settings.seqLen());
