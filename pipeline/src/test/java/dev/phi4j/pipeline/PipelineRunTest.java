@@ -243,6 +243,18 @@ public class PipelineRunTest {
         assertEquals("stages[0].sources", empty.key());
     }
 
+    @Test
+    void bundledPipelineConfigsAreValid() {
+        for (String name : List.of("sample.yaml", "shared.yaml")) {
+            PipelineConfig config = PipelineConfig.load(TestSpark.root().resolve("configs/pipeline").resolve(name),
+                    List.of()).config();
+            Pipeline pipeline = Pipeline.of(config, new PrintStream(new ByteArrayOutputStream()));
+            assertEquals(List.of("ingest", "clean", "dedup", "decontam"),
+                    config.stages().stream().map(Pipeline::type).toList(), name);
+            assertTrue(pipeline.layout().root().toString().endsWith("runs/" + config.run().name()));
+        }
+    }
+
     private static long modified(Path file) {
         try {
             return Files.getLastModifiedTime(file).toMillis();

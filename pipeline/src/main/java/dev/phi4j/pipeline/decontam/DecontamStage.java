@@ -158,7 +158,7 @@ public final class DecontamStage implements Stage {
             if (!result.spans().isEmpty()) {
                 int[] span = result.spans().get(0);
                 String quoted = text.substring(span[0], span[1]);
-                verdict.put(PREFIX + "span", quoted.length() > 300 ? quoted.substring(0, 300) + "…" : quoted);
+                verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
             }
             DecontamConfig.Action chosen = contaminated ? action : partialAction;
             String reason = contaminated ? CONTAMINATED : PARTIAL;

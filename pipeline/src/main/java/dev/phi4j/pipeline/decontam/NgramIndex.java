@@ -3,7 +3,6 @@ package dev.phi4j.pipeline.decontam;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +58,7 @@ final class NgramIndex implements Serializable {
         return new NgramIndex(keys, offsets, items);
     }
 
-    /** The items holding {@code gram}: positions {@code [from, to)} of {@link #item}, or from == to when none. */
+    /** Where {@code gram} is among the keys (negative when absent); its items are {@link #item} of [from, to). */
     int find(long gram) {
         return Arrays.binarySearch(keys, gram);
     }
@@ -74,21 +73,5 @@ final class NgramIndex implements Serializable {
 
     int item(int posting) {
         return items[posting];
-    }
-
-    boolean contains(long gram) {
-        return find(gram) >= 0;
-    }
-
-    int size() {
-        return keys.length;
-    }
-
-    Set<Long> keySet() {
-        Set<Long> set = new HashSet<>(keys.length * 2);
-        for (long key : keys) {
-            set.add(key);
-        }
-        return set;
     }
 }

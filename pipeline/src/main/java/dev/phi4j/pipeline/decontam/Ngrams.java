@@ -80,7 +80,7 @@ final class Ngrams {
         return new Words(hashes, starts, ends, count);
     }
 
-    /** The normalised text itself, for tests and for the manifest's example spans. */
+    /** The normalised text itself: the words {@link #words} hashes, written out (for reading and testing). */
     static String normalized(String text) {
         StringBuilder out = new StringBuilder();
         StringBuilder word = new StringBuilder();

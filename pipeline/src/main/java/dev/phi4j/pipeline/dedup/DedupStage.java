@@ -163,8 +163,7 @@ public final class DedupStage implements Stage {
             for (Row row : largest) {
                 String text = row.getString(row.fieldIndex("text"));
                 top.add(new Cluster(row.getString(row.fieldIndex("kept")), row.getLong(row.fieldIndex("size")),
-                        row.getString(row.fieldIndex("origin_uri")), text.length() > 200 ? text.substring(0, 200)
-                        + "…" : text));
+                        row.getString(row.fieldIndex("origin_uri")), StageRows.excerpt(text, 200)));
             }
             clusters.put(kind, new Clusters(kind, clusterCount, duplicates, histogram, top));
         }

@@ -83,8 +83,4 @@ final class LineReader {
     long lineNumber() {
         return lineNumber;
     }
-
-    long offset() {
-        return offset;
-    }
 }

@@ -104,6 +104,15 @@ public final class StageRows {
                 lineage, dropReason);
     }
 
+    /** The first {@code chars} characters of a text (never half a surrogate pair), with an ellipsis when cut. */
+    public static String excerpt(String text, int chars) {
+        if (text.length() <= chars) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+        return text.substring(0, end) + "…";
+    }
+
     public static Map<String, String> metadata(Row row) {
         return new LinkedHashMap<>(row.<String, String>getJavaMap(METADATA));
     }

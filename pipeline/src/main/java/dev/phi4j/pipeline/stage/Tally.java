@@ -55,7 +55,7 @@ public final class Tally implements Serializable {
             if (list.size() < examples) {
                 list.add(new Sample(outcome, row.getString(StageRows.ID), row.getString(StageRows.SOURCE_CLASS),
                         row.getString(StageRows.ORIGIN_URI), text.length(),
-                        text.length() <= excerptChars ? text : text.substring(0, excerptChars) + "…",
+                        StageRows.excerpt(text, excerptChars),
                         new TreeMap<>(StageRows.metadata(row))));
             }
         }
