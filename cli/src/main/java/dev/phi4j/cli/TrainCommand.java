@@ -9,6 +9,7 @@ import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.core.tokenizer.Tokenizers;
+import dev.phi4j.trainer.model.PhiDecoder;
 import dev.phi4j.trainer.train.Checkpoint;
 import dev.phi4j.trainer.train.TextPacker;
 import dev.phi4j.trainer.train.Trainer;
@@ -103,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer training = resume ? Trainer.resume(run, shards, progress) : Trainer.start(run, shards, progress);
         System.out.printf("[4/4] train      %s, %s; AdamW lr %s, %s schedule%n",
                 training.state().step() == 0 ? "from scratch" : "from step " + training.state().step(),
-                training.masking() == dev.phi4j.trainer.model.PhiDecoder.Masking.DOCUMENTS ? "document masking"
+                training.masking() == PhiDecoder.Masking.DOCUMENTS ? "document masking"
                         : "causal attention across documents", trainer.optimizer().lr(),
                 trainer.schedule().decay().name().toLowerCase(Locale.ROOT));
 

@@ -5,6 +5,7 @@ import dev.phi4j.core.schema.ParquetRecords;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ public final class ShardReadBench {
                 PackedSequence.class)) {
             return rows.mapToLong(row -> checksum(row.tokens(), row.documentStarts())).sum();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

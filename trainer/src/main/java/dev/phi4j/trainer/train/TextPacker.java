@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -76,7 +77,7 @@ public final class TextPacker {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("producer", "phi4j train --text");
         metadata.put("files", String.join(", ", files.stream().map(Path::toString).toList()));
-        metadata.put("documents", split.name().toLowerCase(java.util.Locale.ROOT));
+        metadata.put("documents", split.name().toLowerCase(Locale.ROOT));
         metadata.put("validation_fraction", Double.toString(validationFraction));
         metadata.put(SOURCE_KEY, fingerprint);
         int separator = tokenizer.specialTokens().endOfText();

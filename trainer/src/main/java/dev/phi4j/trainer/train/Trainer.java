@@ -23,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -222,7 +223,7 @@ public final class Trainer {
             start.put("accumulation_steps", accumulation);
             start.put("peak_flops", peak.flopsPerSecond());
             start.put("peak_flops_source", peak.source());
-            start.put("masking", masking.name().toLowerCase(java.util.Locale.ROOT));
+            start.put("masking", masking.name().toLowerCase(Locale.ROOT));
             if (resumedFrom != null) {
                 start.put("resumed_from", resumedFrom);
             }
@@ -263,7 +264,7 @@ public final class Trainer {
                         outcome.clipped(), skipped, tokensPerSecond, mfu, seconds,
                         sessionSeconds / sessionSteps * (last - step)));
                 if (skipped) {
-                    progress.note(String.format(java.util.Locale.ROOT, "step %d skipped: loss %s, gradient norm %s "
+                    progress.note(String.format(Locale.ROOT, "step %d skipped: loss %s, gradient norm %s "
                             + "(%d in a row, %d in all)", step, outcome.loss(), outcome.gradNorm(),
                             state.consecutiveSkipped(), state.skippedSteps()));
                     if (state.consecutiveSkipped() >= config.nanTolerance()) {

@@ -7,9 +7,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -79,11 +81,11 @@ class AccumulationTest {
                 if (mask.getDouble(b, t) == 0) {
                     continue;
                 }
-                double[] row = logits.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
-                        org.nd4j.linalg.indexing.NDArrayIndex.point(t),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all()).toDoubleVector();
-                double max = java.util.Arrays.stream(row).max().orElseThrow();
-                double logSum = Math.log(java.util.Arrays.stream(row).map(x -> Math.exp(x - max)).sum()) + max;
+                double[] row = logits.get(NDArrayIndex.point(b),
+                        NDArrayIndex.point(t),
+                        NDArrayIndex.all()).toDoubleVector();
+                double max = Arrays.stream(row).max().orElseThrow();
+                double logSum = Math.log(Arrays.stream(row).map(x -> Math.exp(x - max)).sum()) + max;
                 sum += logSum - row[(int) labels.getDouble(b, 0, t)];
                 count++;
             }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class TextPackerTest {
             try {
                 return TextPacker.documents(Files.readString(f), BLANK_LINES).size();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }).sum();
         assertEquals(documents, packed.documents());

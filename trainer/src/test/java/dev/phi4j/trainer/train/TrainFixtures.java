@@ -2,9 +2,9 @@ package dev.phi4j.trainer.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.phi4j.core.config.ConfigJson;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.BpeTokenizer;
@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,7 +68,7 @@ final class TrainFixtures {
 
     static List<JsonNode> events(Path runDir, String event) {
         try {
-            List<JsonNode> lines = new java.util.ArrayList<>();
+            List<JsonNode> lines = new ArrayList<>();
             for (String line : Files.readAllLines(runDir.resolve(MetricsLog.FILE))) {
                 JsonNode node = RELAXED_JSON.readTree(line);
                 if (node.path("event").asText().equals(event)) {
