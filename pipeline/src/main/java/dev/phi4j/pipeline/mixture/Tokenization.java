@@ -110,6 +110,11 @@ final class Tokenization {
     static Dataset<TokenizedDocument> tokenize(SparkSession spark, String dataPath, TokenizerSpec spec) {
         Dataset<Row> documents = SparkRecords.read(spark, dataPath, Document.class)
                 .select(col("id"), col("source"), col("source_class"), col("origin_uri"), col("text"));
+        int cores = spark.sparkContext().defaultParallelism();
+        if (documents.rdd().getNumPartitions() < cores) {
+            // Spark reads a stage's few small files as one split; tokenizing is the costly step, so spread it out.
+            documents = documents.repartition(2 * cores);
+        }
         return documents.mapPartitions((MapPartitionsFunction<Row, TokenizedDocument>) rows -> {
             Tokenizer tokenizer = spec.open();
             return new Iterator<>() {

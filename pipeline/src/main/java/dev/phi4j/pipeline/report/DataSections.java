@@ -182,6 +182,9 @@ final class DataSections {
         }
 
         private static void examples(Html html, dev.phi4j.pipeline.stage.Manifest manifest, ReportContext context) {
+            if (manifest.examples() == null) {
+                return;
+            }
             boolean heading = false;
             for (Map.Entry<String, List<dev.phi4j.pipeline.stage.Manifest.Example>> outcome
                     : manifest.examples().entrySet()) {

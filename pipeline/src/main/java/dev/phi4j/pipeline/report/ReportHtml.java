@@ -80,6 +80,9 @@ final class ReportHtml {
             sets(body, report, nav);
         }
         for (Manifest manifest : report.stageManifests()) {
+            if (manifest.examples() == null) {
+                continue;
+            }
             manifest.examples().forEach((outcome, examples) -> examples.forEach(example -> {
                 var record = records.add(example.id(), "document", example.sourceClass() + " · " + outcome + " in "
                         + manifest.stage().name());
