@@ -104,6 +104,11 @@ class MixtureToTrainTest {
                 .map(dev.phi4j.pipeline.mixture.MixtureSetConfig::name).toList());
         assertEquals(128, config.sets().get(0).seqLen(), "the tiny model's context length");
         assertEquals("runs/sample/mixtures", config.mixturesDir());
+        Phi4jConfig train = Phi4jConfig.load(ROOT.resolve("configs/tiny-mixture.yaml"), List.of()).config();
+        assertEquals(Path.of(config.mixturesDir(), "pretrain", "shards"), train.trainer().data().shards().orElseThrow(),
+                "configs/tiny-mixture.yaml trains on what configs/mixture/sample.yaml writes");
+        assertEquals(train.model().contextLength(), config.sets().get(0).seqLen());
+        assertEquals(train.tokenizer(), config.tokenizer(), "the same tokenizer, so the fingerprints agree");
     }
 
     private static Result run(String... args) {
