@@ -8,6 +8,7 @@ import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.pipeline.stage.Hashes;
 import dev.phi4j.pipeline.stage.Manifest;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -105,6 +106,7 @@ public final class MixtureBuild {
             log.printf("%s building (%s, seq_len %,d)%n", label, kind, set.seqLen());
             Instant started = Instant.now();
             long t0 = System.nanoTime();
+            removeLeftovers(new Path(new Path(mixturesDir(), "_tmp"), set.name() + "-*"), conf);
             Path tmp = new Path(new Path(mixturesDir(), "_tmp"), set.name() + "-" + UUID.randomUUID());
             SetContext context = new SetContext(spark, tmp, config.seed(), tokenizer, log, new Phases());
             BuiltSet built;
@@ -147,6 +149,21 @@ public final class MixtureBuild {
             }
         }
         return outcomes;
+    }
+
+    /** A killed build leaves its partial set (or tokenization) behind a glob like this; it is redone from scratch. */
+    static void removeLeftovers(Path glob, Configuration conf) {
+        try {
+            FileSystem fs = glob.getFileSystem(conf);
+            FileStatus[] stale = fs.globStatus(glob);
+            if (stale != null) {
+                for (FileStatus status : stale) {
+                    fs.delete(status.getPath(), true);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove leftovers " + glob, e);
+        }
     }
 
     static String kind(MixtureSetConfig set) {

@@ -67,6 +67,7 @@ final class Tokenization {
                 }
             }
             long start = System.nanoTime();
+            MixtureBuild.removeLeftovers(new Path(root, "_tmp-*"), conf);
             log.printf("      tokens     tokenizing %s with %s%n", stage.dataPath(), tokenizer.name());
             Path tmp = new Path(root, "_tmp-" + UUID.randomUUID());
             tokenize(spark, stage.dataPath(), tokenizer).write().mode(SaveMode.ErrorIfExists)

@@ -214,4 +214,24 @@ class PostTrainingSetsTest {
         assertEquals(2, outcomes.get(2).manifest().sections().get("dpo.summary").path("pairs_by_kind").path("pts")
                 .asLong());
     }
+
+    @Test
+    void aBuildKilledMidSetIsRedoneFromScratch() throws IOException {
+        Path mixtures = dir.resolve("killed");
+        Files.createDirectories(mixtures.resolve("_tmp/chat-0f0f/shards"));
+        Files.writeString(mixtures.resolve("_tmp/chat-0f0f/shards/train-00000.bin"), "half a shard");
+        Files.createDirectories(mixtures.resolve("chat/shards"));
+        Files.writeString(mixtures.resolve("chat/shards/train-00000.bin"), "a set folder without its _mixture.json");
+        MixtureConfig config = new MixtureConfig(Optional.empty(), Optional.empty(), Optional.of(mixtures.toString()),
+                MixtureFixtures.PHI4, MixtureFixtures.SPARK, 99, new ProfileConfig(3, 10, 100), List.of(
+                new SftSetConfig("chat", SEQ_LEN, List.of(TestSpark.root().resolve("datasets/sample/sft/conversations.jsonl")
+                        .toString()), PostTrainingInput.AUTO, SftSetConfig.Packing.PACKED, 0.0, 1L << 27, 1)));
+        MixtureBuild.Outcome outcome = MixtureFixtures.build(spark, config).get(0);
+        assertFalse(outcome.reused());
+        assertFalse(Files.exists(mixtures.resolve("_tmp/chat-0f0f")), "the killed attempt's leftovers are removed");
+        assertEquals(16, outcome.manifest().counts().kept());
+        assertTrue(ShardSet.open(mixtures.resolve("chat/shards")).split("train").size() > 0,
+                "the set folder holds the new, complete shards");
+        assertTrue(MixtureFixtures.build(spark, config).get(0).reused(), "a finished set is reused");
+    }
 }
