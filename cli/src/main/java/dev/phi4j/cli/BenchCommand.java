@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
         subcommands = {BenchCommand.TokenizerBenchCommand.class, TrainBenchCommand.class, ShardBenchCommand.class,
                 BenchCommand.GenerateBenchCommand.class, BenchCommand.ServeBenchCommand.class,
-                BenchCommand.PipelineBenchCommand.class})
+                BenchCommand.PipelineBenchCommand.class, MixtureBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "tokenizer", mixinStandardHelpOptions = true, description = {

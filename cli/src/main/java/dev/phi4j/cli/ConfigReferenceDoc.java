@@ -2,6 +2,7 @@ package dev.phi4j.cli;
 
 import dev.phi4j.core.config.ConfigReference;
 import dev.phi4j.pipeline.PipelineConfig;
+import dev.phi4j.pipeline.mixture.MixtureConfig;
 
 /** The text of {@code docs/config-reference.md}; a test keeps the committed file equal to it. */
 public final class ConfigReferenceDoc {
@@ -25,6 +26,13 @@ public final class ConfigReferenceDoc {
                 `configs/pipeline/*.yaml`, run by `phi4j pipeline run CONFIG`: the run, the Spark session and the
                 stages in order. `stage:` selects each stage's record, `format:` each ingest source's.
 
-                """ + ConfigReference.markdown(PipelineConfig.class);
+                """ + ConfigReference.markdown(PipelineConfig.class) + """
+
+                ## Mixture configs
+
+                `configs/mixture/*.yaml`, run by `phi4j mixture build CONFIG`: the pipeline run to mix, the
+                tokenizer and the token shard sets to write. `kind:` selects each set's record.
+
+                """ + ConfigReference.markdown(MixtureConfig.class);
     }
 }

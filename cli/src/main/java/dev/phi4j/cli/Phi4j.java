@@ -2,6 +2,8 @@ package dev.phi4j.cli;
 
 import dev.phi4j.core.config.ConfigException;
 import dev.phi4j.pipeline.PipelineCommand;
+import dev.phi4j.pipeline.mixture.MixtureCommand;
+import dev.phi4j.pipeline.report.ReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,8 +37,8 @@ public final class Phi4j {
         root.addSubcommand(new ServeCommand());
         root.addSubcommand(PendingCommand.create("eval",
                 "Evaluate a checkpoint on benchmarks (log-likelihood and generation tasks).", "the evaluation issue"));
-        root.addSubcommand(PendingCommand.create("report",
-                "Write the HTML dataset inspection report of a pipeline run.", "issue #5 (mixture and report)"));
+        root.addSubcommand(new MixtureCommand());
+        root.addSubcommand(new ReportCommand());
         root.addSubcommand(new TokenizerCommand());
         root.addSubcommand(new ReproduceCommand());
         root.addSubcommand(new BenchCommand());

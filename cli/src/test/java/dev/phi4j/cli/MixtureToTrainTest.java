@@ -1,0 +1,130 @@
+package dev.phi4j.cli;
+
+import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.core.shard.TokenizerFingerprint;
+import dev.phi4j.core.tokenizer.BpeTokenizer;
+import dev.phi4j.pipeline.mixture.MixtureConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The data path end to end through the commands users run: {@code phi4j pipeline run} on bundled sample data,
+ * {@code phi4j mixture build} into token shards, {@code phi4j train --data} on those shards (the trainer checks
+ * vocabulary, context length and tokenizer fingerprint before its first step), and {@code phi4j report}.
+ */
+class MixtureToTrainTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
+
+    private record Result(int exitCode, String out, String err) {}
+
+    @Test
+    void pipelineRunBecomesShardsThatPhi4jTrainConsumes(@TempDir Path dir) throws IOException {
+        Path sample = ROOT.resolve("datasets/sample");
+        Path tokenizer = dir.resolve("tokenizer.bpe");
+        Path pipeline = dir.resolve("pipeline.yaml");
+        Files.writeString(pipeline, String.join("\n",
+                "run: {name: e2e, output_dir: " + dir.resolve("runs") + "}",
+                "spark: {master: \"local[2]\", shuffle_partitions: 2, output_partitions: 2}",
+                "stages:",
+                "  - stage: ingest",
+                "    sources:",
+                "      - {format: text, name: books, source_class: books, unit: paragraphs, paths: [" + sample.resolve("books") + "]}",
+                "      - {format: jsonl, name: forum, source_class: qa, paths: [" + sample.resolve("qa") + "], text_fields: [question, answer]}",
+                "      - {format: code, name: repo, paths: [" + sample.resolve("code") + "]}",
+                ""));
+        Result piped = run("pipeline", "run", pipeline.toString());
+        assertEquals(ExitCodes.OK, piped.exitCode(), piped.out() + piped.err());
+
+        Path mixture = dir.resolve("mixture.yaml");
+        Path run = dir.resolve("runs/e2e");
+        Files.writeString(mixture, String.join("\n",
+                "input: " + run,
+                "tokenizer: {kind: bpe, path: " + tokenizer + ", vocab_size: 300, train_files: ["
+                        + sample.resolve("books/notes-on-counting.txt") + "]}",
+                "spark: {master: \"local[2]\", shuffle_partitions: 2}",
+                "sets:",
+                "  - {kind: pretrain, seq_len: 32, validation_fraction: 0.1, min_shards: 2}",
+                "  - {kind: sft, seq_len: 512, paths: [" + sample.resolve("sft/conversations.jsonl") + "]}",
+                ""));
+        Result mixed = run("mixture", "build", mixture.toString());
+        assertEquals(ExitCodes.OK, mixed.exitCode(), mixed.out() + mixed.err());
+        Path shards = run.resolve("mixtures/pretrain/shards");
+        assertTrue(mixed.out().contains("(phi4j train CONFIG --data " + shards + ")"), mixed.out());
+        ShardSet set = ShardSet.open(shards);
+        assertEquals(TokenizerFingerprint.of(BpeTokenizer.load(tokenizer)), set.manifest().tokenizerFingerprint());
+        assertEquals(300, set.manifest().vocabSize());
+
+        Path train = dir.resolve("train.yaml");
+        Files.writeString(train, String.join("\n",
+                "extends: " + ROOT.resolve("configs/tiny-pretrain.yaml"),
+                "run: {name: trained, output_dir: " + dir + "}",
+                "tokenizer: {path: " + tokenizer + ", vocab_size: 300, train_files: ["
+                        + sample.resolve("books/notes-on-counting.txt") + "]}",
+                "model: {preset: tiny, vocab_size: 300, context_length: 32}",
+                "trainer:",
+                "  max_steps: 2",
+                "  micro_batch_size: 4",
+                "  global_batch_tokens: 128",
+                "  schedule: {warmup_steps: 1}",
+                "  eval: {interval: 2, batches: 1}",
+                "  checkpoint: {interval: 2}",
+                ""));
+        Result trained = run("train", train.toString(), "--data", shards.toString());
+        assertEquals(ExitCodes.OK, trained.exitCode(), trained.out() + trained.err());
+        assertTrue(trained.out().contains("done: step 2 of 2"), trained.out());
+        assertTrue(trained.out().contains("validation loss"), "the held-out split is evaluated: " + trained.out());
+
+        Result wrongContext = run("train", train.toString(), "--data", shards.toString(), "--set",
+                "model.context_length=64", "--set", "trainer.global_batch_tokens=256", "--set", "run.name=wrong");
+        assertEquals(ExitCodes.USAGE, wrongContext.exitCode(), wrongContext.out());
+        assertTrue(wrongContext.err().contains("seq_len 32"), wrongContext.err());
+
+        Result reported = run("report", run.toString());
+        assertEquals(ExitCodes.OK, reported.exitCode(), reported.err());
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("Mixture: target vs realized") && html.contains("SFT set"));
+    }
+
+    @Test
+    void bundledMixtureConfigIsValid() {
+        MixtureConfig config = MixtureConfig.load(ROOT.resolve("configs/mixture/sample.yaml"), List.of()).config();
+        assertEquals(List.of("pretrain", "midtrain", "sft", "dpo"), config.sets().stream()
+                .map(dev.phi4j.pipeline.mixture.MixtureSetConfig::name).toList());
+        assertEquals(128, config.sets().get(0).seqLen(), "the tiny model's context length");
+        assertEquals("runs/sample/mixtures", config.mixturesDir());
+        Phi4jConfig train = Phi4jConfig.load(ROOT.resolve("configs/tiny-mixture.yaml"), List.of()).config();
+        assertEquals(Path.of(config.mixturesDir(), "pretrain", "shards"), train.trainer().data().shards().orElseThrow(),
+                "configs/tiny-mixture.yaml trains on what configs/mixture/sample.yaml writes");
+        assertEquals(train.model().contextLength(), config.sets().get(0).seqLen());
+        assertEquals(train.tokenizer(), config.tokenizer(), "the same tokenizer, so the fingerprints agree");
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream printedErr = new ByteArrayOutputStream();
+        PrintStream console = System.out;
+        PrintStream consoleErr = System.err;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(printedErr, true, StandardCharsets.UTF_8));
+        try {
+            int code = Phi4j.commandLine().execute(args);
+            System.err.flush();
+            return new Result(code, printed.toString(StandardCharsets.UTF_8), printedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(console);
+            System.setErr(consoleErr);
+        }
+    }
+}
