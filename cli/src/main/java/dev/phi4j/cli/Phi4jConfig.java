@@ -19,7 +19,8 @@ public record Phi4jConfig(
         @Doc("the tokenizer the data is encoded with") TokenizerConfig tokenizer,
         @Doc("model shape: a preset name (tiny, small, phi-4, phi-4-16k) or `preset:` plus overrides")
         ModelConfig model,
-        @Doc("optimizer, schedule and batch settings") TrainerConfig trainer) {
+        @Doc("optimizer, schedule and batch settings") TrainerConfig trainer,
+        @Doc("the data stages and the sample `phi4j reproduce` runs around pretraining") ReproduceConfig reproduce) {
 
     public Phi4jConfig {
         if (model.vocabSize() != tokenizer.modelVocabSize()) {

@@ -9,7 +9,6 @@ import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.core.tokenizer.Tokenizers;
-import dev.phi4j.trainer.model.PhiDecoder;
 import dev.phi4j.trainer.train.Checkpoint;
 import dev.phi4j.trainer.train.TextPacker;
 import dev.phi4j.trainer.train.Trainer;
@@ -27,8 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code phi4j train}: tokenizer, data, model, then the pretraining loop with a progress bar. Everything goes under the
@@ -97,46 +94,12 @@ final class TrainCommand implements Callable<Integer> {
                 runDir);
 
         Tokenizer tokenizer = tokenizer(config.tokenizer());
-        ShardSet shards = data(trainer, tokenizer, model, runDir);
+        ShardSet shards = data(trainer, tokenizer, model, runDir, "[3/4] data      ");
 
-        Trainer.Run run = new Trainer.Run(runDir, config.run().seed(), model, tokenizer, config.tokenizer(), trainer);
-        TrainProgressBar progress = new TrainProgressBar(System.out, System.console() != null);
-        Trainer training = resume ? Trainer.resume(run, shards, progress) : Trainer.start(run, shards, progress);
-        System.out.printf("[4/4] train      %s, %s; AdamW lr %s, %s schedule%n",
-                training.state().step() == 0 ? "from scratch" : "from step " + training.state().step(),
-                training.masking() == PhiDecoder.Masking.DOCUMENTS ? "document masking"
-                        : "causal attention across documents", trainer.optimizer().lr(),
-                trainer.schedule().decay().name().toLowerCase(Locale.ROOT));
-
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread checkpointOnInterrupt = new Thread(() -> {
-            training.requestStop();
-            try {
-                finished.await(10, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "phi4j-train-interrupt");
-        Runtime.getRuntime().addShutdownHook(checkpointOnInterrupt);
-        Trainer.Summary summary;
-        try {
-            summary = training.train(stopAfter == null ? trainer.maxSteps() : stopAfter);
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(checkpointOnInterrupt);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waits for this checkpoint and lets the JVM exit
-            }
-        }
-        System.out.printf(Locale.ROOT, "done: step %,d of %,d, loss %.4f%s, %,.0f tokens/s%s%n", summary.step(),
-                trainer.maxSteps(), summary.loss(), Double.isNaN(summary.validationLoss()) ? ""
-                        : String.format(Locale.ROOT, ", validation loss %.4f", summary.validationLoss()),
-                summary.tokensPerSecond(), summary.skippedSteps() == 0 ? "" : ", " + summary.skippedSteps()
-                        + " step(s) skipped for non-finite loss");
-        System.out.println("      checkpoint " + summary.checkpoint());
-        System.out.println("      metrics    " + summary.metrics());
-        System.out.println("      loss curve " + summary.lossCurve());
+        Trainer training = TrainingSession.open(config, tokenizer, shards, resume);
+        System.out.println("[4/4] train      " + TrainingSession.describe(training, trainer));
+        Trainer.Summary summary = TrainingSession.run(training, stopAfter == null ? trainer.maxSteps() : stopAfter);
+        TrainingSession.printSummary(summary, trainer.maxSteps());
         if (summary.step() < trainer.maxSteps()) {
             System.out.println("      continue with: bin/phi4j train " + args.file + " --resume");
         }
@@ -159,19 +122,19 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The shards to train on: given, packed now from text, or packed earlier into the run directory. */
-    private static ShardSet data(TrainerConfig trainer, Tokenizer tokenizer, ModelConfig model, Path runDir)
+    static ShardSet data(TrainerConfig trainer, Tokenizer tokenizer, ModelConfig model, Path runDir, String label)
             throws IOException {
         TrainerConfig.DataConfig data = trainer.data();
         if (data.shards().isPresent()) {
             ShardSet shards = ShardSet.open(data.shards().get());
-            describe(shards, "");
+            describe(shards, label, "");
             return shards;
         }
         Path packedDir = runDir.resolve("data");
         if (data.textFiles().isEmpty()) {
             if (ShardSet.exists(packedDir)) {
                 ShardSet shards = ShardSet.open(packedDir);
-                describe(shards, " (packed earlier into the run directory)");
+                describe(shards, label, " (packed earlier into the run directory)");
                 return shards;
             }
             throw new IllegalArgumentException("no training data: pass --text FILE or --data SHARD_DIR, or set "
@@ -181,11 +144,11 @@ final class TrainCommand implements Callable<Integer> {
         TextPacker.Result packed = TextPacker.pack(data.textFiles(), data.documents(), data.validationFraction(),
                 tokenizer, model.contextLength(), packedDir);
         if (packed.reused()) {
-            describe(packed.shards(), " (same text and settings as before: reused)");
+            describe(packed.shards(), label, " (same text and settings as before: reused)");
         } else {
-            System.out.printf(Locale.ROOT, "[3/4] data       packed %d file(s) in %.1f s: %,d documents (%,d held out), "
+            System.out.printf(Locale.ROOT, "%s packed %d file(s) in %.1f s: %,d documents (%,d held out), "
                             + "%,d + %,d tokens -> %,d train + %,d validation sequences of %,d (%,d tail tokens "
-                            + "dropped) -> %s%n", data.textFiles().size(), (System.nanoTime() - start) / 1e9,
+                            + "dropped) -> %s%n", label, data.textFiles().size(), (System.nanoTime() - start) / 1e9,
                     packed.documents(), packed.validationDocuments(), packed.train().tokens(),
                     packed.validation().tokens(), packed.train().rows(), packed.validation().rows(),
                     model.contextLength() + 1, packed.train().droppedTailTokens()
@@ -194,9 +157,9 @@ final class TrainCommand implements Callable<Integer> {
         return packed.shards();
     }
 
-    private static void describe(ShardSet shards, String note) {
+    private static void describe(ShardSet shards, String label, String note) {
         ShardManifest manifest = shards.manifest();
-        System.out.printf(Locale.ROOT, "[3/4] data       %s: %,d train + %,d validation sequences of %,d tokens%s%n",
+        System.out.printf(Locale.ROOT, "%s %s: %,d train + %,d validation sequences of %,d tokens%s%n", label,
                 shards.directory(), manifest.sequences(TextPacker.TRAIN),
                 manifest.sequences(TextPacker.VALIDATION), manifest.rowLength(), note);
     }
@@ -205,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         return "[" + String.join(", ", paths.stream().map(p -> yamlString(p.toString())).toList()) + "]";
     }
 
-    private static String yamlString(String text) {
+    static String yamlString(String text) {
         return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -209,7 +209,7 @@ public final class MixtureBuild {
         });
     }
 
-    static String summary(MixtureManifest manifest) {
+    public static String summary(MixtureManifest manifest) {
         Map<String, String> splits = new LinkedHashMap<>();
         manifest.shards().splits().forEach((split, info) -> splits.put(split, String.format(Locale.ROOT,
                 "%,d rows", info.sequences())));

@@ -1,0 +1,71 @@
+package dev.phi4j.cli;
+
+import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.core.tokenizer.Tokenizer;
+import dev.phi4j.trainer.model.PhiDecoder;
+import dev.phi4j.trainer.train.Trainer;
+import dev.phi4j.trainer.train.TrainerConfig;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pretraining in the foreground, shared by {@code train} and {@code reproduce}: a progress bar, Ctrl-C finishes the
+ * current step and checkpoints it, and a closing summary.
+ */
+final class TrainingSession {
+
+    private TrainingSession() {}
+
+    static Trainer open(Phi4jConfig config, Tokenizer tokenizer, ShardSet shards, boolean resume) throws IOException {
+        Trainer.Run run = new Trainer.Run(config.run().directory(), config.run().seed(), config.model(), tokenizer,
+                config.tokenizer(), config.trainer());
+        TrainProgressBar progress = new TrainProgressBar(System.out, System.console() != null);
+        return resume ? Trainer.resume(run, shards, progress) : Trainer.start(run, shards, progress);
+    }
+
+    /** "from step 12, document masking; AdamW lr 0.003, linear schedule". */
+    static String describe(Trainer training, TrainerConfig trainer) {
+        return String.format(Locale.ROOT, "%s, %s; AdamW lr %s, %s schedule",
+                training.state().step() == 0 ? "from scratch" : "from step " + training.state().step(),
+                training.masking() == PhiDecoder.Masking.DOCUMENTS ? "document masking"
+                        : "causal attention across documents", trainer.optimizer().lr(),
+                trainer.schedule().decay().name().toLowerCase(Locale.ROOT));
+    }
+
+    static Trainer.Summary run(Trainer training, long stopAfter) throws IOException {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread checkpointOnInterrupt = new Thread(() -> {
+            training.requestStop();
+            try {
+                finished.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "phi4j-train-interrupt");
+        Runtime.getRuntime().addShutdownHook(checkpointOnInterrupt);
+        try {
+            return training.train(stopAfter);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(checkpointOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for this checkpoint and lets the JVM exit
+            }
+        }
+    }
+
+    static void printSummary(Trainer.Summary summary, long maxSteps) {
+        System.out.printf(Locale.ROOT, "done: step %,d of %,d, loss %.4f%s, %,.0f tokens/s%s%n", summary.step(),
+                maxSteps, summary.loss(), Double.isNaN(summary.validationLoss()) ? ""
+                        : String.format(Locale.ROOT, ", validation loss %.4f", summary.validationLoss()),
+                summary.tokensPerSecond(), summary.skippedSteps() == 0 ? "" : ", " + summary.skippedSteps()
+                        + " step(s) skipped for non-finite loss");
+        System.out.println("      checkpoint " + summary.checkpoint());
+        System.out.println("      metrics    " + summary.metrics());
+        System.out.println("      loss curve " + summary.lossCurve());
+    }
+}
