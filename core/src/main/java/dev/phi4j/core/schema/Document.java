@@ -11,7 +11,8 @@ import java.util.Map;
  */
 @Doc("a unit of text from one source (web page, book chapter, code file, rewrite, synthetic text)")
 public record Document(
-        @Doc("content-derived id: doc- + SHA-256 prefix of source, origin_uri and text") String id,
+        @Doc("content-derived id: doc- + SHA-256 prefix of source, text and the origin relative to the configured "
+                + "source path (the same data elsewhere gets the same id)") String id,
         @Doc("name of the configured source this document was read from, e.g. cc-2024-22") String source,
         @Doc("kind of data; decides the mixture group") SourceClass sourceClass,
         @Doc("file or URL plus location inside it, e.g. s3://b/x.warc.gz#offset=1234 or data.jsonl#line=17") String originUri,

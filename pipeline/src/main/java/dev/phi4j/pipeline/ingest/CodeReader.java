@@ -35,7 +35,7 @@ final class CodeReader implements RecordReader {
         metadata.put("path", file.relativePath());
         String extension = Languages.extension(file.name());
         if (Languages.BINARY.contains(extension) && !languages.containsKey(extension)) {
-            return FileAccess.single(rows.quarantined(file.uri(), Reasons.BINARY_FILE, "binary file type "
+            return FileAccess.single(rows.quarantined(file, file.uri(), Reasons.BINARY_FILE, "binary file type "
                     + extension, "", metadata));
         }
         Row rejected = FileAccess.precheck(file, rows, config.maxFileBytes());
@@ -56,27 +56,27 @@ final class CodeReader implements RecordReader {
                     bytes = FileAccess.readAtMost(in, config.maxRecordBytes());
                 }
                 if (bytes.length > config.maxRecordBytes()) {
-                    return rows.quarantined(file.uri(), Reasons.RECORD_TOO_LARGE, "file longer than "
+                    return rows.quarantined(file, file.uri(), Reasons.RECORD_TOO_LARGE, "file longer than "
                             + "max_record_bytes " + config.maxRecordBytes(), "", metadata);
                 }
                 for (int i = 0; i < Math.min(bytes.length, BINARY_PROBE_BYTES); i++) {
                     if (bytes[i] == 0) {
-                        return rows.quarantined(file.uri(), Reasons.BINARY_FILE, "NUL byte at offset " + i, "",
+                        return rows.quarantined(file, file.uri(), Reasons.BINARY_FILE, "NUL byte at offset " + i, "",
                                 metadata);
                     }
                 }
                 Utf8.Decoded text = Utf8.decode(bytes);
                 if (!text.valid()) {
-                    return rows.quarantined(file.uri(), Reasons.INVALID_UTF8, "invalid UTF-8 at byte "
+                    return rows.quarantined(file, file.uri(), Reasons.INVALID_UTF8, "invalid UTF-8 at byte "
                             + text.invalidAt(), text.text(), metadata);
                 }
                 String language = Languages.BY_NAME.getOrDefault(file.name(), languages.get(extension));
                 if (language == null) {
-                    return rows.quarantined(file.uri(), Reasons.UNKNOWN_LANGUAGE, "no language for '"
+                    return rows.quarantined(file, file.uri(), Reasons.UNKNOWN_LANGUAGE, "no language for '"
                             + file.name() + "'; add its extension to languages", text.text(), metadata);
                 }
                 metadata.put("language", language);
-                return rows.kept(file.uri(), text.text(), metadata);
+                return rows.kept(file, file.uri(), text.text(), metadata);
             }
 
             @Override

@@ -26,10 +26,10 @@ final class FileAccess {
     /** A quarantined row for an empty or oversized file, or null when the file is fit to read. */
     static Row precheck(SourceFile file, SourceRows rows, long maxFileBytes) {
         if (file.length() == 0) {
-            return rows.quarantined(file.uri(), Reasons.EMPTY_FILE, "the file is empty (0 bytes)");
+            return rows.quarantined(file, file.uri(), Reasons.EMPTY_FILE, "the file is empty (0 bytes)");
         }
         if (file.length() > maxFileBytes) {
-            return rows.quarantined(file.uri(), Reasons.FILE_TOO_LARGE, "the file has " + file.length()
+            return rows.quarantined(file, file.uri(), Reasons.FILE_TOO_LARGE, "the file has " + file.length()
                     + " bytes, more than max_file_bytes " + maxFileBytes + "; not read");
         }
         return null;

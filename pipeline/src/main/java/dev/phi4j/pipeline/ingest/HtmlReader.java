@@ -41,7 +41,7 @@ final class HtmlReader implements RecordReader {
                     bytes = FileAccess.readAtMost(in, config.maxRecordBytes());
                 }
                 if (bytes.length > config.maxRecordBytes()) {
-                    return rows.quarantined(file.uri(), Reasons.RECORD_TOO_LARGE, "page longer than "
+                    return rows.quarantined(file, file.uri(), Reasons.RECORD_TOO_LARGE, "page longer than "
                             + "max_record_bytes " + config.maxRecordBytes());
                 }
                 HtmlText.Extracted page = HtmlText.extract(bytes, null, file.uri(), config.removeBoilerplate());
@@ -50,10 +50,10 @@ final class HtmlReader implements RecordReader {
                 putIfPresent(metadata, "title", page.title());
                 putIfPresent(metadata, "language", page.language());
                 if (page.text().isBlank()) {
-                    return rows.quarantined(file.uri(), Reasons.NO_TEXT, "no text left after extraction",
+                    return rows.quarantined(file, file.uri(), Reasons.NO_TEXT, "no text left after extraction",
                             new String(bytes, StandardCharsets.UTF_8), metadata);
                 }
-                return rows.kept(file.uri(), page.text(), metadata);
+                return rows.kept(file, file.uri(), page.text(), metadata);
             }
 
             @Override

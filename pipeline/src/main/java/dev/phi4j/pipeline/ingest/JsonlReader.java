@@ -60,7 +60,7 @@ final class JsonlReader implements RecordReader {
                     String origin = file.uri() + "#line=" + line.number();
                     if (line.oversized()) {
                         anyRecord = true;
-                        return rows.quarantined(origin, Reasons.RECORD_TOO_LARGE, "line of " + line.fullLength()
+                        return rows.quarantined(file, origin, Reasons.RECORD_TOO_LARGE, "line of " + line.fullLength()
                                 + " bytes, more than max_record_bytes " + maxRecordBytes);
                     }
                     Utf8.Decoded decoded = Utf8.decode(line.bytes(), line.length());
@@ -69,16 +69,16 @@ final class JsonlReader implements RecordReader {
                     }
                     anyRecord = true;
                     if (!decoded.valid()) {
-                        return rows.quarantined(origin, Reasons.INVALID_UTF8, "invalid UTF-8 at byte "
+                        return rows.quarantined(file, origin, Reasons.INVALID_UTF8, "invalid UTF-8 at byte "
                                 + decoded.invalidAt() + " of the line", decoded.text(), Map.of());
                     }
-                    return parse(origin, decoded.text());
+                    return parse(file, origin, decoded.text());
                 }
                 if (anyRecord) {
                     return null;
                 }
                 anyRecord = true;
-                return rows.quarantined(file.uri(), Reasons.EMPTY_FILE, "the file holds no records (only blank lines)");
+                return rows.quarantined(file, file.uri(), Reasons.EMPTY_FILE, "the file holds no records (only blank lines)");
             }
 
             @Override
@@ -88,23 +88,23 @@ final class JsonlReader implements RecordReader {
         };
     }
 
-    private Row parse(String origin, String line) {
+    private Row parse(SourceFile file, String origin, String line) {
         JsonNode object;
         try {
             object = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            return rows.quarantined(origin, Reasons.MALFORMED_JSON, e.getOriginalMessage()
+            return rows.quarantined(file, origin, Reasons.MALFORMED_JSON, e.getOriginalMessage()
                     + " at column " + e.getLocation().getColumnNr(), line, Map.of());
         }
         if (object == null || !object.isObject()) {
-            return rows.quarantined(origin, Reasons.MALFORMED_JSON, "expected a JSON object, got "
+            return rows.quarantined(file, origin, Reasons.MALFORMED_JSON, "expected a JSON object, got "
                     + (object == null ? "nothing" : object.getNodeType().name().toLowerCase()), line, Map.of());
         }
         List<String> parts = new ArrayList<>();
         for (String field : textFields) {
             JsonNode value = field(object, field);
             if (value == null || !value.isTextual()) {
-                return rows.quarantined(origin, Reasons.MISSING_FIELD, "no string field '" + field + "'"
+                return rows.quarantined(file, origin, Reasons.MISSING_FIELD, "no string field '" + field + "'"
                         + (value == null ? "" : " (it is " + value.getNodeType().name().toLowerCase() + ")"), line,
                         Map.of());
             }
@@ -123,7 +123,7 @@ final class JsonlReader implements RecordReader {
                 metadata.put(field, value.isTextual() ? value.asText() : value.toString());
             }
         }
-        return rows.kept(origin, String.join(separator, parts), metadata);
+        return rows.kept(file, origin, String.join(separator, parts), metadata);
     }
 
     /** A field by name, or by JSON pointer when it starts with a slash ({@code /meta/url}). */

@@ -12,7 +12,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,7 @@ final class ParquetRows {
                 reader.getFooter();
                 readable.add(file.uri());
             } catch (Exception e) {
-                quarantined.add(rows.quarantined(file.uri(), Reasons.CORRUPT_PARQUET, "unreadable Parquet footer: "
+                quarantined.add(rows.quarantined(file, file.uri(), Reasons.CORRUPT_PARQUET, "unreadable Parquet footer: "
                         + e.getMessage()));
             }
         }
@@ -73,8 +75,13 @@ final class ParquetRows {
         List<String> metadataColumns = source.metadataColumns();
         int maxChars = source.maxRecordBytes();
         String textColumn = source.textColumn();
+        Map<String, SourceFile> filesByPath = new HashMap<>();
+        listing.files().forEach(file -> filesByPath.put(new org.apache.hadoop.fs.Path(file.uri()).toUri().getPath(), file));
         Dataset<Row> mapped = table.select(selected.toArray(Column[]::new)).map((MapFunction<Row, Row>) row -> {
-            String origin = row.getString(0) + "#row=" + row.getLong(1);
+            String sparkPath = row.getString(0);
+            SourceFile file = filesByPath.getOrDefault(new URI(sparkPath).getPath(),
+                    new SourceFile(sparkPath, 0, 0, sparkPath));
+            String origin = file.uri() + "#row=" + row.getLong(1);
             Map<String, String> metadata = new LinkedHashMap<>();
             int next = 3;
             if (hasId) {
@@ -90,15 +97,15 @@ final class ParquetRows {
                 next++;
             }
             if (row.isNullAt(2)) {
-                return rows.quarantined(origin, Reasons.MISSING_FIELD, "column '" + textColumn + "' is null",
+                return rows.quarantined(file, origin, Reasons.MISSING_FIELD, "column '" + textColumn + "' is null",
                         "", metadata);
             }
             String text = row.getString(2);
             if (text.length() > maxChars) {
-                return rows.quarantined(origin, Reasons.RECORD_TOO_LARGE, "text of " + text.length()
+                return rows.quarantined(file, origin, Reasons.RECORD_TOO_LARGE, "text of " + text.length()
                         + " characters, more than max_record_bytes " + maxChars, "", metadata);
             }
-            return rows.kept(origin, text, metadata);
+            return rows.kept(file, origin, text, metadata);
         }, StageRows.encoder());
         return mapped.union(bad);
     }

@@ -71,16 +71,16 @@ abstract class RowIterator implements Iterator<Row> {
         String origin = file.uri() + position();
         if (gzip && (e instanceof EOFException || hasCause(e, EOFException.class)
                 || String.valueOf(e.getMessage()).contains("Unexpected end of ZLIB"))) {
-            return rows.quarantined(origin, Reasons.TRUNCATED_GZIP,
+            return rows.quarantined(file, origin, Reasons.TRUNCATED_GZIP,
                     "compressed stream ends early: " + e.getMessage() + "; the records before it were read");
         }
         if (gzip && (e instanceof ZipException || hasCause(e, ZipException.class))) {
-            return rows.quarantined(origin, Reasons.TRUNCATED_GZIP, "corrupt gzip data: " + e.getMessage());
+            return rows.quarantined(file, origin, Reasons.TRUNCATED_GZIP, "corrupt gzip data: " + e.getMessage());
         }
         if (e instanceof RuntimeException runtime && !(e instanceof java.io.UncheckedIOException)) {
             throw runtime;
         }
-        return rows.quarantined(origin, Reasons.READ_ERROR, String.valueOf(e));
+        return rows.quarantined(file, origin, Reasons.READ_ERROR, String.valueOf(e));
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

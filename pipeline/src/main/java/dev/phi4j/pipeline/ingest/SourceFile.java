@@ -14,6 +14,16 @@ record SourceFile(String uri, long length, long modificationTime, String root) i
         return uri.substring(uri.lastIndexOf('/') + 1);
     }
 
+    /**
+     * Where {@code origin} (this file's URI, perhaps with a {@code #fragment}) lies below the configured path, e.g.
+     * {@code sub/a.txt#line=3}, or {@code a.txt#line=3} for a file configured by name. Record ids hash this rather
+     * than the absolute URI, so a checkout or a bucket mounted elsewhere yields the same ids.
+     */
+    String location(String origin) {
+        String base = uri.equals(root) ? uri.substring(0, uri.lastIndexOf('/')) : root;
+        return origin.startsWith(base + "/") ? origin.substring(base.length() + 1) : origin;
+    }
+
     /** The path below {@link #root}, or the file name when it was listed directly. */
     String relativePath() {
         return uri.startsWith(root + "/") ? uri.substring(root.length() + 1) : name();

@@ -14,17 +14,18 @@ record SourceRows(String source, SourceClass sourceClass) implements Serializabl
     /** Metadata key holding what went wrong with a quarantined record, e.g. the JSON parser's message. */
     static final String DETAIL = "ingest.detail";
 
-    Row kept(String originUri, String text, Map<String, String> metadata) {
-        return StageRows.source(source, sourceClass, originUri, text, metadata, null);
+    Row kept(SourceFile file, String originUri, String text, Map<String, String> metadata) {
+        return StageRows.source(source, sourceClass, originUri, file.location(originUri), text, metadata, null);
     }
 
-    Row quarantined(String originUri, String reason, String detail, String rawText, Map<String, String> metadata) {
+    Row quarantined(SourceFile file, String originUri, String reason, String detail, String rawText,
+                    Map<String, String> metadata) {
         Map<String, String> withDetail = new LinkedHashMap<>(metadata);
         withDetail.put(DETAIL, detail);
-        return StageRows.source(source, sourceClass, originUri, rawText, withDetail, reason);
+        return StageRows.source(source, sourceClass, originUri, file.location(originUri), rawText, withDetail, reason);
     }
 
-    Row quarantined(String originUri, String reason, String detail) {
-        return quarantined(originUri, reason, detail, "", Map.of());
+    Row quarantined(SourceFile file, String originUri, String reason, String detail) {
+        return quarantined(file, originUri, reason, detail, "", Map.of());
     }
 }

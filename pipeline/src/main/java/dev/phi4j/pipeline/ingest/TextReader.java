@@ -39,7 +39,7 @@ final class TextReader implements RecordReader {
                     done = true;
                     try (InputStream in = FileAccess.open(file, conf, true)) {
                         byte[] bytes = FileAccess.readAtMost(in, config.maxRecordBytes());
-                        return document(file.uri(), bytes, bytes.length, metadata, true);
+                        return document(file, file.uri(), bytes, bytes.length, metadata, true);
                     }
                 }
 
@@ -86,16 +86,16 @@ final class TextReader implements RecordReader {
                         return null;
                     }
                     anyBlock = true;
-                    return rows.quarantined(file.uri(), Reasons.EMPTY_FILE, "the file holds only blank lines");
+                    return rows.quarantined(file, file.uri(), Reasons.EMPTY_FILE, "the file holds only blank lines");
                 }
                 anyBlock = true;
                 String origin = file.uri() + "#line=" + firstLine;
                 if (oversized) {
-                    return rows.quarantined(origin, Reasons.RECORD_TOO_LARGE, "block longer than max_record_bytes "
+                    return rows.quarantined(file, origin, Reasons.RECORD_TOO_LARGE, "block longer than max_record_bytes "
                             + config.maxRecordBytes());
                 }
                 byte[] bytes = block.toByteArray();
-                return document(origin, bytes, bytes.length, metadata, false);
+                return document(file, origin, bytes, bytes.length, metadata, false);
             }
 
             @Override
@@ -115,20 +115,21 @@ final class TextReader implements RecordReader {
         return true;
     }
 
-    private Row document(String origin, byte[] bytes, int length, Map<String, String> metadata, boolean wholeFile) {
+    private Row document(SourceFile file, String origin, byte[] bytes, int length, Map<String, String> metadata,
+                         boolean wholeFile) {
         if (wholeFile && length > config.maxRecordBytes()) {
-            return rows.quarantined(origin, Reasons.RECORD_TOO_LARGE, "decompressed text longer than "
+            return rows.quarantined(file, origin, Reasons.RECORD_TOO_LARGE, "decompressed text longer than "
                     + "max_record_bytes " + config.maxRecordBytes());
         }
         Utf8.Decoded decoded = Utf8.decode(bytes, length);
         if (!decoded.valid()) {
-            return rows.quarantined(origin, Reasons.INVALID_UTF8, "invalid UTF-8 at byte " + decoded.invalidAt()
+            return rows.quarantined(file, origin, Reasons.INVALID_UTF8, "invalid UTF-8 at byte " + decoded.invalidAt()
                     + (wholeFile ? " of the file" : " of the block"), decoded.text(), metadata);
         }
         if (decoded.text().isBlank()) {
-            return rows.quarantined(origin, Reasons.EMPTY_FILE, "the file holds only whitespace", decoded.text(),
+            return rows.quarantined(file, origin, Reasons.EMPTY_FILE, "the file holds only whitespace", decoded.text(),
                     metadata);
         }
-        return rows.kept(origin, decoded.text(), metadata);
+        return rows.kept(file, origin, decoded.text(), metadata);
     }
 }

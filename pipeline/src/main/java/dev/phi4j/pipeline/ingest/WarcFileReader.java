@@ -63,10 +63,10 @@ final class WarcFileReader implements RecordReader {
                 lastOffset = reader.position();
                 String origin = file.uri() + "#offset=" + lastOffset;
                 try {
-                    return row(origin, next.get());
+                    return row(file, origin, next.get());
                 } catch (RuntimeException e) {
                     // jwarc parses headers lazily: a bad date or URI surfaces here, for this record only.
-                    return rows.quarantined(origin, Reasons.MALFORMED_WARC, "unreadable record: " + e.getMessage());
+                    return rows.quarantined(file, origin, Reasons.MALFORMED_WARC, "unreadable record: " + e.getMessage());
                 }
             }
 
@@ -77,7 +77,7 @@ final class WarcFileReader implements RecordReader {
         };
     }
 
-    private Row row(String origin, WarcRecord record) throws IOException {
+    private Row row(SourceFile file, String origin, WarcRecord record) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("warc_record_id", record.id().toString());
         metadata.put("warc_type", record.type());
@@ -88,28 +88,28 @@ final class WarcFileReader implements RecordReader {
         record.headers().first("WARC-Identified-Content-Language").ifPresent(l -> metadata.put("language", l));
         if (wet) {
             if (!(record instanceof WarcConversion conversion)) {
-                return rows.quarantined(origin, Reasons.WARC_RECORD_TYPE, record.type()
+                return rows.quarantined(file, origin, Reasons.WARC_RECORD_TYPE, record.type()
                         + " record; WET text comes from conversion records", "", metadata);
             }
             Optional<WarcPayload> payload = conversion.payload();
             byte[] bytes = payload.isEmpty() ? new byte[0]
                     : FileAccess.readAtMost(payload.get().body().stream(), config.maxRecordBytes());
             if (bytes.length > config.maxRecordBytes()) {
-                return rows.quarantined(origin, Reasons.RECORD_TOO_LARGE, "conversion record longer than "
+                return rows.quarantined(file, origin, Reasons.RECORD_TOO_LARGE, "conversion record longer than "
                         + "max_record_bytes " + config.maxRecordBytes(), "", metadata);
             }
             Utf8.Decoded text = Utf8.decode(bytes);
             if (!text.valid()) {
-                return rows.quarantined(origin, Reasons.INVALID_UTF8, "invalid UTF-8 at byte " + text.invalidAt()
+                return rows.quarantined(file, origin, Reasons.INVALID_UTF8, "invalid UTF-8 at byte " + text.invalidAt()
                         + " of the record's text", text.text(), metadata);
             }
             if (text.text().isBlank()) {
-                return rows.quarantined(origin, Reasons.NO_TEXT, "empty conversion record", "", metadata);
+                return rows.quarantined(file, origin, Reasons.NO_TEXT, "empty conversion record", "", metadata);
             }
-            return rows.kept(origin, text.text().strip(), metadata);
+            return rows.kept(file, origin, text.text().strip(), metadata);
         }
         if (!(record instanceof WarcResponse response)) {
-            return rows.quarantined(origin, Reasons.WARC_RECORD_TYPE, record.type()
+            return rows.quarantined(file, origin, Reasons.WARC_RECORD_TYPE, record.type()
                     + " record; documents come from HTML response records", "", metadata);
         }
         HttpResponse http = response.http();
@@ -117,16 +117,16 @@ final class WarcFileReader implements RecordReader {
         MediaType type = http.contentType();
         metadata.put("content_type", type.base().toString());
         if (http.status() < 200 || http.status() > 299) {
-            return rows.quarantined(origin, Reasons.HTTP_STATUS, "HTTP " + http.status() + " " + http.reason(), "",
+            return rows.quarantined(file, origin, Reasons.HTTP_STATUS, "HTTP " + http.status() + " " + http.reason(), "",
                     metadata);
         }
         String base = type.base().toString();
         if (!base.equals("text/html") && !base.equals("application/xhtml+xml")) {
-            return rows.quarantined(origin, Reasons.NOT_HTML, "payload is " + base, "", metadata);
+            return rows.quarantined(file, origin, Reasons.NOT_HTML, "payload is " + base, "", metadata);
         }
         byte[] bytes = FileAccess.readAtMost(http.body().stream(), config.maxRecordBytes());
         if (bytes.length > config.maxRecordBytes()) {
-            return rows.quarantined(origin, Reasons.RECORD_TOO_LARGE, "payload longer than max_record_bytes "
+            return rows.quarantined(file, origin, Reasons.RECORD_TOO_LARGE, "payload longer than max_record_bytes "
                     + config.maxRecordBytes(), "", metadata);
         }
         HtmlText.Extracted page = HtmlText.extract(bytes, charset(type), metadata.get("url"), removeBoilerplate);
@@ -135,10 +135,10 @@ final class WarcFileReader implements RecordReader {
             HtmlReader.putIfPresent(metadata, "language", page.language());
         }
         if (page.text().isBlank()) {
-            return rows.quarantined(origin, Reasons.NO_TEXT, "no text left after extraction",
+            return rows.quarantined(file, origin, Reasons.NO_TEXT, "no text left after extraction",
                     new String(bytes, StandardCharsets.UTF_8), metadata);
         }
-        return rows.kept(origin, page.text(), metadata);
+        return rows.kept(file, origin, page.text(), metadata);
     }
 
     /** The charset the HTTP header names, if Java knows it; otherwise jsoup looks at the BOM and meta tags. */

@@ -62,10 +62,13 @@ public final class StageRows {
         return Encoders.row(SCHEMA);
     }
 
-    /** A raw document read from a source: its id derived from source, origin and text, no lineage. */
-    public static Row source(String source, SourceClass sourceClass, String originUri, String text,
+    /**
+     * A raw document read from a source, no lineage. Its id derives from source, text and {@code location}, the
+     * origin relative to the source's configured path, so the same data mounted elsewhere gets the same ids.
+     */
+    public static Row source(String source, SourceClass sourceClass, String originUri, String location, String text,
                              Map<String, String> metadata, String dropReason) {
-        String id = RecordIds.of(IdKind.DOCUMENT, source, originUri, text);
+        String id = RecordIds.of(IdKind.DOCUMENT, source, location, text);
         return of(id, source, sourceClass.name().toLowerCase(Locale.ROOT), originUri, text, metadata, List.of(),
                 dropReason);
     }

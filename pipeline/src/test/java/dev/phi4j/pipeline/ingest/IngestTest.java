@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -256,5 +257,43 @@ class IngestTest {
 
         assertEquals(first, second);
         assertEquals(first.size(), new java.util.HashSet<>(first).size());
+    }
+
+    @Test
+    void theSameDataUnderAnotherPathGetsTheSameIds() throws IOException {
+        spark.sql("SELECT * FROM VALUES ('alpha text'), ('beta text') AS t(body)").coalesce(1).write()
+                .parquet(dir.resolve("here/table").toString());
+        for (String folder : List.of("web", "qa")) {
+            copyTree(SAMPLE.resolve(folder), dir.resolve("here").resolve(folder));
+        }
+        copyTree(dir.resolve("here"), dir.resolve("elsewhere/deeper"));
+
+        List<List<String>> ids = new ArrayList<>();
+        for (Path root : List.of(dir.resolve("here"), dir.resolve("elsewhere/deeper"))) {
+            List<Row> rows = ingest(
+                    new HtmlSource("web", SourceClass.WEB, List.of(root.resolve("web").toString()), true,
+                            List.of(".html"), 1 << 26, 1 << 24),
+                    jsonl(root.resolve("qa"), "question", "answer"),
+                    new ParquetSource("p", SourceClass.OTHER, List.of(root.resolve("table").toString()), false, "body",
+                            Optional.empty(), List.of(), List.of(".parquet"), 1L << 30, 1 << 20));
+            assertTrue(rows.size() > 10, "rows from every source: " + rows.size());
+            ids.add(rows.stream().map(r -> r.getString(StageRows.ID)).sorted().toList());
+            assertTrue(rows.stream().allMatch(r -> r.getString(StageRows.ORIGIN_URI).contains(root.toString())),
+                    "origins stay absolute, for lineage");
+        }
+        assertEquals(ids.get(0), ids.get(1));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+            for (Path path : walk.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
     }
 }
