@@ -2,11 +2,15 @@ package dev.phi4j.cli;
 
 import java.util.function.IntConsumer;
 
-/** A one-line console progress counter for long loops, redrawn at most every 200 ms. */
+/**
+ * A one-line console progress counter for long loops, redrawn at most every 200 ms on a terminal; into a file or a
+ * pipe it prints nothing, so logs hold no carriage returns or escape codes.
+ */
 final class Progress implements IntConsumer {
 
     private final String label;
     private final int total;
+    private final boolean terminal = System.console() != null;
     private long lastDraw;
 
     Progress(String label, int total) {
@@ -16,6 +20,9 @@ final class Progress implements IntConsumer {
 
     @Override
     public void accept(int done) {
+        if (!terminal) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - lastDraw > 200_000_000L || done == total) {
             lastDraw = now;
@@ -24,6 +31,8 @@ final class Progress implements IntConsumer {
     }
 
     void finish() {
-        System.err.print("\r\033[K");
+        if (terminal) {
+            System.err.print("\r\033[K");
+        }
     }
 }
