@@ -19,7 +19,9 @@ import java.io.IOException;
  * </pre>
  * Our own rather than DL4J's {@code Adam} + {@code WeightDecay}: DL4J's Adam puts ε inside the bias correction, its
  * updater works per layer so a global-norm clip and gradient accumulation would have to fight it, and keeping the
- * moments here makes them plain arrays a checkpoint can store.
+ * moments here makes them plain arrays a checkpoint can store. Every step works in place in one scratch vector:
+ * fresh arrays of the parameter vector's size cost more than the arithmetic (on this VM touching new memory takes
+ * ≈12 µs per 4 KiB page; five temporaries of a 7.4M-parameter model were a quarter of a training step).
  */
 public final class AdamW {
 
@@ -30,6 +32,7 @@ public final class AdamW {
     private final INDArray decayMask;
     private final INDArray m;
     private final INDArray v;
+    private final INDArray scratch;
     private long t;
 
     /** @param decayMask 1 where weight decay applies, 0 elsewhere; the shape of the parameter vector */
@@ -41,20 +44,21 @@ public final class AdamW {
         this.decayMask = decayMask;
         this.m = Nd4j.zerosLike(decayMask);
         this.v = Nd4j.zerosLike(decayMask);
+        this.scratch = Nd4j.zerosLike(decayMask);
     }
 
     /** Updates {@code params} in place from {@code gradient} (of the mean loss) at learning rate {@code lr}. */
     public void update(INDArray params, INDArray gradient, double lr) {
         t++;
         if (weightDecay > 0) {
-            params.muli(decayMask.mul(-lr * weightDecay).addi(1.0));
+            params.muli(scratch.assign(decayMask).muli(-lr * weightDecay).addi(1.0));
         }
-        m.muli(beta1).addi(gradient.mul(1 - beta1));
-        v.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
+        m.muli(beta1).addi(scratch.assign(gradient).muli(1 - beta1));
+        v.muli(beta2).addi(scratch.assign(gradient).muli(gradient).muli(1 - beta2));
         double biasCorrection1 = 1 - Math.pow(beta1, t);
         double biasCorrection2 = 1 - Math.pow(beta2, t);
-        INDArray denominator = Transforms.sqrt(v, true).divi(Math.sqrt(biasCorrection2)).addi(eps);
-        params.subi(m.div(denominator).muli(lr / biasCorrection1));
+        INDArray denominator = Transforms.sqrt(scratch.assign(v), false).divi(Math.sqrt(biasCorrection2)).addi(eps);
+        params.subi(denominator.rdivi(m).muli(lr / biasCorrection1));
     }
 
     /** Updates applied so far (skipped steps do not count). */
