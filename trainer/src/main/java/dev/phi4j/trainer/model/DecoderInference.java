@@ -2,7 +2,6 @@ package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -11,11 +10,7 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -34,8 +29,9 @@ import static dev.phi4j.trainer.model.BlockMath.heads;
  * cached keys and values instead of recomputing the prefix: O(context) per token instead of O(context²). Causal
  * attention over one document per sequence (what a prompt and its continuation are), RoPE positions continuing from
  * the slot's length, up to the context length. The weights and the math are the training block's
- * ({@link DecoderBlockRuntime}'s fused q|k|v and gate|up matrices, {@link BlockMath}'s RMSNorm, RoPE and causal mask),
- * so the logits equal {@link PhiDecoder#logits} position by position, to rounding, for either masking.
+ * ({@link DecoderBlockRuntime}'s fused q|k|v and gate|up matrices, {@link BlockMath}'s RMSNorm, RoPE, causal mask,
+ * attention and SwiGLU), so the logits equal {@link PhiDecoder#logits} position by position, to rounding, for
+ * either masking.
  *
  * <pre>{@code
  * DecoderInference decoder = DecoderInference.of(net);
@@ -58,8 +54,6 @@ import static dev.phi4j.trainer.model.BlockMath.heads;
  */
 public final class DecoderInference {
 
-    private static final MMulTranspose PLAIN = MMulTranspose.allFalse();
-    private static final MMulTranspose B_TRANSPOSED = MMulTranspose.builder().transposeB(true).build();
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
             .initialSize(0).overallocationLimit(0.2)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
@@ -261,11 +255,8 @@ public final class DecoderInference {
                 Nd4j.createUninitialized(dataType, n, d), a2);
         INDArray gateUp = Nd4j.createUninitialized(dataType, n, 2L * ffn);
         Nd4j.gemm(a2, w.gateUp(), gateUp, false, false, 1.0, 0.0);                          // (N, 2·ffn)
-        INDArray gate = columns(gateUp, 0, ffn), up = columns(gateUp, ffn, 2L * ffn);
         INDArray hidden = Nd4j.createUninitialized(dataType, n, ffn);
-        Nd4j.exec(new Sigmoid(gate, hidden));
-        Nd4j.exec(new MulOp(hidden, gate, hidden));                                          // silu(gate)
-        Nd4j.exec(new MulOp(hidden, up, hidden));                                            // (N, ffn)
+        BlockMath.swiglu(gateUp, hidden, hidden, hidden);                                    // in place, (N, ffn)
         Nd4j.gemm(hidden, w.wDown(), h, false, false, 1.0, 1.0);                            // out = h + hidden·W_down
         return h;
     }
@@ -292,11 +283,9 @@ public final class DecoderInference {
         INDArray keys = slotsAndPositions(cache.keys(layer), slots, length);                 // (S, kv, L, hd)
         INDArray values = slotsAndPositions(cache.values(layer), slots, length);
         INDArray probabilities = Nd4j.createUninitialized(dataType, slots, nKv, group, length);
-        Nd4j.exec(new Mmul(queries.reshape(slots, nKv, group, hd), keys, probabilities, scale, 0.0, B_TRANSPOSED));
-        probabilities.addi(decoding.mask());                                                 // (S, kv, group, L)
-        Nd4j.exec(new SoftMax(probabilities, probabilities, 3));
         INDArray attended = Nd4j.createUninitialized(dataType, slots, nKv, group, hd);
-        Nd4j.exec(new Mmul(probabilities, values, attended, 1.0, 0.0, PLAIN));
+        BlockMath.attention(queries.reshape(slots, nKv, group, hd), keys, values, scale, decoding.mask(),
+                probabilities.shape(), probabilities, attended);                             // (S, kv, group, hd)
         INDArray perSlot = attended.reshape(slots, (long) nHeads * hd);                      // (S, H·hd)
         y.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(decoding.identity() ? perSlot
                 : Nd4j.pullRows(perSlot, 1, decoding.slots()));                              // (B, H·hd)
@@ -322,13 +311,11 @@ public final class DecoderInference {
         INDArray queries = tokens(q, span.row(), n).permute(1, 0, 2).dup('c')
                 .reshape(nKv, (long) group * n, hd);                                         // (kv, group·n, hd)
         INDArray probabilities = Nd4j.createUninitialized(dataType, nKv, (long) group * n, length);
-        Nd4j.exec(new Mmul(queries, keys, probabilities, scale, 0.0, B_TRANSPOSED));
-        probabilities.reshape(nKv, group, n, length).addi(span.mask());                      // (kv, group, n, L)
-        Nd4j.exec(new SoftMax(probabilities, probabilities, 2));
         INDArray attended = Nd4j.createUninitialized(dataType, nKv, (long) group * n, hd);
-        Nd4j.exec(new Mmul(probabilities, values, attended, 1.0, 0.0, PLAIN));
-        y.get(NDArrayIndex.interval(span.row(), span.row() + n), NDArrayIndex.all()).assign(attended.reshape(nHeads, n, hd).permute(1, 0, 2)
-                .reshape(n, (long) nHeads * hd));                                            // (n, H·hd)
+        BlockMath.attention(queries, keys, values, scale, span.mask(), new long[] {nKv, group, n, length},
+                probabilities, attended);                                                    // (kv, group·n, hd)
+        y.get(NDArrayIndex.interval(span.row(), span.row() + n), NDArrayIndex.all())
+                .assign(attended.reshape(nHeads, n, hd).permute(1, 0, 2).reshape(n, (long) nHeads * hd)); // (n, H·hd)
     }
 
     /** The decoding rows' slots, where their new keys go, and their mask; null when no chunk has one token. */
