@@ -187,9 +187,9 @@ public final class DecoderInference {
             for (int i : order) {
                 Chunk chunk = chunks.get(i);
                 int n = chunk.tokens().length, start = cache.length(chunk.slot());
-                if (n > 1) {
+                if (n > 1) {                 // a contiguous copy, once for all layers: broadcasts fast
                     spans.add(new Span(chunk.slot(), rowOf[i], start, n, causalMask.get(
-                            NDArrayIndex.interval(start, start + n), NDArrayIndex.interval(0, start + n))));
+                            NDArrayIndex.interval(start, start + n), NDArrayIndex.interval(0, start + n)).dup('c')));
                 }
             }
             long half = rope.cos().size(1);
