@@ -135,7 +135,7 @@ final class BenchCommand {
                 tokenizer = shape.vocabSize() == Phi4Tokenizer.VOCAB_SIZE ? Phi4Tokenizer.instance()
                         : randomModelTokenizer(shape.vocabSize());
                 model = new KvCacheModel(PhiDecoder.build(shape, PhiDecoder.Masking.CAUSAL,
-                        new NeuralNetConfiguration.Builder().seed(1).updater(new NoOp())), shape);
+                        new NeuralNetConfiguration.Builder().seed(1).updater(new NoOp())));
                 name = preset;
             }
             ServeBench.Result result = ServeBench.run(model, tokenizer, name,

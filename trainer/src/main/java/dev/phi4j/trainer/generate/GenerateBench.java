@@ -17,9 +17,8 @@ import java.util.function.Consumer;
 /**
  * Decoding speed with the KV cache against the no-cache baseline ({@link FullRecomputeModel}, which re-runs
  * {@code PhiDecoder.logits} over the whole context for every token), at several context lengths, on random
- * weights (speed does not depend on them); {@link DecoderInferenceModel}, the model package's cache, is measured
- * beside. At context C the prompt is C − new tokens long, so the last token is generated with a full context; all
- * models decode greedily from the same prompt and must produce the same tokens.
+ * weights (speed does not depend on them). At context C the prompt is C − new tokens long, so the last token is
+ * generated with a full context; both models decode greedily from the same prompt and must produce the same tokens.
  *
  * <p>The graph of the baseline has a fixed length, so each context gets its own network of the given shape with
  * {@code context_length} = C (and the preset's RoPE base): for C above the preset's context this is the preset's
@@ -47,19 +46,12 @@ public final class GenerateBench {
         }
     }
 
-    /**
-     * One context: decode rates with {@link KvCacheModel}, with the model package's {@link DecoderInferenceModel} and
-     * without a cache, and the KV cache's prefill rate.
-     */
+    /** One context: decode rates with {@link KvCacheModel} and without a cache, and the KV cache's prefill rate. */
     public record Row(int context, int promptTokens, int cachedTokens, double cachedSeconds, double prefillSeconds,
-                      double decoderInferenceSeconds, int noCacheTokens, double noCacheSeconds, boolean sameTokens) {
+                      int noCacheTokens, double noCacheSeconds, boolean sameTokens) {
 
         public double cachedTokensPerSecond() {
             return cachedTokens / cachedSeconds;
-        }
-
-        public double decoderInferenceTokensPerSecond() {
-            return cachedTokens / decoderInferenceSeconds;
         }
 
         public double noCacheTokensPerSecond() {
@@ -83,17 +75,15 @@ public final class GenerateBench {
             out.append(String.format(Locale.ROOT, "decode speed, batch 1, greedy, random weights: %d layers, d_model %d,"
                             + " %d/%d heads, ffn %d, vocab %,d (%s parameters)%n"
                             + "no cache = PhiDecoder.logits over the whole context per token (baseline); "
-                            + "KV cache = KvCacheModel (generate, serve); DecoderInference = trainer.model's cache%n%n",
+                            + "KV cache = KvCacheModel over trainer.model's DecoderInference (generate, serve)%n%n",
                     s.nLayers(), s.dModel(), s.nHeads(), s.nKvHeads(), s.ffnHidden(), s.vocabSize(),
                     String.format(Locale.ROOT, "%.1fM", s.parameterCount() / 1e6)));
-            out.append(String.format(Locale.ROOT, "%8s %7s %15s %15s %9s %23s %17s %12s%n", "context", "prompt",
-                    "no cache tok/s", "KV cache tok/s", "speed-up", "DecoderInference tok/s", "KV prefill tok/s",
-                    "same tokens"));
+            out.append(String.format(Locale.ROOT, "%8s %7s %15s %15s %9s %17s %12s%n", "context", "prompt",
+                    "no cache tok/s", "KV cache tok/s", "speed-up", "KV prefill tok/s", "same tokens"));
             for (Row row : rows) {
-                out.append(String.format(Locale.ROOT, "%8d %7d %15.2f %15.1f %8.1fx %23.1f %17.0f %12s%n",
+                out.append(String.format(Locale.ROOT, "%8d %7d %15.2f %15.1f %8.1fx %17.0f %12s%n",
                         row.context(), row.promptTokens(), row.noCacheTokensPerSecond(), row.cachedTokensPerSecond(),
-                        row.speedUp(), row.decoderInferenceTokensPerSecond(), row.prefillTokensPerSecond(),
-                        row.sameTokens() ? "yes" : "NO"));
+                        row.speedUp(), row.prefillTokensPerSecond(), row.sameTokens() ? "yes" : "NO"));
             }
             return out.toString();
         }
@@ -111,9 +101,7 @@ public final class GenerateBench {
             int[] prompt = randomTokens(context - settings.newTokens(), config.vocabSize(), settings.seed() + context);
 
             progress.accept("context " + context + ": KV cache");
-            Decode cached = decodeWithCache(new KvCacheModel(net, config), prompt, settings.newTokens());
-            progress.accept("context " + context + ": DecoderInference");
-            Decode decoderInference = decodeWithCache(new DecoderInferenceModel(net), prompt, settings.newTokens());
+            Decode cached = decodeWithCache(new KvCacheModel(net), prompt, settings.newTokens());
 
             FullRecomputeModel baseline = new FullRecomputeModel(net, config);
             greedy(baseline, Arrays.copyOf(prompt, Math.min(prompt.length, 16)), 1);       // warm-up
@@ -123,11 +111,9 @@ public final class GenerateBench {
             int[] baselineTokens = greedy(baseline, prompt, noCache);
             long baselineEnd = System.nanoTime();
 
-            boolean same = Arrays.equals(cached.tokens(), decoderInference.tokens())
-                    && Arrays.equals(baselineTokens, Arrays.copyOf(cached.tokens(), noCache));
+            boolean same = Arrays.equals(baselineTokens, Arrays.copyOf(cached.tokens(), noCache));
             rows.add(new Row(context, prompt.length, settings.newTokens() - 1, cached.decodeSeconds(),
-                    cached.prefillSeconds(), decoderInference.decodeSeconds(), noCache,
-                    (baselineEnd - baselineStart) / 1e9, same));
+                    cached.prefillSeconds(), noCache, (baselineEnd - baselineStart) / 1e9, same));
         }
         return new Result(settings, rows);
     }

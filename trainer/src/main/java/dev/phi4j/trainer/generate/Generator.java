@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
  * {@link DecodeLoop}.
  *
  * <pre>
- *   Generator generator = new Generator(new KvCacheModel(net, config), tokenizer, DecodeLoop.Limits(32, 4096));
+ *   Generator generator = new Generator(new KvCacheModel(net), tokenizer, DecodeLoop.Limits(32, 4096));
  *   List&lt;List&lt;Completion&gt;&gt; out = generator.generate(List.of(prompt), SamplingParams.builder()
  *           .temperature(0.8).topP(0.95).maxNewTokens(64).seed(7).build(), 4);
  * </pre>

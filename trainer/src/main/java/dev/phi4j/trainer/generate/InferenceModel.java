@@ -23,7 +23,7 @@ public record InferenceModel(LanguageModel model, Tokenizer tokenizer, LoadedChe
                     + checkpoint.tokenizer().vocabSize() + " ids but the model's vocabulary is "
                     + checkpoint.model().vocabSize());
         }
-        LanguageModel model = kvCache ? new KvCacheModel(checkpoint.net(), checkpoint.model())
+        LanguageModel model = kvCache ? new KvCacheModel(checkpoint.net())
                 : new FullRecomputeModel(checkpoint.net(), checkpoint.model());
         return new InferenceModel(model, checkpoint.tokenizer(), checkpoint, runName(checkpoint));
     }

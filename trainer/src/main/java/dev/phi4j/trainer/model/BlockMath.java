@@ -1,12 +1,16 @@
 package dev.phi4j.trainer.model;
 
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -23,6 +27,9 @@ final class BlockMath {
 
     /** Additive attention bias for masked pairs: exp(-1e9 - max) is exactly 0 in float and double. */
     static final double MASKED = -1e9;
+
+    private static final MMulTranspose PLAIN = MMulTranspose.allFalse();
+    private static final MMulTranspose B_TRANSPOSED = MMulTranspose.builder().transposeB(true).build();
 
     private BlockMath() {}
 
@@ -79,6 +86,34 @@ final class BlockMath {
         } else {
             out2.addi(scratch);                                                              // x2·cos + x1·sin
         }
+    }
+
+    /**
+     * Scaled dot-product attention: {@code probabilities = softmax(q·kᵀ·scale + mask)} over the last axis, then
+     * {@code attended = probabilities·v}. q (…, queries, head_dim), k and v (…, keys, head_dim) share their leading
+     * (batch) axes; grouped query heads are stacked along the queries axis. The additive mask is added to
+     * probabilities seen as {@code maskedShape} (a view: probabilities must be contiguous) and broadcasts there.
+     * Writes probabilities (what backprop needs) and attended.
+     */
+    static void attention(INDArray q, INDArray k, INDArray v, double scale, INDArray mask, long[] maskedShape,
+                          INDArray probabilities, INDArray attended) {
+        Nd4j.exec(new Mmul(q, k, probabilities, scale, 0.0, B_TRANSPOSED));
+        probabilities.reshape(maskedShape).addi(mask);
+        Nd4j.exec(new SoftMax(probabilities, probabilities, probabilities.rank() - 1));
+        Nd4j.exec(new Mmul(probabilities, v, attended, 1.0, 0.0, PLAIN));
+    }
+
+    /**
+     * SwiGLU's activation of gate|up rows (N, 2·ffn): {@code sigmoid = σ(gate)}, {@code silu = gate·σ(gate)},
+     * {@code hidden = silu ⊙ up}, each (N, ffn). Training keeps all three for backprop; inference passes one
+     * array as all three and computes in place.
+     */
+    static void swiglu(INDArray gateUp, INDArray sigmoid, INDArray silu, INDArray hidden) {
+        long ffn = gateUp.size(1) / 2;
+        INDArray gate = columns(gateUp, 0, ffn), up = columns(gateUp, ffn, 2 * ffn);
+        Nd4j.exec(new Sigmoid(gate, sigmoid));
+        Nd4j.exec(new MulOp(gate, sigmoid, silu));
+        Nd4j.exec(new MulOp(silu, up, hidden));
     }
 
     private static INDArray lastAxis(INDArray x, long from, long to) {

@@ -13,10 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.HashMap;
@@ -127,11 +125,9 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
         INDArray v = heads(qkv, nHeads + nKv, nKv, batch, hd).permute(0, 2, 1, 3);           // (B, kv, T, hd)
 
         INDArray probabilities = keep.create(type, batch, nKv, (long) group * t, t);
-        Nd4j.exec(new Mmul(q.reshape(batch, nKv, (long) group * t, hd), k, probabilities, scale, 0.0, B_TRANSPOSED));
-        probabilities.reshape(batch, nHeads, t, t).addi(layout.mask());                     // (B, H, T, T)
-        Nd4j.exec(new SoftMax(probabilities, probabilities, 3));
         INDArray attended = Nd4j.createUninitialized(type, batch, nKv, (long) group * t, hd);
-        Nd4j.exec(new Mmul(probabilities, v, attended, 1.0, 0.0, PLAIN));
+        BlockMath.attention(q.reshape(batch, nKv, (long) group * t, hd), k, v, scale, layout.mask(),
+                new long[] {batch, nHeads, t, t}, probabilities, attended);                 // mask on (B, H, T, T)
         INDArray y = keep.create(type, n, (long) nHeads * hd);
         y.reshape(batch, t, nHeads, hd).permute(0, 2, 1, 3).assign(attended.reshape(batch, nHeads, t, hd));
         INDArray h = keep.create(type, n, d).assign(x);
@@ -142,12 +138,9 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
         BlockMath.rmsNorm(h, weights.mlpNorm(), c.normEps(), invRms2, normed2, a2);
         INDArray gateUp = keep.create(type, n, 2L * ffn);
         Nd4j.gemm(a2, weights.gateUp(), gateUp, false, false, 1.0, 0.0);                     // (N, 2·ffn)
-        INDArray gate = columns(gateUp, 0, ffn), up = columns(gateUp, ffn, 2L * ffn);
         INDArray sigmoid = keep.create(type, n, ffn), silu = keep.create(type, n, ffn);
-        Nd4j.exec(new Sigmoid(gate, sigmoid));
-        Nd4j.exec(new MulOp(gate, sigmoid, silu));
         INDArray hidden = keep.create(type, n, ffn);
-        Nd4j.exec(new MulOp(silu, up, hidden));                                              // (N, ffn)
+        BlockMath.swiglu(gateUp, sigmoid, silu, hidden);                                     // (N, ffn)
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {n, d}, 'c');
         out.assign(h);
         Nd4j.gemm(hidden, weights.wDown(), out, false, false, 1.0, 1.0);                     // out = h + hidden·W_down

@@ -2,7 +2,6 @@ package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -11,14 +10,13 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -26,20 +24,33 @@ import static dev.phi4j.trainer.model.BlockMath.columns;
 import static dev.phi4j.trainer.model.BlockMath.heads;
 
 /**
- * The decoder's forward pass for generation: logits for a chunk of new tokens (B, T_new), given the keys and values
- * of the earlier positions in a {@link KvCache}, which the call extends. Causal attention over one document per row
- * (what a prompt and its continuation are), RoPE positions continuing from the cache's length, any total length up
- * to the context length. Same weights and math as the training graph ({@link DecoderBlockRuntime}): its logits
- * equal {@link PhiDecoder#logits} position by position, to rounding.
+ * The decoder's forward pass for generation: one call advances any number of sequences, each in its own slot of a
+ * {@link KvCache}, by any number of tokens each, and returns their logits. A new token attends to its sequence's
+ * cached keys and values instead of recomputing the prefix: O(context) per token instead of O(context²). Causal
+ * attention over one document per sequence (what a prompt and its continuation are), RoPE positions continuing from
+ * the slot's length, up to the context length. The weights and the math are the training block's
+ * ({@link DecoderBlockRuntime}'s fused q|k|v and gate|up matrices, {@link BlockMath}'s RMSNorm, RoPE, causal mask,
+ * attention and SwiGLU), so the logits equal {@link PhiDecoder#logits} position by position, to rounding, for
+ * either masking.
  *
  * <pre>{@code
  * DecoderInference decoder = DecoderInference.of(net);
- * KvCache cache = decoder.newCache(1);
- * INDArray next = decoder.lastLogits(promptTokens, cache);        // (1, vocab), prompt (1, T_prompt)
- * next = decoder.lastLogits(Nd4j.createFromArray(new float[][] {{token}}), cache);   // one more token
+ * KvCache cache = decoder.newCache();
+ * int a = cache.open(), b = cache.open();
+ * List<INDArray> logits = decoder.forward(cache, List.of(
+ *         new DecoderInference.Chunk(a, promptA, false),                // (1, vocab): after the prompt's last token
+ *         new DecoderInference.Chunk(b, new int[] {token}, false)));   // one more token of sequence b
+ * cache.free(a);                                                       // the slot is reused by the next open()
  * }</pre>
- * The weights are views of the network's parameters, so the decoder follows further training; do not train and
- * generate at the same time. Calls on one cache must not overlap; separate caches may run on separate threads.
+ *
+ * <p>All new tokens of a call, from every sequence, go through the projections and the MLP as one (N, d_model)
+ * matrix. The one-token chunks (decoding) share one batched attention over the cache slots, each slot masked past its
+ * own length; a longer chunk (a prompt) attends on its own, causal within itself. ND4J costs tens of microseconds per
+ * op whatever its size, so at small shapes the number of ops, not their arithmetic, sets the speed: batching the
+ * attention keeps the op count of a decoding step independent of the batch.
+ *
+ * <p>The weights are views of the network's parameters, so the decoder follows further training; do not train and
+ * generate at the same time. One thread drives a cache; separate caches may run on separate threads.
  */
 public final class DecoderInference {
 
@@ -50,22 +61,53 @@ public final class DecoderInference {
     private static final String WORKSPACE_ID = "phi4j-decoder-inference";
 
     private final ModelConfig config;
+    private final DataType dataType;
     private final INDArray embedding;                     // (vocab, d_model)
     private final List<DecoderBlockRuntime.BlockWeights> blocks;
     private final INDArray finalGain;                     // (d_model)
     private final INDArray head;                          // (d_model, vocab)
-    private final BlockMath.RopeTable rope;
+    private final BlockMath.RopeTable rope;               // (context, head_dim/2) each
+    private final INDArray causalMask;                    // (context, context), the training blocks' own
     private final double scale;
+
+    /**
+     * New tokens for the sequence in {@code slot}; the logits of every new position when {@code allPositions}, else
+     * of the last.
+     */
+    public record Chunk(int slot, int[] tokens, boolean allPositions) {
+        public Chunk {
+            if (tokens.length == 0) {
+                throw new IllegalArgumentException("a chunk needs at least one token");
+            }
+        }
+    }
+
+    /** The one-token chunks, rows 0..B-1 of a forward: one attention over cache slots 0..S-1 and L positions. */
+    private record Decoding(int[] slots, int[] rowOfSlot, int slotCount, int length, INDArray cacheRows,
+                            INDArray mask) {
+        int rows() {
+            return slots.length;
+        }
+
+        /** Row r sits in slot r and no other slot is in range: no gathering. */
+        boolean identity() {
+            return rowOfSlot == null;
+        }
+    }
+
+    /** A chunk of n > 1 tokens, rows row..row+n-1, positions start.. of its slot; mask (n, start + n). */
+    private record Span(int slot, int row, int start, int n, INDArray mask) {}
 
     private DecoderInference(ModelConfig config, INDArray embedding, List<DecoderBlockRuntime.BlockWeights> blocks,
                              INDArray finalGain, INDArray head) {
         this.config = config;
+        this.dataType = head.dataType();
         this.embedding = embedding;
         this.blocks = blocks;
         this.finalGain = finalGain;
         this.head = head;
-        this.rope = BlockMath.RopeTable.of(config.headDim(), config.ropeTheta(), config.contextLength(),
-                head.dataType());
+        this.rope = BlockMath.RopeTable.of(config.headDim(), config.ropeTheta(), config.contextLength(), dataType);
+        this.causalMask = BlockMath.causalMask(config.contextLength(), dataType);
         this.scale = 1.0 / Math.sqrt(config.headDim());
     }
 
@@ -88,143 +130,285 @@ public final class DecoderInference {
         return config;
     }
 
-    /** An empty cache for {@code batch} rows, room for the whole context. */
-    public KvCache newCache(int batch) {
-        return newCache(batch, config.contextLength());
-    }
-
-    /** An empty cache for {@code batch} rows and at most {@code capacity} (≤ context length) positions. */
-    public KvCache newCache(int batch, int capacity) {
-        if (batch < 1 || capacity < 1 || capacity > config.contextLength()) {
-            throw new IllegalArgumentException("a cache needs batch ≥ 1 and 1 ≤ capacity ≤ context length ("
-                    + config.contextLength() + "), got batch " + batch + ", capacity " + capacity);
-        }
-        return new KvCache(config.nLayers(), batch, config.nKvHeads(), capacity, config.headDim(), head.dataType());
+    /** An empty cache; it grows as sequences are opened and fed. */
+    public KvCache newCache() {
+        return new KvCache(config, dataType);
     }
 
     /**
-     * Logits of every new position, (B, T_new, vocab), for token ids {@code tokens} (B, T_new) that follow the
-     * cache's positions; the cache then holds them too.
+     * Appends each chunk's tokens to its slot and returns, per chunk in order, the logits after its new tokens:
+     * (n, vocab) for every new position when {@link Chunk#allPositions()}, else (1, vocab). Row j of a chunk's
+     * logits predicts the token after its j-th new token.
+     *
+     * @throws IllegalArgumentException if a sequence would outgrow the context, a token is not in the vocabulary or
+     *                                  a slot appears twice; {@link IllegalStateException} if a slot is not open.
+     *                                  Nothing changes then.
      */
-    public INDArray logits(INDArray tokens, KvCache cache) {
-        return run(tokens, cache, false);
-    }
-
-    /** Logits of the last new position only, (B, vocab): what sampling the next token needs. */
-    public INDArray lastLogits(INDArray tokens, KvCache cache) {
-        return run(tokens, cache, true);
-    }
-
-    private INDArray run(INDArray tokens, KvCache cache, boolean lastOnly) {
-        int[] ids = validatedIds(tokens, cache);
-        long batch = tokens.size(0);
-        int fresh = (int) tokens.size(1);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-            INDArray x = Nd4j.createUninitialized(head.dataType(), batch * fresh, config.dModel());
-            Nd4j.pullRows(embedding, x, 1, ids);                                             // (N, d)
-            for (int layer = 0; layer < blocks.size(); layer++) {
-                x = block(x, blocks.get(layer), cache, layer, batch, fresh);
-            }
-            cache.advance(fresh);
-            if (lastOnly) {
-                x = x.reshape(batch, fresh, config.dModel()).get(NDArrayIndex.all(), NDArrayIndex.point(fresh - 1),
-                        NDArrayIndex.all()).dup('c');                                        // (B, d)
-            }
-            INDArray normed = Nd4j.createUninitialized(x.dataType(), x.shape());
-            INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
-            BlockMath.rmsNorm(x, finalGain, config.normEps(), Nd4j.createUninitialized(x.dataType(), x.size(0), 1),
-                    normed, out);
-            INDArray logits = out.mmul(head);                                                // (rows, vocab)
-            return (lastOnly ? logits : logits.reshape(batch, fresh, head.size(1))).detach();
+    public List<INDArray> forward(KvCache cache, List<Chunk> chunks) {
+        check(cache, chunks);
+        if (chunks.isEmpty()) {
+            return List.of();
         }
+        // Rows: the one-token chunks first (they share one attention), then the longer ones; rowOf[i] is chunk i's
+        // first row. Logits come back in chunk order.
+        List<Integer> order = new ArrayList<>(chunks.size());
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < chunks.size(); i++) {
+                if ((chunks.get(i).tokens().length == 1) == (pass == 0)) {
+                    order.add(i);
+                }
+            }
+        }
+        int[] rowOf = new int[chunks.size()];
+        int total = 0, slotCount = 0, longest = 0;
+        for (int i : order) {
+            Chunk chunk = chunks.get(i);
+            rowOf[i] = total;
+            total += chunk.tokens().length;
+            slotCount = Math.max(slotCount, chunk.slot() + 1);
+            longest = Math.max(longest, cache.length(chunk.slot()) + chunk.tokens().length);
+        }
+        cache.reserve(slotCount, longest);
+        int[] ids = new int[total];
+        int[] positions = new int[total];
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk chunk = chunks.get(i);
+            int start = cache.length(chunk.slot());
+            for (int j = 0; j < chunk.tokens().length; j++) {
+                ids[rowOf[i] + j] = chunk.tokens()[j];
+                positions[rowOf[i] + j] = start + j;
+            }
+        }
+
+        INDArray logits;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+            Decoding decoding = decoding(cache, chunks, order);
+            List<Span> spans = new ArrayList<>();
+            for (int i : order) {
+                Chunk chunk = chunks.get(i);
+                int n = chunk.tokens().length, start = cache.length(chunk.slot());
+                if (n > 1) {                 // a contiguous copy, once for all layers: broadcasts fast
+                    spans.add(new Span(chunk.slot(), rowOf[i], start, n, causalMask.get(
+                            NDArrayIndex.interval(start, start + n), NDArrayIndex.interval(0, start + n)).dup('c')));
+                }
+            }
+            long half = rope.cos().size(1);
+            INDArray cos = Nd4j.pullRows(rope.cos(), 1, positions).reshape(total, 1, 1, half);     // (N, 1, 1, hd/2)
+            INDArray sin = Nd4j.pullRows(rope.sin(), 1, positions).reshape(total, 1, 1, half);
+            INDArray x = Nd4j.createUninitialized(dataType, total, config.dModel());
+            Nd4j.pullRows(embedding, x, 1, ids);                                                   // (N, d)
+            for (int layer = 0; layer < blocks.size(); layer++) {
+                x = block(x, blocks.get(layer), cache, layer, cos, sin, decoding, spans);          // (N, d)
+            }
+            INDArray last = Nd4j.pullRows(x, 1, outputRows(chunks, rowOf));                       // (rows, d)
+            INDArray out = Nd4j.createUninitialized(dataType, last.shape());
+            BlockMath.rmsNorm(last, finalGain, config.normEps(), Nd4j.createUninitialized(dataType, last.size(0), 1),
+                    Nd4j.createUninitialized(dataType, last.shape()), out);
+            logits = out.mmul(head).detach();                                                     // (rows, vocab)
+        }
+        for (Chunk chunk : chunks) {
+            cache.advance(chunk.slot(), chunk.tokens().length);
+        }
+        List<INDArray> perChunk = new ArrayList<>(chunks.size());
+        int row = 0;
+        for (Chunk chunk : chunks) {
+            int n = chunk.allPositions() ? chunk.tokens().length : 1;
+            perChunk.add(logits.get(NDArrayIndex.interval(row, row + n), NDArrayIndex.all()));     // (n, vocab)
+            row += n;
+        }
+        return perChunk;
     }
 
-    /** One block on the new rows x (B·T_new, d), reading and extending the layer's cache. */
-    private INDArray block(INDArray x, DecoderBlockRuntime.BlockWeights w, KvCache cache, int layer, long batch,
-                           int fresh) {
+    /** One block on the new rows x (N, d_model), reading and extending every sequence's cache of this layer. */
+    private INDArray block(INDArray x, DecoderBlockRuntime.BlockWeights w, KvCache cache, int layer, INDArray cos,
+                           INDArray sin, Decoding decoding, List<Span> spans) {
         int d = config.dModel(), nHeads = config.nHeads(), nKv = config.nKvHeads(), hd = config.headDim();
-        int group = nHeads / nKv, ffn = config.ffnHidden();
-        int start = cache.length(), total = start + fresh;
+        int ffn = config.ffnHidden();
         long n = x.size(0);
-        DataType type = x.dataType();
 
-        INDArray a1 = Nd4j.createUninitialized(type, n, d);
-        BlockMath.rmsNorm(x, w.attentionNorm(), config.normEps(), Nd4j.createUninitialized(type, n, 1),
-                Nd4j.createUninitialized(type, n, d), a1);
-        INDArray qkv = a1.mmul(w.qkv());                                                     // (N, (H+2kv)·hd)
-        INDArray[] cosSin = rope.range(start, fresh);
-        INDArray q = Nd4j.createUninitialized(type, batch, nHeads, fresh, hd);
-        BlockMath.rope(heads(qkv, 0, nHeads, batch, hd), cosSin[0], cosSin[1], q.permute(0, 2, 1, 3), false);
-        BlockMath.rope(heads(qkv, nHeads, nKv, batch, hd), cosSin[0], cosSin[1],
-                positions(cache.keys(layer), start, total).permute(0, 2, 1, 3), false);       // new keys, in place
-        positions(cache.values(layer), start, total)
-                .assign(heads(qkv, nHeads + nKv, nKv, batch, hd).permute(0, 2, 1, 3));
-        INDArray keys = positions(cache.keys(layer), 0, total);                              // (B, kv, total, hd)
-        INDArray values = positions(cache.values(layer), 0, total);
-
-        INDArray probabilities = Nd4j.createUninitialized(type, batch, nKv, (long) group * fresh, total);
-        Nd4j.exec(new Mmul(q.reshape(batch, nKv, (long) group * fresh, hd), keys, probabilities, scale, 0.0,
-                MMulTranspose.builder().transposeB(true).build()));
-        probabilities.reshape(batch, nHeads, fresh, total).addi(mask(start, fresh, type));
-        Nd4j.exec(new SoftMax(probabilities, probabilities, 3));
-        INDArray attended = Nd4j.createUninitialized(type, batch, nKv, (long) group * fresh, hd);
-        Nd4j.exec(new Mmul(probabilities, values, attended, 1.0, 0.0, MMulTranspose.allFalse()));
-        INDArray y = Nd4j.createUninitialized(type, n, (long) nHeads * hd);
-        y.reshape(batch, fresh, nHeads, hd).permute(0, 2, 1, 3).assign(attended.reshape(batch, nHeads, fresh, hd));
+        // Attention. RoPE sees every new token as its own batch row, (N, 1, heads, head_dim), with its own angles.
+        INDArray a1 = Nd4j.createUninitialized(dataType, n, d);
+        BlockMath.rmsNorm(x, w.attentionNorm(), config.normEps(), Nd4j.createUninitialized(dataType, n, 1),
+                Nd4j.createUninitialized(dataType, n, d), a1);
+        INDArray qkv = Nd4j.createUninitialized(dataType, n, w.qkv().size(1));
+        Nd4j.gemm(a1, w.qkv(), qkv, false, false, 1.0, 0.0);                                // (N, (H+2kv)·hd)
+        INDArray q = Nd4j.createUninitialized(dataType, n, nHeads, hd);                     // (N, H, hd)
+        INDArray k = Nd4j.createUninitialized(dataType, n, nKv, hd);                        // (N, kv, hd)
+        BlockMath.rope(heads(qkv, 0, nHeads, n, hd), cos, sin, q.reshape(n, 1, nHeads, hd), false);
+        BlockMath.rope(heads(qkv, nHeads, nKv, n, hd), cos, sin, k.reshape(n, 1, nKv, hd), false);
+        // A copy: rows get(interval(...)) of the strided (N, 1, kv, hd) view of qkv came back empty (shape []).
+        INDArray v = columns(qkv, (long) (nHeads + nKv) * hd, (long) (nHeads + 2 * nKv) * hd).dup('c')
+                .reshape(n, nKv, hd);                                                       // (N, kv, hd)
+        INDArray y = Nd4j.createUninitialized(dataType, n, (long) nHeads * hd);             // before W_o
+        if (decoding != null) {
+            decodeAttention(decoding, cache, layer, q, k, v, y);
+        }
+        for (Span span : spans) {
+            spanAttention(span, cache, layer, q, k, v, y);
+        }
         INDArray h = x.dup('c');
-        Nd4j.gemm(y, w.wo(), h, false, false, 1.0, 1.0);                                     // h = x + y·W_o
+        Nd4j.gemm(y, w.wo(), h, false, false, 1.0, 1.0);                                    // h = x + y·W_o
 
-        INDArray a2 = Nd4j.createUninitialized(type, n, d);
-        BlockMath.rmsNorm(h, w.mlpNorm(), config.normEps(), Nd4j.createUninitialized(type, n, 1),
-                Nd4j.createUninitialized(type, n, d), a2);
-        INDArray gateUp = a2.mmul(w.gateUp());                                               // (N, 2·ffn)
-        INDArray gate = columns(gateUp, 0, ffn), up = columns(gateUp, ffn, 2L * ffn);
-        INDArray hidden = Nd4j.createUninitialized(type, n, ffn);
-        Nd4j.exec(new Sigmoid(gate, hidden));
-        Nd4j.exec(new MulOp(hidden, gate, hidden));                                          // silu(gate)
-        Nd4j.exec(new MulOp(hidden, up, hidden));
-        Nd4j.gemm(hidden, w.wDown(), h, false, false, 1.0, 1.0);                             // out = h + hidden·W_down
+        // MLP.
+        INDArray a2 = Nd4j.createUninitialized(dataType, n, d);
+        BlockMath.rmsNorm(h, w.mlpNorm(), config.normEps(), Nd4j.createUninitialized(dataType, n, 1),
+                Nd4j.createUninitialized(dataType, n, d), a2);
+        INDArray gateUp = Nd4j.createUninitialized(dataType, n, 2L * ffn);
+        Nd4j.gemm(a2, w.gateUp(), gateUp, false, false, 1.0, 0.0);                          // (N, 2·ffn)
+        INDArray hidden = Nd4j.createUninitialized(dataType, n, ffn);
+        BlockMath.swiglu(gateUp, hidden, hidden, hidden);                                    // in place, (N, ffn)
+        Nd4j.gemm(hidden, w.wDown(), h, false, false, 1.0, 1.0);                            // out = h + hidden·W_down
         return h;
     }
 
-    /** Positions from..to-1 of a cache array (B, kv, capacity, hd), a view. */
-    private static INDArray positions(INDArray cache, int from, int to) {
-        return cache.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    /**
+     * The one-token chunks, rows 0..B-1: their keys and values are scattered into their slots (one op per cache),
+     * then one batched attention over slots 0..S-1 and positions 0..L-1, each slot masked past its own length.
+     * Slots in range but not in this batch compute masked garbage that is never read. Writes rows 0..B-1 of y.
+     */
+    @SuppressWarnings("deprecation")   // Nd4j.scatterUpdate updates in place (the ScatterUpdate op returns a copy)
+    private void decodeAttention(Decoding decoding, KvCache cache, int layer, INDArray q, INDArray k, INDArray v,
+                                 INDArray y) {
+        int rows = decoding.rows(), slots = decoding.slotCount(), length = decoding.length();
+        int nHeads = config.nHeads(), nKv = config.nKvHeads(), hd = config.headDim(), group = nHeads / nKv;
+        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, cache.keys(layer).reshape(-1, hd), decoding.cacheRows(),
+                tokens(k, 0, rows).reshape((long) rows * nKv, hd), 1);
+        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, cache.values(layer).reshape(-1, hd), decoding.cacheRows(),
+                tokens(v, 0, rows).reshape((long) rows * nKv, hd), 1);
+
+        INDArray queries = tokens(q, 0, rows).reshape(rows, (long) nHeads * hd);             // (B, H·hd)
+        if (!decoding.identity()) {
+            queries = Nd4j.pullRows(queries, 1, decoding.rowOfSlot());                       // (S, H·hd)
+        }
+        INDArray keys = slotsAndPositions(cache.keys(layer), slots, length);                 // (S, kv, L, hd)
+        INDArray values = slotsAndPositions(cache.values(layer), slots, length);
+        INDArray probabilities = Nd4j.createUninitialized(dataType, slots, nKv, group, length);
+        INDArray attended = Nd4j.createUninitialized(dataType, slots, nKv, group, hd);
+        BlockMath.attention(queries.reshape(slots, nKv, group, hd), keys, values, scale, decoding.mask(),
+                probabilities.shape(), probabilities, attended);                             // (S, kv, group, hd)
+        INDArray perSlot = attended.reshape(slots, (long) nHeads * hd);                      // (S, H·hd)
+        y.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(decoding.identity() ? perSlot
+                : Nd4j.pullRows(perSlot, 1, decoding.slots()));                              // (B, H·hd)
     }
 
-    /** (T_new, start + T_new) additive mask: new token i (at position start + i) sees keys 0..start + i. */
-    private static INDArray mask(int start, int fresh, DataType type) {
-        double[][] mask = new double[fresh][start + fresh];
-        for (int i = 0; i < fresh; i++) {
-            for (int j = start + i + 1; j < start + fresh; j++) {
-                mask[i][j] = BlockMath.MASKED;
+    /**
+     * A chunk of n > 1 tokens: its keys and values go into its slot at positions start..start+n-1, then causal
+     * attention against the slot's first start + n positions. Writes rows row..row+n-1 of y.
+     */
+    private void spanAttention(Span span, KvCache cache, int layer, INDArray q, INDArray k, INDArray v, INDArray y) {
+        int n = span.n(), start = span.start(), length = start + n;
+        int nHeads = config.nHeads(), nKv = config.nKvHeads(), hd = config.headDim(), group = nHeads / nKv;
+        INDArray keys = cache.keys(layer).get(NDArrayIndex.point(span.slot()), NDArrayIndex.all(),
+                NDArrayIndex.interval(0, length), NDArrayIndex.all());                       // (kv, L, hd)
+        INDArray values = cache.values(layer).get(NDArrayIndex.point(span.slot()), NDArrayIndex.all(),
+                NDArrayIndex.interval(0, length), NDArrayIndex.all());
+        keys.get(NDArrayIndex.all(), NDArrayIndex.interval(start, length), NDArrayIndex.all())
+                .assign(tokens(k, span.row(), n).permute(1, 0, 2));
+        values.get(NDArrayIndex.all(), NDArrayIndex.interval(start, length), NDArrayIndex.all())
+                .assign(tokens(v, span.row(), n).permute(1, 0, 2));
+
+        // Query head h uses kv head h / group, so (H, n) regroups as (kv, group·n): one matmul serves every head.
+        INDArray queries = tokens(q, span.row(), n).permute(1, 0, 2).dup('c')
+                .reshape(nKv, (long) group * n, hd);                                         // (kv, group·n, hd)
+        INDArray probabilities = Nd4j.createUninitialized(dataType, nKv, (long) group * n, length);
+        INDArray attended = Nd4j.createUninitialized(dataType, nKv, (long) group * n, hd);
+        BlockMath.attention(queries, keys, values, scale, span.mask(), new long[] {nKv, group, n, length},
+                probabilities, attended);                                                    // (kv, group·n, hd)
+        y.get(NDArrayIndex.interval(span.row(), span.row() + n), NDArrayIndex.all())
+                .assign(attended.reshape(nHeads, n, hd).permute(1, 0, 2).reshape(n, (long) nHeads * hd)); // (n, H·hd)
+    }
+
+    /** The decoding rows' slots, where their new keys go, and their mask; null when no chunk has one token. */
+    private Decoding decoding(KvCache cache, List<Chunk> chunks, List<Integer> order) {
+        int rows = 0;
+        while (rows < order.size() && chunks.get(order.get(rows)).tokens().length == 1) {
+            rows++;
+        }
+        if (rows == 0) {
+            return null;
+        }
+        int nKv = config.nKvHeads(), capacity = cache.capacity();
+        int[] slots = new int[rows];
+        int slotCount = 0, length = 0;
+        boolean identity = true;
+        for (int r = 0; r < rows; r++) {
+            slots[r] = chunks.get(order.get(r)).slot();
+            slotCount = Math.max(slotCount, slots[r] + 1);
+            length = Math.max(length, cache.length(slots[r]) + 1);
+            identity &= slots[r] == r;
+        }
+        identity &= slotCount == rows;
+        int[] cacheRows = new int[rows * nKv];                   // row of (slot, kv head, position) in (·, head_dim)
+        float[] mask = new float[slotCount * length];
+        Arrays.fill(mask, (float) BlockMath.MASKED);
+        for (int r = 0; r < rows; r++) {
+            int position = cache.length(slots[r]);
+            for (int kvHead = 0; kvHead < nKv; kvHead++) {
+                cacheRows[r * nKv + kvHead] = (slots[r] * nKv + kvHead) * capacity + position;
+            }
+            Arrays.fill(mask, slots[r] * length, slots[r] * length + position + 1, 0f);
+        }
+        int[] rowOfSlot = null;
+        if (!identity) {
+            rowOfSlot = new int[slotCount];                      // slots outside the batch take row 0's query
+            for (int r = 0; r < rows; r++) {
+                rowOfSlot[slots[r]] = r;
             }
         }
-        return Nd4j.createFromArray(mask).castTo(type);
+        return new Decoding(slots, rowOfSlot, slotCount, length, Nd4j.createFromArray(cacheRows),
+                Nd4j.createFromArray(mask).castTo(dataType).reshape(slotCount, 1, 1, length));
     }
 
-    private int[] validatedIds(INDArray tokens, KvCache cache) {
-        if (tokens.rank() != 2 || tokens.size(0) != cache.batchSize() || tokens.size(1) < 1) {
-            throw new IllegalArgumentException("tokens must be (batch " + cache.batchSize() + ", T_new ≥ 1), got "
-                    + java.util.Arrays.toString(tokens.shape()));
+    /** Tokens from..from+n-1 of per-token heads (N, heads, head_dim), a view. */
+    private static INDArray tokens(INDArray perToken, int from, int n) {
+        return perToken.get(NDArrayIndex.interval(from, from + n), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    private static INDArray slotsAndPositions(INDArray cache, int slots, int length) {
+        return cache.get(NDArrayIndex.interval(0, slots), NDArrayIndex.all(), NDArrayIndex.interval(0, length),
+                NDArrayIndex.all());
+    }
+
+    /** The rows of the (N, d) hidden states that reach the head, in chunk order: all new positions, or the last. */
+    private static int[] outputRows(List<Chunk> chunks, int[] rowOf) {
+        int count = 0;
+        for (Chunk chunk : chunks) {
+            count += chunk.allPositions() ? chunk.tokens().length : 1;
         }
-        int fresh = (int) tokens.size(1);
-        if (cache.length() + fresh > cache.capacity()) {
-            throw new IllegalStateException("the cache holds " + cache.length() + " of " + cache.capacity()
-                    + " positions; " + fresh + " more do not fit (context length " + config.contextLength() + ")");
+        int[] rows = new int[count];
+        int at = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            int n = chunks.get(i).tokens().length;
+            for (int j = chunks.get(i).allPositions() ? 0 : n - 1; j < n; j++) {
+                rows[at++] = rowOf[i] + j;
+            }
         }
-        double[][] values = tokens.toDoubleMatrix();
-        int[] ids = new int[values.length * fresh];
-        for (int row = 0; row < values.length; row++) {
-            for (int t = 0; t < fresh; t++) {
-                double id = values[row][t];
-                if (id < 0 || id >= config.vocabSize() || id != Math.rint(id)) {
-                    throw new IllegalArgumentException("token " + id + " at row " + row + ", position " + t
-                            + " is not an id of the vocabulary (0.." + (config.vocabSize() - 1) + ")");
+        return rows;
+    }
+
+    private void check(KvCache cache, List<Chunk> chunks) {
+        if (!cache.config().equals(config)) {
+            throw new IllegalArgumentException("the cache was made for another model shape: " + cache.config());
+        }
+        BitSet seen = new BitSet();
+        for (Chunk chunk : chunks) {
+            int slot = chunk.slot();
+            cache.checkOpen(slot);
+            if (seen.get(slot)) {
+                throw new IllegalArgumentException("cache slot " + slot + " appears twice in one forward");
+            }
+            seen.set(slot);
+            int after = cache.length(slot) + chunk.tokens().length;
+            if (after > config.contextLength()) {
+                throw new IllegalArgumentException("a sequence would hold " + after + " tokens; the model's context is "
+                        + config.contextLength());
+            }
+            for (int token : chunk.tokens()) {
+                if (token < 0 || token >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0.."
+                            + (config.vocabSize() - 1) + ")");
                 }
-                ids[row * fresh + t] = (int) id;
             }
         }
-        return ids;
     }
 }

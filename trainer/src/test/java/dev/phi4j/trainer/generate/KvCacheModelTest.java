@@ -33,7 +33,7 @@ class KvCacheModelTest {
             int[] tokens = randomTokens(GQA.contextLength(), GQA.vocabSize(), 2);
             INDArray reference = reference(net, GQA, tokens);                                  // (T, vocab)
 
-            KvCacheModel model = new KvCacheModel(net, GQA);
+            KvCacheModel model = new KvCacheModel(net);
             LanguageModel.State state = model.newSequence();
             INDArray prefill = model.forward(List.of(new LanguageModel.Feed(state, Arrays.copyOf(tokens, 7), true)))
                     .get(0);
@@ -50,7 +50,7 @@ class KvCacheModelTest {
     @Test
     void sequencesOfOneBatchDoNotSeeEachOther() {
         ComputationGraph net = net(GQA, PhiDecoder.Masking.CAUSAL, DataType.DOUBLE, 3);
-        KvCacheModel model = new KvCacheModel(net, GQA);
+        KvCacheModel model = new KvCacheModel(net);
         int[][] sequences = {randomTokens(12, 50, 4), randomTokens(5, 50, 5), randomTokens(20, 50, 6)};
         // Grow the three caches in different chunks, all three in each forward.
         int[][] chunks = {{4, 8}, {5, 0}, {1, 19}};
@@ -85,7 +85,7 @@ class KvCacheModelTest {
     @Test
     void decodingInAnyOrderWithReusedSlotsMatchesTheFullForward() {
         ComputationGraph net = net(GQA, PhiDecoder.Masking.CAUSAL, DataType.DOUBLE, 12);
-        KvCacheModel model = new KvCacheModel(net, GQA);
+        KvCacheModel model = new KvCacheModel(net);
         int[][] sequences = new int[6][];
         for (int s = 0; s < sequences.length; s++) {
             sequences[s] = randomTokens(30, 50, 20 + s);
@@ -142,7 +142,7 @@ class KvCacheModelTest {
         ComputationGraph net = TinyLm.net(DataType.FLOAT, PhiDecoder.Masking.DOCUMENTS, 7);
         int[] tokens = randomTokens(100, TinyLm.CONFIG.vocabSize(), 8);        // the cache grows from 64 to 100
         INDArray reference = reference(net, TinyLm.CONFIG, tokens);
-        KvCacheModel model = new KvCacheModel(net, TinyLm.CONFIG);
+        KvCacheModel model = new KvCacheModel(net);
         LanguageModel.State state = model.newSequence();
         model.forward(List.of(new LanguageModel.Feed(state, Arrays.copyOf(tokens, 60), false)));
         for (int position = 60; position < 100; position++) {
@@ -154,7 +154,7 @@ class KvCacheModelTest {
 
     @Test
     void aFeedBeyondTheContextIsRefusedBeforeAnythingChanges() {
-        KvCacheModel model = new KvCacheModel(net(GQA, PhiDecoder.Masking.CAUSAL, DataType.FLOAT, 9), GQA);
+        KvCacheModel model = new KvCacheModel(net(GQA, PhiDecoder.Masking.CAUSAL, DataType.FLOAT, 9));
         LanguageModel.State state = model.newSequence();
         model.forward(List.of(new LanguageModel.Feed(state, randomTokens(39, 50, 1), false)));
         IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
@@ -163,6 +163,21 @@ class KvCacheModelTest {
         assertEquals(39, state.length());
         assertThrows(IllegalArgumentException.class,
                 () -> model.forward(List.of(new LanguageModel.Feed(state, new int[] {50}, false))));
+    }
+
+    @Test
+    void aClosedSequenceOrAnotherModelsSequenceIsRefused() {
+        ComputationGraph net = net(GQA, PhiDecoder.Masking.CAUSAL, DataType.FLOAT, 10);
+        KvCacheModel model = new KvCacheModel(net);
+        LanguageModel.State closed = model.newSequence();
+        closed.close();
+        closed.close();                                                        // closing twice is harmless
+        assertThrows(IllegalStateException.class,
+                () -> model.forward(List.of(new LanguageModel.Feed(closed, new int[] {1}, false))));
+        LanguageModel.State foreign = new KvCacheModel(net).newSequence();
+        IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
+                () -> model.forward(List.of(new LanguageModel.Feed(foreign, new int[] {1}, false))));
+        assertTrue(failure.getMessage().contains("not opened by this model"), failure.getMessage());
     }
 
     private static ComputationGraph net(ModelConfig config, PhiDecoder.Masking masking, DataType dataType, long seed) {
