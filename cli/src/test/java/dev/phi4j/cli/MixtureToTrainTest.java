@@ -7,14 +7,12 @@ import dev.phi4j.pipeline.mixture.MixtureConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.phi4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MixtureToTrainTest {
 
     private static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
-
-    private record Result(int exitCode, String out, String err) {}
 
     @Test
     void pipelineRunBecomesShardsThatPhi4jTrainConsumes(@TempDir Path dir) throws IOException {
@@ -44,7 +40,7 @@ class MixtureToTrainTest {
                 "      - {format: jsonl, name: forum, source_class: qa, paths: [" + sample.resolve("qa") + "], text_fields: [question, answer]}",
                 "      - {format: code, name: repo, paths: [" + sample.resolve("code") + "]}",
                 ""));
-        Result piped = run("pipeline", "run", pipeline.toString());
+        CliRun.Result piped = run("pipeline", "run", pipeline.toString());
         assertEquals(ExitCodes.OK, piped.exitCode(), piped.out() + piped.err());
 
         Path mixture = dir.resolve("mixture.yaml");
@@ -58,7 +54,7 @@ class MixtureToTrainTest {
                 "  - {kind: pretrain, seq_len: 32, validation_fraction: 0.1, min_shards: 2}",
                 "  - {kind: sft, seq_len: 512, paths: [" + sample.resolve("sft/conversations.jsonl") + "]}",
                 ""));
-        Result mixed = run("mixture", "build", mixture.toString());
+        CliRun.Result mixed = run("mixture", "build", mixture.toString());
         assertEquals(ExitCodes.OK, mixed.exitCode(), mixed.out() + mixed.err());
         Path shards = run.resolve("mixtures/pretrain/shards");
         assertTrue(mixed.out().contains("(phi4j train CONFIG --data " + shards + ")"), mixed.out());
@@ -81,17 +77,17 @@ class MixtureToTrainTest {
                 "  eval: {interval: 2, batches: 1}",
                 "  checkpoint: {interval: 2}",
                 ""));
-        Result trained = run("train", train.toString(), "--data", shards.toString());
+        CliRun.Result trained = run("train", train.toString(), "--data", shards.toString());
         assertEquals(ExitCodes.OK, trained.exitCode(), trained.out() + trained.err());
         assertTrue(trained.out().contains("done: step 2 of 2"), trained.out());
         assertTrue(trained.out().contains("validation loss"), "the held-out split is evaluated: " + trained.out());
 
-        Result wrongContext = run("train", train.toString(), "--data", shards.toString(), "--set",
+        CliRun.Result wrongContext = run("train", train.toString(), "--data", shards.toString(), "--set",
                 "model.context_length=64", "--set", "trainer.global_batch_tokens=256", "--set", "run.name=wrong");
         assertEquals(ExitCodes.USAGE, wrongContext.exitCode(), wrongContext.out());
         assertTrue(wrongContext.err().contains("seq_len 32"), wrongContext.err());
 
-        Result reported = run("report", run.toString());
+        CliRun.Result reported = run("report", run.toString());
         assertEquals(ExitCodes.OK, reported.exitCode(), reported.err());
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("Mixture: target vs realized") && html.contains("SFT set"));
@@ -111,20 +107,4 @@ class MixtureToTrainTest {
         assertEquals(train.tokenizer(), config.tokenizer(), "the same tokenizer, so the fingerprints agree");
     }
 
-    private static Result run(String... args) {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ByteArrayOutputStream printedErr = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        PrintStream consoleErr = System.err;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(printedErr, true, StandardCharsets.UTF_8));
-        try {
-            int code = Phi4j.commandLine().execute(args);
-            System.err.flush();
-            return new Result(code, printed.toString(StandardCharsets.UTF_8), printedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(console);
-            System.setErr(consoleErr);
-        }
-    }
 }

@@ -3,15 +3,13 @@ package dev.phi4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static dev.phi4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,13 +23,11 @@ class ReproduceCommandTest {
 
     private static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
 
-    private record Result(int exitCode, String out, String err) {}
-
     @Test
     void runsEveryStageAndContinuesAfterALostCheckpoint(@TempDir Path dir) throws IOException {
         Path config = writeConfigs(dir);
 
-        Result first = run("reproduce", config.toString());
+        CliRun.Result first = run("reproduce", config.toString());
         assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());
         for (String stage : List.of("[1/7] config", "[2/7] tokenizer", "[3/7] pipeline", "[4/7] mixture",
                 "[5/7] report", "[6/7] pretrain", "[7/7] sample")) {
@@ -46,7 +42,7 @@ class ReproduceCommandTest {
         assertTrue(first.out().contains("The lighthouse keeper"), "the sample continues the prompt: " + first.out());
         String finalLoss = lastStepLine(run.resolve("metrics.jsonl"));
 
-        Result again = run("reproduce", config.toString());
+        CliRun.Result again = run("reproduce", config.toString());
         assertEquals(ExitCodes.OK, again.exitCode(), again.out() + again.err());
         assertTrue(again.out().contains("(3 stage(s) reused)"), again.out());
         assertTrue(again.out().contains("up to date, reusing"), again.out());
@@ -56,7 +52,7 @@ class ReproduceCommandTest {
         Path checkpoints = run.resolve("checkpoints");
         deleteTree(checkpoints.resolve("step-00000004"));
         Files.writeString(checkpoints.resolve("LATEST"), "step-00000002\n");
-        Result resumed = run("reproduce", config.toString());
+        CliRun.Result resumed = run("reproduce", config.toString());
         assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("from step 2"), resumed.out());
         assertEquals(finalLoss, lastStepLine(run.resolve("metrics.jsonl")),
@@ -68,7 +64,7 @@ class ReproduceCommandTest {
         Path config = writeConfigs(dir);
         Path mixture = dir.resolve("mixture.yaml");
         Files.writeString(mixture, Files.readString(mixture).replace("vocab_size: 300", "vocab_size: 310"));
-        Result result = run("reproduce", config.toString());
+        CliRun.Result result = run("reproduce", config.toString());
         assertEquals(ExitCodes.USAGE, result.exitCode(), result.out());
         assertTrue(result.err().contains(mixture + ": its tokenizer section differs"), result.err());
     }
@@ -138,20 +134,4 @@ class ReproduceCommandTest {
         }
     }
 
-    private static Result run(String... args) {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ByteArrayOutputStream printedErr = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        PrintStream consoleErr = System.err;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(printedErr, true, StandardCharsets.UTF_8));
-        try {
-            int code = Phi4j.commandLine().execute(args);
-            System.err.flush();
-            return new Result(code, printed.toString(StandardCharsets.UTF_8), printedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(console);
-            System.setErr(consoleErr);
-        }
-    }
 }

@@ -3,14 +3,12 @@ package dev.phi4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.phi4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,8 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainCommandTest {
 
     private static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
-
-    private record Result(int exitCode, String out, String err) {}
 
     @Test
     void trainStopsResumesAndLeavesMetricsCheckpointsAndALossCurve(@TempDir Path dir) throws IOException {
@@ -45,16 +41,16 @@ class TrainCommandTest {
                 ""));
         Path run = dir.resolve("e2e");
 
-        Result first = run("train", config.toString(), "--stop-after", "2");
+        CliRun.Result first = run("train", config.toString(), "--stop-after", "2");
         assertEquals(ExitCodes.OK, first.exitCode(), first.err());
         assertTrue(first.out().contains("[3/4] data       packed 2 file(s)"), first.out());
         assertTrue(first.out().contains("continue with: bin/phi4j train " + config + " --resume"), first.out());
 
-        Result again = run("train", config.toString());
+        CliRun.Result again = run("train", config.toString());
         assertEquals(ExitCodes.USAGE, again.exitCode());
         assertTrue(again.err().contains("already has checkpoints (LATEST: step-00000002): pass --resume"), again.err());
 
-        Result resumed = run("train", config.toString(), "--resume");
+        CliRun.Result resumed = run("train", config.toString(), "--resume");
         assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.err());
         assertTrue(resumed.out().contains("resumed from " + run.resolve("checkpoints/step-00000002")), resumed.out());
         assertTrue(resumed.out().contains("(same text and settings as before: reused)"), resumed.out());
@@ -77,26 +73,10 @@ class TrainCommandTest {
         Files.writeString(config, "extends: " + ROOT.resolve("configs/tiny.yaml") + "\nrun: {output_dir: " + dir
                 + "}\ntokenizer: {path: " + dir.resolve("t.bpe") + ", vocab_size: 300, train_files: ["
                 + ROOT.resolve("datasets/sample/books/notes-on-counting.txt") + "]}\nmodel: {preset: tiny, vocab_size: 300}\n");
-        Result result = run("train", config.toString());
+        CliRun.Result result = run("train", config.toString());
         assertEquals(ExitCodes.USAGE, result.exitCode());
         assertTrue(result.err().contains("no training data: pass --text FILE or --data SHARD_DIR"), result.err());
     }
 
     /** Runs phi4j with System.out and System.err captured (the streams are swapped before picocli sees them). */
-    private static Result run(String... args) {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ByteArrayOutputStream printedErr = new ByteArrayOutputStream();
-        PrintStream console = System.out;
-        PrintStream consoleErr = System.err;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(printedErr, true, StandardCharsets.UTF_8));
-        try {
-            int code = Phi4j.commandLine().execute(args);
-            System.err.flush();
-            return new Result(code, printed.toString(StandardCharsets.UTF_8), printedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(console);
-            System.setErr(consoleErr);
-        }
-    }
 }
