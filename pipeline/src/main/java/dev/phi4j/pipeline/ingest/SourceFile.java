@@ -20,8 +20,7 @@ record SourceFile(String uri, long length, long modificationTime, String root) i
      * than the absolute URI, so a checkout or a bucket mounted elsewhere yields the same ids.
      */
     String location(String origin) {
-        String base = uri.equals(root) ? uri.substring(0, uri.lastIndexOf('/')) : root;
-        return origin.startsWith(base + "/") ? origin.substring(base.length() + 1) : origin;
+        return origin.startsWith(uri) ? relativePath() + origin.substring(uri.length()) : origin;
     }
 
     /** The path below {@link #root}, or the file name when it was listed directly. */
