@@ -4,7 +4,6 @@ import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardException;
 import dev.phi4j.core.shard.ShardSet;
-import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.core.tokenizer.TokenizerStats;
@@ -95,19 +94,13 @@ final class ReproduceCommand implements Callable<Integer> {
         System.out.printf("[%d/%d] %-10s %s%n", index, STAGES, name, line);
     }
 
-    private Tokenizer tokenizer(TokenizerConfig tokenizerConfig) throws IOException {
-        long start = System.nanoTime();
-        if (!Tokenizers.needsTraining(tokenizerConfig)) {
-            Tokenizer tokenizer = Tokenizers.open(tokenizerConfig);
-            stage(2, "tokenizer", "reusing " + tokenizer.name() + tokenizerConfig.path().map(p -> " from " + p).orElse(""));
-            return tokenizer;
+    private static Tokenizer tokenizer(TokenizerConfig tokenizerConfig) throws IOException {
+        boolean training = Tokenizers.needsTraining(tokenizerConfig);
+        Tokenizer tokenizer = TrainCommand.tokenizer(tokenizerConfig, String.format("[2/%d] tokenizer ", STAGES));
+        if (training) {
+            System.out.print(TokenizerStats.of(tokenizer, tokenizerConfig.trainFiles(), 5).render()
+                    .indent(DETAIL.length()));
         }
-        Progress progress = new Progress("merges", BpeTrainer.Settings.of(tokenizerConfig.vocabSize()).maxMerges());
-        Tokenizer tokenizer = Tokenizers.prepare(tokenizerConfig, progress);
-        progress.finish();
-        stage(2, "tokenizer", String.format(Locale.ROOT, "trained %s in %.1f s -> %s", tokenizer.name(),
-                (System.nanoTime() - start) / 1e9, tokenizerConfig.path().orElseThrow()));
-        System.out.print(TokenizerStats.of(tokenizer, tokenizerConfig.trainFiles(), 5).render().indent(DETAIL.length()));
         return tokenizer;
     }
 
@@ -182,7 +175,7 @@ final class ReproduceCommand implements Callable<Integer> {
     private static Optional<Path> pretrain(Phi4jConfig config, Tokenizer tokenizer, ShardSet shards) throws IOException {
         TrainerConfig trainer = config.trainer();
         Optional<Path> latest = Checkpoint.latest(config.run().directory().resolve(Checkpoint.DIRECTORY));
-        if (latest.isPresent() && Checkpoint.load(latest.get()).step() >= trainer.maxSteps()) {
+        if (latest.isPresent() && Checkpoint.step(latest.get()) >= trainer.maxSteps()) {
             stage(6, "pretrain", "reusing the finished run (step " + trainer.maxSteps() + "): " + latest.get());
             return latest;
         }

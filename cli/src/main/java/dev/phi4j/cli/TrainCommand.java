@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
                 args.file, Sizes.count(model.parameterCount()), model.nLayers(), model.dModel(), model.contextLength(),
                 runDir);
 
-        Tokenizer tokenizer = tokenizer(config.tokenizer());
+        Tokenizer tokenizer = tokenizer(config.tokenizer(), "[2/4] tokenizer ");
         ShardSet shards = data(trainer, tokenizer, model, runDir, "[3/4] data      ");
 
         Trainer training = TrainingSession.open(config, tokenizer, shards, resume);
@@ -106,18 +106,19 @@ final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static Tokenizer tokenizer(TokenizerConfig config) {
+    /** The run's tokenizer: trained now (BPE without a saved file) or opened; one line after {@code label}. */
+    static Tokenizer tokenizer(TokenizerConfig config, String label) {
         long start = System.nanoTime();
         if (Tokenizers.needsTraining(config)) {
             Progress progress = new Progress("merges", BpeTrainer.Settings.of(config.vocabSize()).maxMerges());
             Tokenizer tokenizer = Tokenizers.prepare(config, progress);
             progress.finish();
-            System.out.printf("[2/4] tokenizer  trained %s in %.1f s -> %s%n", tokenizer.name(),
+            System.out.printf("%s trained %s in %.1f s -> %s%n", label, tokenizer.name(),
                     (System.nanoTime() - start) / 1e9, config.path().orElseThrow());
             return tokenizer;
         }
         Tokenizer tokenizer = Tokenizers.open(config);
-        System.out.printf("[2/4] tokenizer  %s%s%n", tokenizer.name(), config.path().map(p -> " from " + p).orElse(""));
+        System.out.printf("%s %s%s%n", label, tokenizer.name(), config.path().map(p -> " from " + p).orElse(""));
         return tokenizer;
     }
 

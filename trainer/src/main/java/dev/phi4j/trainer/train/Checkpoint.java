@@ -197,6 +197,17 @@ public final class Checkpoint {
         }
     }
 
+    /** The step a checkpoint directory was saved at, from its JSON alone (the model is not read). */
+    public static long step(Path dir) {
+        Path jsonFile = dir.resolve(JSON_FILE);
+        try {
+            return required(required(JSON.readTree(Files.readString(jsonFile)), "state", jsonFile), "step", jsonFile)
+                    .asLong();
+        } catch (IOException e) {
+            throw new UncheckedIOException(jsonFile + ": cannot read the checkpoint: " + e.getMessage(), e);
+        }
+    }
+
     private static JsonNode required(JsonNode root, String key, Path file) {
         JsonNode value = root.get(key);
         if (value == null || value.isNull()) {

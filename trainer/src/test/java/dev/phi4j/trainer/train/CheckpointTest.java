@@ -87,6 +87,8 @@ class CheckpointTest {
         assertEquals(List.of("LATEST", "step-00000004", "step-00000005", "warm"), entries(checkpoints));
         assertEquals(2, Checkpoint.load(checkpoints.resolve("warm")).step());
         assertEquals(5, Checkpoint.load(run).step());
+        assertEquals(2, Checkpoint.step(checkpoints.resolve("warm")), "the step from checkpoint.json alone");
+        assertEquals(5, Checkpoint.step(Checkpoint.latest(checkpoints).orElseThrow()));
     }
 
     @Test
