@@ -24,7 +24,6 @@ import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 import dev.phi4j.trainer.train.TrainingAbortedException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -117,7 +116,7 @@ final class ReproduceCommand implements Callable<Integer> {
         stage(3, "pipeline", pipelineFile + ": " + pipelineConfig.config().stages().size() + " stage(s) into "
                 + pipelineRoot);
         long start = System.nanoTime();
-        List<Pipeline.Outcome> outcomes = withSpark(pipelineConfig.config().spark(),
+        List<Pipeline.Outcome> outcomes = PipelineSpark.withSession(pipelineConfig.config().spark(),
                 spark -> pipeline.run(spark, "# resolved from " + pipelineFile + "\n" + pipelineConfig.toYaml(true)));
         if (!outcomes.stream().allMatch(o -> o.manifest().invariant().holds())) {
             throw new IllegalStateException(pipelineRoot + ": a stage's accounting is broken (in != kept + dropped); "
@@ -139,7 +138,7 @@ final class ReproduceCommand implements Callable<Integer> {
         stage(4, "mixture", mixtureFile + ": " + mixtureConfig.config().sets().size() + " set(s) into "
                 + build.mixturesDir());
         start = System.nanoTime();
-        List<MixtureBuild.Outcome> sets = withSpark(mixtureConfig.config().spark(), build::run);
+        List<MixtureBuild.Outcome> sets = PipelineSpark.withSession(mixtureConfig.config().spark(), build::run);
         String pretrainSet = reproduce.pretrainSet();
         MixtureBuild.Outcome pretrain = sets.stream().filter(o -> o.manifest().name().equals(pretrainSet)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(mixtureFile + ": no set named '" + pretrainSet
@@ -201,15 +200,6 @@ final class ReproduceCommand implements Callable<Integer> {
                 + "   serve: bin/phi4j serve --checkpoint " + checkpoint);
     }
 
-    private static <T> T withSpark(dev.phi4j.pipeline.SparkConfig sparkConfig,
-                                   java.util.function.Function<SparkSession, T> job) {
-        SparkSession spark = PipelineSpark.session(sparkConfig);
-        try {
-            return job.apply(spark);
-        } finally {
-            spark.stop();
-        }
-    }
 
     /** The trainer reads shards from the local file system; a Hadoop URI elsewhere cannot be trained on here. */
     private static Path localPath(org.apache.hadoop.fs.Path path) {

@@ -3,7 +3,6 @@ package dev.phi4j.pipeline;
 import dev.phi4j.core.config.ConfigLoader;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,8 +35,7 @@ public final class PipelineCommand {
         public Integer call() {
             ConfigLoader.Loaded<PipelineConfig> loaded = PipelineConfig.load(file, overrides);
             Pipeline pipeline = Pipeline.of(loaded.config(), System.out);
-            SparkSession spark = PipelineSpark.session(loaded.config().spark());
-            try {
+            return PipelineSpark.withSession(loaded.config().spark(), spark -> {
                 System.out.printf("phi4j pipeline: %d stage(s) from %s into %s (Spark %s, %s)%n",
                         loaded.config().stages().size(), file, pipeline.layout().root(), spark.version(),
                         spark.sparkContext().master());
@@ -47,9 +45,7 @@ public final class PipelineCommand {
                 System.out.printf("phi4j pipeline: done; %s  (phi4j pipeline status %s)%n",
                         holds ? "every stage accounts for every record" : "ACCOUNTING BROKEN", pipeline.layout().root());
                 return holds ? 0 : 1;
-            } finally {
-                spark.stop();
-            }
+            });
         }
     }
 

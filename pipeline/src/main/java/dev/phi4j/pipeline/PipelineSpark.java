@@ -3,6 +3,8 @@ package dev.phi4j.pipeline;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
+import java.util.function.Function;
+
 /** The Spark session of a pipeline run, from its {@code spark:} section. */
 public final class PipelineSpark {
 
@@ -30,5 +32,15 @@ public final class PipelineSpark {
         SparkSession spark = builder.getOrCreate();
         spark.sparkContext().setLogLevel(config.logLevel().toUpperCase(java.util.Locale.ROOT));
         return spark;
+    }
+
+    /** Runs {@code job} in a session for {@code config} and stops the session afterwards, whatever happens. */
+    public static <T> T withSession(SparkConfig config, Function<SparkSession, T> job) {
+        SparkSession spark = session(config);
+        try {
+            return job.apply(spark);
+        } finally {
+            spark.stop();
+        }
     }
 }

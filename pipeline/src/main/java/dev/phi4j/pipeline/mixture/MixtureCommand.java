@@ -6,7 +6,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,8 +42,7 @@ public final class MixtureCommand {
         public Integer call() {
             ConfigLoader.Loaded<MixtureConfig> loaded = MixtureConfig.load(file, overrides);
             MixtureBuild build = new MixtureBuild(loaded.config(), System.out);
-            SparkSession spark = PipelineSpark.session(loaded.config().spark());
-            try {
+            return PipelineSpark.withSession(loaded.config().spark(), spark -> {
                 System.out.printf("phi4j mixture: %d set(s) from %s into %s (Spark %s, %s)%n",
                         loaded.config().sets().size(), file, build.mixturesDir(), spark.version(),
                         spark.sparkContext().master());
@@ -59,9 +57,7 @@ public final class MixtureCommand {
                 System.out.printf("phi4j mixture: done; every record accounted for (phi4j report %s)%n",
                         loaded.config().input().orElse(build.mixturesDir().toString()));
                 return 0;
-            } finally {
-                spark.stop();
-            }
+            });
         }
     }
 
