@@ -2,21 +2,15 @@ package dev.phi4j.trainer.model;
 
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pieces of a block's math that training and cached inference share, forward and backward, on ND4J arrays.
@@ -175,22 +169,4 @@ final class BlockMath {
                     sin.get(rows, NDArrayIndex.all()).reshape(1, count, 1, sin.size(1))};
         }
     }
-
-    /**
-     * (T, T) additive causal mask: 0 where key j ≤ query i, {@link #MASKED} above the diagonal. One per length and
-     * data type per process (T² entries: 64 MiB in float at 4K context), shared by every block; do not modify it.
-     */
-    static INDArray causalMask(int length, DataType dataType) {
-        return CAUSAL_MASKS.computeIfAbsent(length + " " + dataType, key -> {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                INDArray query = Nd4j.arange(length).castTo(dataType).reshape(length, 1);
-                INDArray mask = Nd4j.create(dataType, length, length);
-                Nd4j.exec(new SubOp(query.reshape(1, length), query, mask));               // j − i
-                Nd4j.exec(new Step(mask, mask, 0.0));                                        // 1 above the diagonal
-                return mask.muli(MASKED);
-            }
-        });
-    }
-
-    private static final Map<String, INDArray> CAUSAL_MASKS = new ConcurrentHashMap<>();
 }

@@ -20,18 +20,15 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
-import static dev.phi4j.trainer.model.BlockMath.columns;
-import static dev.phi4j.trainer.model.BlockMath.heads;
-
 /**
  * The decoder's forward pass for generation: one call advances any number of sequences, each in its own slot of a
  * {@link KvCache}, by any number of tokens each, and returns their logits. A new token attends to its sequence's
  * cached keys and values instead of recomputing the prefix: O(context) per token instead of O(context²). Causal
  * attention over one document per sequence (what a prompt and its continuation are), RoPE positions continuing from
- * the slot's length, up to the context length. The weights and the math are the training block's
- * ({@link DecoderBlockRuntime}'s fused q|k|v and gate|up matrices, {@link BlockMath}'s RMSNorm, RoPE, causal mask,
- * attention and SwiGLU), so the logits equal {@link PhiDecoder#logits} position by position, to rounding, for
- * either masking.
+ * the slot's length, up to the context length. Each layer runs training's own block forward,
+ * {@link TransformerBlock#forward}, on the training weights (fused q|k|v and gate|up matrices); only what the new
+ * tokens attend to differs ({@link CachedAttention}), so the logits equal {@link PhiDecoder#logits} position by
+ * position, to rounding, for either masking.
  *
  * <pre>{@code
  * DecoderInference decoder = DecoderInference.of(net);
@@ -63,7 +60,8 @@ public final class DecoderInference {
     private final ModelConfig config;
     private final DataType dataType;
     private final INDArray embedding;                     // (vocab, d_model)
-    private final List<DecoderBlockRuntime.BlockWeights> blocks;
+    private final TransformerBlock block;
+    private final List<TransformerBlock.Weights> blocks;
     private final INDArray finalGain;                     // (d_model)
     private final INDArray head;                          // (d_model, vocab)
     private final BlockMath.RopeTable rope;               // (context, head_dim/2) each
@@ -98,16 +96,17 @@ public final class DecoderInference {
     /** A chunk of n > 1 tokens, rows row..row+n-1, positions start.. of its slot; mask (n, start + n). */
     private record Span(int slot, int row, int start, int n, INDArray mask) {}
 
-    private DecoderInference(ModelConfig config, INDArray embedding, List<DecoderBlockRuntime.BlockWeights> blocks,
+    private DecoderInference(ModelConfig config, INDArray embedding, List<TransformerBlock.Weights> blocks,
                              INDArray finalGain, INDArray head) {
         this.config = config;
         this.dataType = head.dataType();
         this.embedding = embedding;
+        this.block = new TransformerBlock(config);
         this.blocks = blocks;
         this.finalGain = finalGain;
         this.head = head;
         this.rope = BlockMath.RopeTable.of(config.headDim(), config.ropeTheta(), config.contextLength(), dataType);
-        this.causalMask = BlockMath.causalMask(config.contextLength(), dataType);
+        this.causalMask = CausalMasks.SHARED.get(config.contextLength(), dataType);
         this.scale = 1.0 / Math.sqrt(config.headDim());
     }
 
@@ -117,7 +116,7 @@ public final class DecoderInference {
             throw new IllegalArgumentException("not a PhiDecoder network: no vertex " + PhiDecoder.blockName(0));
         }
         ModelConfig config = first.getModel();
-        List<DecoderBlockRuntime.BlockWeights> blocks = new ArrayList<>();
+        List<TransformerBlock.Weights> blocks = new ArrayList<>();
         for (int layer = 0; layer < config.nLayers(); layer++) {
             blocks.add(((DecoderBlockRuntime) net.getVertex(PhiDecoder.blockName(layer))).weights());
         }
@@ -193,12 +192,16 @@ public final class DecoderInference {
                 }
             }
             long half = rope.cos().size(1);
-            INDArray cos = Nd4j.pullRows(rope.cos(), 1, positions).reshape(total, 1, 1, half);     // (N, 1, 1, hd/2)
-            INDArray sin = Nd4j.pullRows(rope.sin(), 1, positions).reshape(total, 1, 1, half);
+            // Every new token is a sequence of its own, (N, 1) tokens, with its own RoPE angles.
+            TransformerBlock.Angles angles = new TransformerBlock.Angles(
+                    Nd4j.pullRows(rope.cos(), 1, positions).reshape(total, 1, 1, half),            // (N, 1, 1, hd/2)
+                    Nd4j.pullRows(rope.sin(), 1, positions).reshape(total, 1, 1, half));
             INDArray x = Nd4j.createUninitialized(dataType, total, config.dModel());
             Nd4j.pullRows(embedding, x, 1, ids);                                                   // (N, d)
             for (int layer = 0; layer < blocks.size(); layer++) {
-                x = block(x, blocks.get(layer), cache, layer, cos, sin, decoding, spans);          // (N, d)
+                CachedAttention attention = new CachedAttention(cache, layer, decoding, spans);
+                x = block.forward(x, total, blocks.get(layer), angles, attention, TransformerBlock.Memory.SCRATCH)
+                        .out();                                                                    // (N, d)
             }
             INDArray last = Nd4j.pullRows(x, 1, outputRows(chunks, rowOf));                       // (rows, d)
             INDArray out = Nd4j.createUninitialized(dataType, last.shape());
@@ -219,46 +222,41 @@ public final class DecoderInference {
         return perChunk;
     }
 
-    /** One block on the new rows x (N, d_model), reading and extending every sequence's cache of this layer. */
-    private INDArray block(INDArray x, DecoderBlockRuntime.BlockWeights w, KvCache cache, int layer, INDArray cos,
-                           INDArray sin, Decoding decoding, List<Span> spans) {
-        int d = config.dModel(), nHeads = config.nHeads(), nKv = config.nKvHeads(), hd = config.headDim();
-        int ffn = config.ffnHidden();
-        long n = x.size(0);
+    /**
+     * What new tokens attend to in generation: their sequence's cached keys and values and their own, which are
+     * appended to the cache of this layer first.
+     */
+    private final class CachedAttention implements TransformerBlock.Attention {
 
-        // Attention. RoPE sees every new token as its own batch row, (N, 1, heads, head_dim), with its own angles.
-        INDArray a1 = Nd4j.createUninitialized(dataType, n, d);
-        BlockMath.rmsNorm(x, w.attentionNorm(), config.normEps(), Nd4j.createUninitialized(dataType, n, 1),
-                Nd4j.createUninitialized(dataType, n, d), a1);
-        INDArray qkv = Nd4j.createUninitialized(dataType, n, w.qkv().size(1));
-        Nd4j.gemm(a1, w.qkv(), qkv, false, false, 1.0, 0.0);                                // (N, (H+2kv)·hd)
-        INDArray q = Nd4j.createUninitialized(dataType, n, nHeads, hd);                     // (N, H, hd)
-        INDArray k = Nd4j.createUninitialized(dataType, n, nKv, hd);                        // (N, kv, hd)
-        BlockMath.rope(heads(qkv, 0, nHeads, n, hd), cos, sin, q.reshape(n, 1, nHeads, hd), false);
-        BlockMath.rope(heads(qkv, nHeads, nKv, n, hd), cos, sin, k.reshape(n, 1, nKv, hd), false);
-        // A copy: rows get(interval(...)) of the strided (N, 1, kv, hd) view of qkv came back empty (shape []).
-        INDArray v = columns(qkv, (long) (nHeads + nKv) * hd, (long) (nHeads + 2 * nKv) * hd).dup('c')
-                .reshape(n, nKv, hd);                                                       // (N, kv, hd)
-        INDArray y = Nd4j.createUninitialized(dataType, n, (long) nHeads * hd);             // before W_o
-        if (decoding != null) {
-            decodeAttention(decoding, cache, layer, q, k, v, y);
-        }
-        for (Span span : spans) {
-            spanAttention(span, cache, layer, q, k, v, y);
-        }
-        INDArray h = x.dup('c');
-        Nd4j.gemm(y, w.wo(), h, false, false, 1.0, 1.0);                                    // h = x + y·W_o
+        private final KvCache cache;
+        private final int layer;
+        private final Decoding decoding;
+        private final List<Span> spans;
 
-        // MLP.
-        INDArray a2 = Nd4j.createUninitialized(dataType, n, d);
-        BlockMath.rmsNorm(h, w.mlpNorm(), config.normEps(), Nd4j.createUninitialized(dataType, n, 1),
-                Nd4j.createUninitialized(dataType, n, d), a2);
-        INDArray gateUp = Nd4j.createUninitialized(dataType, n, 2L * ffn);
-        Nd4j.gemm(a2, w.gateUp(), gateUp, false, false, 1.0, 0.0);                          // (N, 2·ffn)
-        INDArray hidden = Nd4j.createUninitialized(dataType, n, ffn);
-        BlockMath.swiglu(gateUp, hidden, hidden, hidden);                                    // in place, (N, ffn)
-        Nd4j.gemm(hidden, w.wDown(), h, false, false, 1.0, 1.0);                            // out = h + hidden·W_down
-        return h;
+        CachedAttention(KvCache cache, int layer, Decoding decoding, List<Span> spans) {
+            this.cache = cache;
+            this.layer = layer;
+            this.decoding = decoding;
+            this.spans = spans;
+        }
+
+        /** q (N, H, 1, hd), k and v (N, kv, 1, hd): N sequences of one new token each. */
+        @Override
+        public INDArray attend(INDArray q, INDArray k, INDArray v, TransformerBlock.Memory memory) {
+            int nHeads = config.nHeads(), nKv = config.nKvHeads(), hd = config.headDim();
+            long n = q.size(0);
+            INDArray queries = q.reshape(n, nHeads, hd), keys = k.reshape(n, nKv, hd);           // (N, heads, hd)
+            // A copy: rows get(interval(...)) of the strided view of q|k|v came back empty (shape []).
+            INDArray values = v.dup('c').reshape(n, nKv, hd);                                    // (N, kv, hd)
+            INDArray y = memory.keep(dataType, n, (long) nHeads * hd);
+            if (decoding != null) {
+                decodeAttention(decoding, cache, layer, queries, keys, values, y);
+            }
+            for (Span span : spans) {
+                spanAttention(span, cache, layer, queries, keys, values, y);
+            }
+            return y;                                                                            // (N, H·hd)
+        }
     }
 
     /**

@@ -77,7 +77,7 @@ class RopeTest {
         double[][] segmentIds = {{0, 0, 0, 1, 1, 2, 2, 2}, {5, 5, 5, 5, 5, 5, 5, 5}};
 
         assertArrayEquals(new int[] {0, 1, 2, 0, 1, 0, 1, 2, 0, 1, 2, 3, 4, 5, 6, 7},
-                DecoderBlockRuntime.documentPositions(segmentIds));
+                SelfAttention.documentPositions(segmentIds));
     }
 
     /** x placed at every position 0..T-1 and rotated: (T, head_dim). */
