@@ -11,7 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * (T, T) additive causal masks: 0 where key j ≤ query i, {@link BlockMath#MASKED} above the diagonal. A mask has T²
+ * (T, T) additive causal masks: 0 where key j ≤ query i, {@link TransformerBlock#MASKED} above the diagonal. A mask has T²
  * entries (64 MiB in float at 4K context, 1 GiB at 16K), so the blocks of a network share one: each block holds the
  * mask it got, and this cache hands the same one to the next block of the same length and data type. Bounded: once
  * the cached masks pass the byte budget the least recently used are dropped (the blocks holding them keep them),
@@ -66,7 +66,7 @@ final class CausalMasks {
             INDArray mask = Nd4j.create(dataType, length, length);
             Nd4j.exec(new SubOp(query.reshape(1, length), query, mask));                   // j − i
             Nd4j.exec(new Step(mask, mask, 0.0));                                            // 1 above the diagonal
-            return mask.muli(BlockMath.MASKED);
+            return mask.muli(TransformerBlock.MASKED);
         }
     }
 }

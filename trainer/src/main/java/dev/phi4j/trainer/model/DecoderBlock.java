@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * One transformer block as a DL4J graph vertex: its parameters, initialisation and JSON configuration. The math is
- * {@link DecoderBlockRuntime}. A vertex rather than a layer because with document masking it takes a second input,
+ * {@link TransformerBlock}; {@link DecoderBlockRuntime} runs it inside the graph. A vertex rather than a layer because with document masking it takes a second input,
  * the segment ids.
  *
  * <p>Parameters, in their order in the network's parameter vector (matrices 'f' order, shapes (in, out) so that a

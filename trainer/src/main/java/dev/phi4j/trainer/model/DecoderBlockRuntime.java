@@ -22,7 +22,7 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
     private final ModelConfig c;
     private final PhiDecoder.Masking masking;
     private final TransformerBlock block;
-    private final BlockMath.RopeTable rope;
+    private final TransformerBlock.RopeTable rope;
     private final INDArray causalMask;                    // (T, T)
     private final TransformerBlock.Weights weights;
     private TransformerBlock.Weights gradients;
@@ -37,7 +37,7 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
         this.c = config.getModel();
         this.masking = config.getMasking();
         this.block = new TransformerBlock(c);
-        this.rope = BlockMath.RopeTable.of(c.headDim(), c.ropeTheta(), c.contextLength(), dataType);
+        this.rope = TransformerBlock.RopeTable.of(c.headDim(), c.ropeTheta(), c.contextLength(), dataType);
         this.causalMask = CausalMasks.SHARED.get(c.contextLength(), dataType);
         this.weights = blockViews(config, paramsView, this::param);
     }

@@ -64,7 +64,7 @@ public final class DecoderInference {
     private final List<TransformerBlock.Weights> blocks;
     private final INDArray finalGain;                     // (d_model)
     private final INDArray head;                          // (d_model, vocab)
-    private final BlockMath.RopeTable rope;               // (context, head_dim/2) each
+    private final TransformerBlock.RopeTable rope;        // (context, head_dim/2) each
     private final INDArray causalMask;                    // (context, context), the training blocks' own
     private final double scale;
 
@@ -105,7 +105,8 @@ public final class DecoderInference {
         this.blocks = blocks;
         this.finalGain = finalGain;
         this.head = head;
-        this.rope = BlockMath.RopeTable.of(config.headDim(), config.ropeTheta(), config.contextLength(), dataType);
+        this.rope = TransformerBlock.RopeTable.of(config.headDim(), config.ropeTheta(), config.contextLength(),
+                dataType);
         this.causalMask = CausalMasks.SHARED.get(config.contextLength(), dataType);
         this.scale = 1.0 / Math.sqrt(config.headDim());
     }
@@ -205,8 +206,9 @@ public final class DecoderInference {
             }
             INDArray last = Nd4j.pullRows(x, 1, outputRows(chunks, rowOf));                       // (rows, d)
             INDArray out = Nd4j.createUninitialized(dataType, last.shape());
-            BlockMath.rmsNorm(last, finalGain, config.normEps(), Nd4j.createUninitialized(dataType, last.size(0), 1),
-                    Nd4j.createUninitialized(dataType, last.shape()), out);
+            TransformerBlock.rmsNorm(last, finalGain, config.normEps(),
+                    Nd4j.createUninitialized(dataType, last.size(0), 1), Nd4j.createUninitialized(dataType, last.shape()),
+                    out);
             logits = out.mmul(head).detach();                                                     // (rows, vocab)
         }
         for (Chunk chunk : chunks) {
@@ -282,7 +284,7 @@ public final class DecoderInference {
         INDArray values = slotsAndPositions(cache.values(layer), slots, length);
         INDArray probabilities = Nd4j.createUninitialized(dataType, slots, nKv, group, length);
         INDArray attended = Nd4j.createUninitialized(dataType, slots, nKv, group, hd);
-        BlockMath.attention(queries.reshape(slots, nKv, group, hd), keys, values, scale, decoding.mask(),
+        TransformerBlock.attention(queries.reshape(slots, nKv, group, hd), keys, values, scale, decoding.mask(),
                 probabilities.shape(), probabilities, attended);                             // (S, kv, group, hd)
         INDArray perSlot = attended.reshape(slots, (long) nHeads * hd);                      // (S, H·hd)
         y.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all()).assign(decoding.identity() ? perSlot
@@ -310,7 +312,7 @@ public final class DecoderInference {
                 .reshape(nKv, (long) group * n, hd);                                         // (kv, group·n, hd)
         INDArray probabilities = Nd4j.createUninitialized(dataType, nKv, (long) group * n, length);
         INDArray attended = Nd4j.createUninitialized(dataType, nKv, (long) group * n, hd);
-        BlockMath.attention(queries, keys, values, scale, span.mask(), new long[] {nKv, group, n, length},
+        TransformerBlock.attention(queries, keys, values, scale, span.mask(), new long[] {nKv, group, n, length},
                 probabilities, attended);                                                    // (kv, group·n, hd)
         y.get(NDArrayIndex.interval(span.row(), span.row() + n), NDArrayIndex.all())
                 .assign(attended.reshape(nHeads, n, hd).permute(1, 0, 2).reshape(n, (long) nHeads * hd)); // (n, H·hd)
@@ -338,7 +340,7 @@ public final class DecoderInference {
         identity &= slotCount == rows;
         int[] cacheRows = new int[rows * nKv];                   // row of (slot, kv head, position) in (·, head_dim)
         float[] mask = new float[slotCount * length];
-        Arrays.fill(mask, (float) BlockMath.MASKED);
+        Arrays.fill(mask, (float) TransformerBlock.MASKED);
         for (int r = 0; r < rows; r++) {
             int position = cache.length(slots[r]);
             for (int kvHead = 0; kvHead < nKv; kvHead++) {

@@ -107,7 +107,7 @@ public class FinalRmsNorm extends ParameterizedVertex {
             INDArray inv = workspaceMgr.createUninitialized(keep, x.dataType(), new long[] {shape[0], 1}, 'c');
             INDArray xHat = workspaceMgr.createUninitialized(keep, x.dataType(), shape, 'c');
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), shape, 'c');
-            BlockMath.rmsNorm(x, param(GAIN), eps, inv, xHat, out);
+            TransformerBlock.rmsNorm(x, param(GAIN), eps, inv, xHat, out);
             invRms = training ? inv : null;
             normed = training ? xHat : null;
             return channelsFirst(out, inputs[0].size(0));                                    // (B, d, T)
@@ -121,7 +121,7 @@ public class FinalRmsNorm extends ParameterizedVertex {
             INDArray dOut = rows(epsilon);                                                   // (N, d)
             INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dOut.dataType(), dOut.shape(),
                     'c');
-            BlockMath.rmsNormBackward(dOut, normed, invRms, param(GAIN), gradient(GAIN), dx);
+            TransformerBlock.rmsNormBackward(dOut, normed, invRms, param(GAIN), gradient(GAIN), dx);
             invRms = null;
             normed = null;
             Gradient gradient = new DefaultGradient();

@@ -28,9 +28,9 @@ import java.util.LinkedHashSet;
  *
  * <p>Built as a DL4J {@link ComputationGraph}: DL4J's {@code EmbeddingSequenceLayer}, one {@link DecoderBlock}
  * vertex per block, a {@link FinalRmsNorm} vertex and the {@link LmHead}, a bias-free {@code RnnOutputLayer} with
- * softmax and sparse cross-entropy. Blocks, final norm and head compute forward and backward by hand in ND4J
- * ({@link DecoderBlockRuntime} holds a block's math); {@link DecoderInference} runs the same weights token by token
- * with a KV cache.
+ * softmax and sparse cross-entropy. Blocks, final norm and head compute forward and backward by hand in ND4J; a
+ * block's math is {@link TransformerBlock} (read it first), which {@link DecoderInference} also runs, token by token
+ * with a KV cache, on the same weights.
  *
  * <p>Inputs (features of a {@code MultiDataSet}, in this order):
  * <ul>

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.HashMap;
 import java.util.Map;
 
-import static dev.phi4j.trainer.model.BlockMath.heads;
+import static dev.phi4j.trainer.model.TransformerBlock.heads;
 
 /**
  * The {@link TransformerBlock.Attention} of training: B rows of T tokens attend to their own row's earlier tokens,
@@ -45,9 +45,8 @@ final class SelfAttention implements TransformerBlock.Attention {
     }
 
     /** Every token sees all earlier tokens of its row; RoPE positions 0..T-1. */
-    static SelfAttention causal(ModelConfig c, INDArray causalMask, BlockMath.RopeTable rope, int t) {
-        INDArray[] cosSin = rope.range(0, t);
-        return new SelfAttention(c, causalMask, new TransformerBlock.Angles(cosSin[0], cosSin[1]));
+    static SelfAttention causal(ModelConfig c, INDArray causalMask, TransformerBlock.RopeTable rope, int t) {
+        return new SelfAttention(c, causalMask, rope.range(0, t));
     }
 
     /**
@@ -55,8 +54,8 @@ final class SelfAttention implements TransformerBlock.Attention {
      * positions count the earlier tokens of the same document, so they restart at 0 with each document. Built here,
      * per block, because the (B, T, T) mask is T times larger than the ids it comes from.
      */
-    static SelfAttention documents(ModelConfig c, INDArray causalMask, BlockMath.RopeTable rope, INDArray segmentIds,
-                                   TransformerBlock.Memory memory) {
+    static SelfAttention documents(ModelConfig c, INDArray causalMask, TransformerBlock.RopeTable rope,
+                                   INDArray segmentIds, TransformerBlock.Memory memory) {
         long batch = segmentIds.size(0);
         int t = (int) segmentIds.size(1);
         DataType type = rope.cos().dataType();
@@ -71,7 +70,7 @@ final class SelfAttention implements TransformerBlock.Attention {
         INDArray otherDocument = mask.reshape(batch, t, t);
         Nd4j.exec(new SubOp(column, column.reshape(batch, 1, t), otherDocument));            // id_i − id_j
         Nd4j.exec(new Step(otherDocument.muli(otherDocument), otherDocument, 0.0));            // 1 where ids differ
-        otherDocument.muli(BlockMath.MASKED).addi(causalMask);                                 // (B, T, T)
+        otherDocument.muli(TransformerBlock.MASKED).addi(causalMask);                         // (B, T, T)
         return new SelfAttention(c, mask,
                 new TransformerBlock.Angles(cos.reshape(batch, t, 1, half), sin.reshape(batch, t, 1, half)));
     }
@@ -102,7 +101,7 @@ final class SelfAttention implements TransformerBlock.Attention {
         DataType type = q.dataType();
         probabilities = memory.keep(type, batch, nKv, (long) group * t, t);
         INDArray attended = Nd4j.createUninitialized(type, batch, nKv, (long) group * t, hd);
-        BlockMath.attention(q.reshape(batch, nKv, (long) group * t, hd), k, v, scale, mask,
+        TransformerBlock.attention(q.reshape(batch, nKv, (long) group * t, hd), k, v, scale, mask,
                 new long[] {batch, nHeads, t, t}, probabilities, attended);                  // mask on (B, H, T, T)
         INDArray y = memory.keep(type, batch * t, (long) nHeads * hd);
         y.reshape(batch, t, nHeads, hd).permute(0, 2, 1, 3).assign(attended.reshape(batch, nHeads, t, hd));

@@ -1,14 +1,18 @@
 package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
-
-import static dev.phi4j.trainer.model.BlockMath.columns;
-import static dev.phi4j.trainer.model.BlockMath.heads;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Read this file first: one decoder block, forward and backward, the math the model is made of. The whole decoder
@@ -30,12 +34,19 @@ import static dev.phi4j.trainer.model.BlockMath.heads;
  * ({@link DecoderInference}). Tokens are rows, (N, d_model) with N = B·T in (b, t) order; generation feeds its N new
  * tokens as B = N sequences of T = 1, each with its own RoPE angles.
  *
- * <p>Training keeps what {@link #backward} reads ({@link Memory#kept}: DL4J's activations workspace, alive until the
+ * <p>Training keeps what {@link #backward} reads ({@link Memory#keep}: DL4J's activations workspace, alive until the
  * end of the step), so nothing is computed twice; otherwise those arrays are scratch. The DL4J plumbing around this
  * (parameter views, JSON, workspaces, the (B, d_model, T) layout DL4J passes between vertices) is
- * {@link DecoderBlock} and {@link DecoderBlockRuntime}; the ops themselves are {@link BlockMath}.
+ * {@link DecoderBlock} and {@link DecoderBlockRuntime}. The ops (RMSNorm, RoPE, attention, SwiGLU, forward and
+ * backward) follow {@link #backward} at the end of this file.
  */
 final class TransformerBlock {
+
+    /** Additive attention bias for masked pairs: exp(-1e9 - max) is exactly 0 in float and double. */
+    static final double MASKED = -1e9;
+
+    private static final MMulTranspose PLAIN = MMulTranspose.allFalse();
+    private static final MMulTranspose B_TRANSPOSED = MMulTranspose.builder().transposeB(true).build();
 
     private final ModelConfig c;
 
@@ -69,7 +80,7 @@ final class TransformerBlock {
         INDArray create(DataType type, long... shape);
     }
 
-    /** Where the forward puts the arrays backward reads, and where it puts the block's output. */
+    /** Where the forward puts the arrays backward reads ({@code kept}), and the block's output. */
     record Memory(Allocator kept, Allocator output) {
         static final Memory SCRATCH = new Memory(Allocator.SCRATCH, Allocator.SCRATCH);
 
@@ -94,39 +105,39 @@ final class TransformerBlock {
         this.c = config;
     }
 
-    /** One block on x, B sequences of T new tokens as rows (B·T, d_model). */
-    Activations forward(INDArray x, long batch, Weights w, Angles rope, Attention attention, Memory memory) {
+    /** One block on x: B sequences of T new tokens, as rows (B·T, d_model). */
+    Activations forward(INDArray x, long batch, Weights w, Angles angles, Attention attention, Memory memory) {
         int d = c.dModel(), nHeads = c.nHeads(), nKv = c.nKvHeads(), hd = c.headDim(), ffn = c.ffnHidden();
         DataType type = x.dataType();
         long n = x.size(0);
         int t = (int) (n / batch);
 
-        // Attention.
+        // Attention: h = x + attention(rmsNorm(x))·W_o.
         INDArray invRms1 = memory.keep(type, n, 1), normed1 = memory.keep(type, n, d), a1 = memory.keep(type, n, d);
-        BlockMath.rmsNorm(x, w.attentionNorm(), c.normEps(), invRms1, normed1, a1);             // (N, d)
+        rmsNorm(x, w.attentionNorm(), c.normEps(), invRms1, normed1, a1);                     // (N, d)
         INDArray qkv = memory.keep(type, n, w.qkv().size(1));
-        Nd4j.gemm(a1, w.qkv(), qkv, false, false, 1.0, 0.0);                                   // (N, (H + 2·kv)·hd)
+        Nd4j.gemm(a1, w.qkv(), qkv, false, false, 1.0, 0.0);                                  // (N, (H + 2·kv)·hd)
         INDArray q = memory.keep(type, batch, nHeads, t, hd);
         INDArray k = memory.keep(type, batch, nKv, t, hd);
-        BlockMath.rope(heads(qkv, 0, nHeads, batch, hd), rope.cos(), rope.sin(), q.permute(0, 2, 1, 3), false);
-        BlockMath.rope(heads(qkv, nHeads, nKv, batch, hd), rope.cos(), rope.sin(), k.permute(0, 2, 1, 3), false);
-        INDArray v = heads(qkv, nHeads + nKv, nKv, batch, hd).permute(0, 2, 1, 3);             // (B, kv, T, hd)
-        INDArray y = attention.attend(q, k, v, memory);                                        // (N, H·hd)
+        rope(heads(qkv, 0, nHeads, batch, hd), angles, q.permute(0, 2, 1, 3), false);         // (B, H, T, hd)
+        rope(heads(qkv, nHeads, nKv, batch, hd), angles, k.permute(0, 2, 1, 3), false);       // (B, kv, T, hd)
+        INDArray v = heads(qkv, nHeads + nKv, nKv, batch, hd).permute(0, 2, 1, 3);            // (B, kv, T, hd)
+        INDArray y = attention.attend(q, k, v, memory);                                       // (N, H·hd)
         INDArray h = memory.keep(type, n, d).assign(x);
-        Nd4j.gemm(y, w.wo(), h, false, false, 1.0, 1.0);                                       // h = x + y·W_o (N, d)
+        Nd4j.gemm(y, w.wo(), h, false, false, 1.0, 1.0);                                      // h = x + y·W_o (N, d)
 
-        // MLP.
+        // MLP: out = h + swiglu(rmsNorm(h))·W_down.
         INDArray invRms2 = memory.keep(type, n, 1), normed2 = memory.keep(type, n, d), a2 = memory.keep(type, n, d);
-        BlockMath.rmsNorm(h, w.mlpNorm(), c.normEps(), invRms2, normed2, a2);                   // (N, d)
+        rmsNorm(h, w.mlpNorm(), c.normEps(), invRms2, normed2, a2);                           // (N, d)
         INDArray gateUp = memory.keep(type, n, 2L * ffn);
-        Nd4j.gemm(a2, w.gateUp(), gateUp, false, false, 1.0, 0.0);                             // (N, 2·ffn)
+        Nd4j.gemm(a2, w.gateUp(), gateUp, false, false, 1.0, 0.0);                            // (N, 2·ffn)
         INDArray sigmoid = memory.keep(type, n, ffn), silu = memory.keep(type, n, ffn);
         INDArray hidden = memory.keep(type, n, ffn);
-        BlockMath.swiglu(gateUp, sigmoid, silu, hidden);                                       // (N, ffn)
+        swiglu(gateUp, sigmoid, silu, hidden);                                                // (N, ffn)
         INDArray out = memory.output().create(type, n, d).assign(h);
-        Nd4j.gemm(hidden, w.wDown(), out, false, false, 1.0, 1.0);                             // out = h + hidden·W_down
+        Nd4j.gemm(hidden, w.wDown(), out, false, false, 1.0, 1.0);                            // out = h + hidden·W_down
 
-        return new Activations(batch, t, rope, invRms1, normed1, a1, qkv, q, k, y, invRms2, normed2, a2, gateUp,
+        return new Activations(batch, t, angles, invRms1, normed1, a1, qkv, q, k, y, invRms2, normed2, a2, gateUp,
                 sigmoid, silu, hidden, out);
     }
 
@@ -159,27 +170,171 @@ final class TransformerBlock {
         INDArray da2 = Nd4j.createUninitialized(type, n, d);
         Nd4j.gemm(dGateUp, w.gateUp(), da2, false, true, 1.0, 0.0);
         INDArray dh = Nd4j.createUninitialized(type, n, d);
-        BlockMath.rmsNormBackward(da2, s.normed2(), s.invRms2(), w.mlpNorm(), gradients.mlpNorm(), dh);
+        rmsNormBackward(da2, s.normed2(), s.invRms2(), w.mlpNorm(), gradients.mlpNorm(), dh);
         dh.addi(dOut);                                                                         // (N, d)
 
         // Attention: h = x + y·W_o.
         Nd4j.gemm(s.y(), dh, gradients.wo(), true, false, 1.0, 0.0);
         INDArray dy = Nd4j.createUninitialized(type, n, (long) nHeads * hd);
         Nd4j.gemm(dh, w.wo(), dy, false, true, 1.0, 0.0);                                      // (N, H·hd)
-        SelfAttention.Gradients dAttention = attention.backward(dy, s);                         // dq, dk, dv
+        SelfAttention.Gradients dAttention = attention.backward(dy, s);                        // dq, dk, dv
         INDArray dQkv = Nd4j.createUninitialized(type, n, w.qkv().size(1));
-        Angles rope = s.angles();
-        BlockMath.rope(dAttention.dq().permute(0, 2, 1, 3), rope.cos(), rope.sin(), heads(dQkv, 0, nHeads, batch, hd),
-                true);
-        BlockMath.rope(dAttention.dk().permute(0, 2, 1, 3), rope.cos(), rope.sin(),
-                heads(dQkv, nHeads, nKv, batch, hd), true);
+        rope(dAttention.dq().permute(0, 2, 1, 3), s.angles(), heads(dQkv, 0, nHeads, batch, hd), true);
+        rope(dAttention.dk().permute(0, 2, 1, 3), s.angles(), heads(dQkv, nHeads, nKv, batch, hd), true);
         heads(dQkv, nHeads + nKv, nKv, batch, hd).assign(dAttention.dv().permute(0, 2, 1, 3));
         Nd4j.gemm(s.a1(), dQkv, gradients.qkv(), true, false, 1.0, 0.0);
         INDArray da1 = Nd4j.createUninitialized(type, n, d);
         Nd4j.gemm(dQkv, w.qkv(), da1, false, true, 1.0, 0.0);
         INDArray dx = dxMemory.create(type, n, d);
-        BlockMath.rmsNormBackward(da1, s.normed1(), s.invRms1(), w.attentionNorm(), gradients.attentionNorm(), dx);
+        rmsNormBackward(da1, s.normed1(), s.invRms1(), w.attentionNorm(), gradients.attentionNorm(), dx);
         dx.addi(dh);                                                                           // (N, d)
         return dx;
+    }
+
+    // The ops, forward and backward. Callers pass the output arrays, so that the memory (a DL4J workspace or
+    // plain memory) is theirs to choose; scratch arrays come from the current workspace.
+
+    /**
+     * RMSNorm over the rows of x (N, d): {@code out = x / sqrt(mean(x²) + eps) · gain}, no centring, no bias.
+     * Writes the normalised rows x̂ into {@code normed} (N, d) and 1/sqrt(mean(x²) + eps) into {@code invRms}
+     * (N, 1), which the backward pass needs.
+     */
+    static void rmsNorm(INDArray x, INDArray gain, double eps, INDArray invRms, INDArray normed, INDArray out) {
+        Nd4j.exec(new MulOp(x, x, normed));                                                 // x², for now
+        Nd4j.exec(new RSqrt(normed.mean(true, 1).addi(eps), invRms));                       // (N, 1)
+        Nd4j.exec(new MulOp(x, invRms, normed));                                             // x̂ (N, d)
+        Nd4j.exec(new MulOp(normed, asRow(gain), out));                                      // (N, d)
+    }
+
+    /**
+     * Backward of {@link #rmsNorm}: writes dL/dx into {@code dx} (N, d) and dL/dgain into {@code dGain} (d).
+     * With x̂ = x·r: dx = r·(dx̂ − x̂·mean(dx̂ ⊙ x̂)) where dx̂ = dOut ⊙ gain.
+     */
+    static void rmsNormBackward(INDArray dOut, INDArray normed, INDArray invRms, INDArray gain, INDArray dGain,
+                                INDArray dx) {
+        INDArray product = dOut.mul(normed);                                                 // (N, d)
+        product.sum(dGain, 0);                                                               // (d)
+        Nd4j.exec(new MulOp(dOut, asRow(gain), dx));                                         // dx̂
+        Nd4j.exec(new MulOp(dx, normed, product));                                           // dx̂ ⊙ x̂
+        INDArray meanProduct = product.mean(true, 1);                                        // (N, 1)
+        Nd4j.exec(new MulOp(normed, meanProduct, product));
+        dx.subi(product);
+        Nd4j.exec(new MulOp(dx, invRms, dx));                                                // (N, d)
+    }
+
+    /**
+     * Rotate-half RoPE, {@code out = x·cos + rotate_half(x)·sin} with rotate_half([x1, x2]) = [-x2, x1] over the
+     * two halves of head_dim (the GPT-NeoX / Llama / Phi-3 layout); {@code inverse} rotates back (the transpose, for
+     * backprop). x and out (B, T, heads, head_dim) may be strided views but must not overlap; cos and sin are
+     * (1 or B, T, 1, head_dim/2) and broadcast over batch and heads.
+     */
+    static void rope(INDArray x, Angles angles, INDArray out, boolean inverse) {
+        INDArray cos = angles.cos(), sin = angles.sin();
+        long half = x.size(3) / 2;
+        INDArray x1 = lastAxis(x, 0, half), x2 = lastAxis(x, half, 2 * half);                // (B, T, n, hd/2)
+        INDArray out1 = lastAxis(out, 0, half), out2 = lastAxis(out, half, 2 * half);
+        INDArray scratch = Nd4j.createUninitialized(x.dataType(), x1.shape());
+        Nd4j.exec(new MulOp(x1, cos, out1));
+        Nd4j.exec(new MulOp(x2, sin, scratch));
+        if (inverse) {
+            out1.addi(scratch);                                                              // x1·cos + x2·sin
+        } else {
+            out1.subi(scratch);                                                              // x1·cos − x2·sin
+        }
+        Nd4j.exec(new MulOp(x2, cos, out2));
+        Nd4j.exec(new MulOp(x1, sin, scratch));
+        if (inverse) {
+            out2.subi(scratch);                                                              // x2·cos − x1·sin
+        } else {
+            out2.addi(scratch);                                                              // x2·cos + x1·sin
+        }
+    }
+
+    /**
+     * Scaled dot-product attention: {@code probabilities = softmax(q·kᵀ·scale + mask)} over the last axis, then
+     * {@code attended = probabilities·v}. q (…, queries, head_dim), k and v (…, keys, head_dim) share their leading
+     * (batch) axes; grouped query heads are stacked along the queries axis. The additive mask is added to
+     * probabilities seen as {@code maskedShape} (a view: probabilities must be contiguous) and broadcasts there.
+     * Writes probabilities (what backprop needs) and attended.
+     */
+    static void attention(INDArray q, INDArray k, INDArray v, double scale, INDArray mask, long[] maskedShape,
+                          INDArray probabilities, INDArray attended) {
+        Nd4j.exec(new Mmul(q, k, probabilities, scale, 0.0, B_TRANSPOSED));
+        probabilities.reshape(maskedShape).addi(mask);
+        Nd4j.exec(new SoftMax(probabilities, probabilities, probabilities.rank() - 1));
+        Nd4j.exec(new Mmul(probabilities, v, attended, 1.0, 0.0, PLAIN));
+    }
+
+    /**
+     * SwiGLU's activation of gate|up rows (N, 2·ffn): {@code sigmoid = σ(gate)}, {@code silu = gate·σ(gate)},
+     * {@code hidden = silu ⊙ up}, each (N, ffn). Training keeps all three for backprop; inference passes one
+     * array as all three and computes in place.
+     */
+    static void swiglu(INDArray gateUp, INDArray sigmoid, INDArray silu, INDArray hidden) {
+        long ffn = gateUp.size(1) / 2;
+        INDArray gate = columns(gateUp, 0, ffn), up = columns(gateUp, ffn, 2 * ffn);
+        Nd4j.exec(new Sigmoid(gate, sigmoid));
+        Nd4j.exec(new MulOp(gate, sigmoid, silu));
+        Nd4j.exec(new MulOp(silu, up, hidden));
+    }
+
+    private static INDArray lastAxis(INDArray x, long from, long to) {
+        return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+
+    /**
+     * Heads {@code first..first+count} of projected rows (B·T, width) as a (B, T, count, head_dim) view.
+     */
+    static INDArray heads(INDArray projected, int first, int count, long batch, int headDim) {
+        INDArray columns = projected.get(NDArrayIndex.all(),
+                NDArrayIndex.interval((long) first * headDim, (long) (first + count) * headDim));
+        return columns.reshape(batch, projected.size(0) / batch, count, headDim);
+    }
+
+    /** Columns {@code from..to} of a matrix, a view. */
+    static INDArray columns(INDArray matrix, long from, long to) {
+        return matrix.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+
+    /** A gain vector (d) as a (1, d) row that broadcasts over rows. */
+    static INDArray asRow(INDArray gain) {
+        return gain.reshape(1, gain.length());
+    }
+
+    /** inv_freq_j = θ^(-2j/head_dim) for j < head_dim/2 (the rotate-half layout repeats them for the second half). */
+    static double[] ropeInverseFrequencies(int headDim, double theta) {
+        double[] invFreq = new double[headDim / 2];
+        for (int j = 0; j < invFreq.length; j++) {
+            invFreq[j] = Math.pow(theta, -2.0 * j / headDim);
+        }
+        return invFreq;
+    }
+
+    /**
+     * cos and sin of position · inv_freq for positions 0..length-1, (length, head_dim/2) each; computed in double,
+     * then cast, so float tables are correctly rounded.
+     */
+    record RopeTable(INDArray cos, INDArray sin) {
+
+        static RopeTable of(int headDim, double theta, int length, DataType dataType) {
+            double[] invFreq = ropeInverseFrequencies(headDim, theta);
+            double[][] cos = new double[length][invFreq.length];
+            double[][] sin = new double[length][invFreq.length];
+            for (int position = 0; position < length; position++) {
+                for (int j = 0; j < invFreq.length; j++) {
+                    cos[position][j] = Math.cos(position * invFreq[j]);
+                    sin[position][j] = Math.sin(position * invFreq[j]);
+                }
+            }
+            return new RopeTable(Nd4j.createFromArray(cos).castTo(dataType), Nd4j.createFromArray(sin).castTo(dataType));
+        }
+
+        /** Positions from..from+count-1, as (1, count, 1, head_dim/2) views that broadcast over batch and heads. */
+        Angles range(long from, long count) {
+            INDArrayIndex rows = NDArrayIndex.interval(from, from + count);
+            return new Angles(
+                    cos.get(rows, NDArrayIndex.all()).reshape(1, count, 1, cos.size(1)),
+                    sin.get(rows, NDArrayIndex.all()).reshape(1, count, 1, sin.size(1)));
+        }
     }
 }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link BlockMath#rope} on its own: one head of head_dim 16 over 12 positions, in double. */
+/** {@link TransformerBlock#rope} on its own: one head of head_dim 16 over 12 positions, in double. */
 class RopeTest {
 
     private static final int HEAD_DIM = 16;
@@ -59,14 +59,14 @@ class RopeTest {
     /** Backprop rotates gradients back: the inverse is the transpose of the rotation, which undoes it. */
     @Test
     void inverseRotationUndoesTheRotation() {
-        BlockMath.RopeTable table = BlockMath.RopeTable.of(HEAD_DIM, 10_000, LENGTH, DataType.DOUBLE);
-        INDArray[] cosSin = table.range(0, LENGTH);
+        TransformerBlock.RopeTable table = TransformerBlock.RopeTable.of(HEAD_DIM, 10_000, LENGTH, DataType.DOUBLE);
+        TransformerBlock.Angles angles = table.range(0, LENGTH);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 1, LENGTH, 1, HEAD_DIM);
         INDArray there = Nd4j.create(DataType.DOUBLE, x.shape());
         INDArray back = Nd4j.create(DataType.DOUBLE, x.shape());
 
-        BlockMath.rope(x, cosSin[0], cosSin[1], there, false);
-        BlockMath.rope(there, cosSin[0], cosSin[1], back, true);
+        TransformerBlock.rope(x, angles, there, false);
+        TransformerBlock.rope(there, angles, back, true);
 
         assertEquals(0.0, TinyModels.maxAbsDifference(x, back), 1e-14);
         assertTrue(TinyModels.maxAbsDifference(x, there) > 1e-3);
@@ -82,10 +82,11 @@ class RopeTest {
 
     /** x placed at every position 0..T-1 and rotated: (T, head_dim). */
     private static INDArray rotated(double[] x, double theta) {
-        INDArray[] cosSin = BlockMath.RopeTable.of(HEAD_DIM, theta, LENGTH, DataType.DOUBLE).range(0, LENGTH);
+        TransformerBlock.Angles angles =
+                TransformerBlock.RopeTable.of(HEAD_DIM, theta, LENGTH, DataType.DOUBLE).range(0, LENGTH);
         INDArray atEveryPosition = Nd4j.createFromArray(x).reshape(1, 1, 1, HEAD_DIM).repeat(1, LENGTH);
         INDArray out = Nd4j.create(DataType.DOUBLE, 1, LENGTH, 1, HEAD_DIM);
-        BlockMath.rope(atEveryPosition, cosSin[0], cosSin[1], out, false);
+        TransformerBlock.rope(atEveryPosition, angles, out, false);
         return out.reshape(LENGTH, HEAD_DIM);
     }
 
