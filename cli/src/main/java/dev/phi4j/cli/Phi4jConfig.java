@@ -20,7 +20,7 @@ public record Phi4jConfig(
         @Doc("model shape: a preset name (tiny, small, phi-4, phi-4-16k) or `preset:` plus overrides")
         ModelConfig model,
         @Doc("optimizer, schedule and batch settings") TrainerConfig trainer,
-        @Doc("the data stages and the sample `phi4j reproduce` runs around pretraining") ReproduceConfig reproduce) {
+        @Doc("the steps `phi4j reproduce` runs after the tokenizer: data pipeline, mixture, report, pretraining, sample") ReproduceConfig reproduce) {
 
     public Phi4jConfig {
         if (model.vocabSize() != tokenizer.modelVocabSize()) {

@@ -2,26 +2,38 @@ package dev.phi4j.cli;
 
 import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.Default;
-import dev.phi4j.core.config.Range;
+import dev.phi4j.core.config.InvalidConfigValue;
+import dev.phi4j.core.config.Variant;
 
-import java.nio.file.Path;
-import java.util.Optional;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * What {@code phi4j reproduce} runs around pretraining: the data pipeline and mixture configs it builds the shards
- * with, and the sample it prints from the trained checkpoint.
+ * The steps {@code phi4j reproduce} runs, in order, after resolving the config and preparing its tokenizer. A step
+ * reads what earlier steps made (the mixture reads the pipeline's run, the sample the trained model); one whose
+ * input no earlier step makes is a config error, found before anything runs.
  */
 public record ReproduceConfig(
-        @Doc("pipeline config run first, e.g. configs/pipeline/sample.yaml; empty: no data stages, pretraining reads "
-                + "trainer.data") Optional<Path> pipeline,
-        @Doc("mixture config that packs the pipeline run into shards, e.g. configs/mixture/sample.yaml; its input is "
-                + "set to the pipeline's run folder and its tokenizer must equal this config's") Optional<Path> mixture,
-        @Doc("the mixture set pretraining reads") @Default("pretrain") String pretrainSet,
-        @Doc("the sample generated from the trained checkpoint") SampleConfig sample) {
+        @Doc("the steps in order; `step:` names each (pipeline, mixture, report, pretrain, sample)")
+        @Default("[{step: pretrain}, {step: sample}]") List<RecipeStep> steps) {
 
-    public record SampleConfig(
-            @Doc("prompt the sample continues") @Default("The lighthouse keeper") String prompt,
-            @Doc("tokens generated at most") @Default("48") @Range(min = 1) int maxTokens,
-            @Doc("sampling temperature; 0 is greedy (the seed is run.seed)") @Default("0.8") @Range(min = 0)
-            double temperature) {}
+    public ReproduceConfig {
+        Set<Class<? extends Record>> made = new HashSet<>();
+        for (int i = 0; i < steps.size(); i++) {
+            RecipeStep step = steps.get(i);
+            for (Class<? extends Record> needed : step.needs()) {
+                if (!made.contains(needed)) {
+                    throw new InvalidConfigValue("steps[" + i + "].step", step.name() + " reads what a "
+                            + maker(needed) + " step makes, and none comes before it; list one earlier");
+                }
+            }
+            step.makes().ifPresent(made::add);
+        }
+    }
+
+    /** The step a value comes from: each step declares the record it makes inside itself. */
+    private static String maker(Class<? extends Record> value) {
+        return value.getEnclosingClass().getAnnotation(Variant.class).value();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.phi4j.cli;
 
+import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.shard.TokenizerFingerprint;
 import dev.phi4j.core.tokenizer.BpeTokenizer;
@@ -18,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The data path end to end through the commands users run: {@code phi4j pipeline run} on bundled sample data,
- * {@code phi4j mixture build} into token shards, {@code phi4j train --data} on those shards (the trainer checks
- * vocabulary, context length and tokenizer fingerprint before its first step), and {@code phi4j report}.
+ * {@code phi4j mixture build --tokenizer-from} into token shards encoded with the run config's tokenizer,
+ * {@code phi4j train --data} on those shards (the trainer checks vocabulary, context length and tokenizer fingerprint
+ * before its first step), and {@code phi4j report}.
  */
 class MixtureToTrainTest {
 
@@ -43,25 +45,6 @@ class MixtureToTrainTest {
         CliRun.Result piped = run("pipeline", "run", pipeline.toString());
         assertEquals(ExitCodes.OK, piped.exitCode(), piped.out() + piped.err());
 
-        Path mixture = dir.resolve("mixture.yaml");
-        Path run = dir.resolve("runs/e2e");
-        Files.writeString(mixture, String.join("\n",
-                "input: " + run,
-                "tokenizer: {kind: bpe, path: " + tokenizer + ", vocab_size: 300, train_files: ["
-                        + sample.resolve("books/notes-on-counting.txt") + "]}",
-                "spark: {master: \"local[2]\", shuffle_partitions: 2}",
-                "sets:",
-                "  - {kind: pretrain, seq_len: 32, validation_fraction: 0.1, min_shards: 2}",
-                "  - {kind: sft, seq_len: 512, paths: [" + sample.resolve("sft/conversations.jsonl") + "]}",
-                ""));
-        CliRun.Result mixed = run("mixture", "build", mixture.toString());
-        assertEquals(ExitCodes.OK, mixed.exitCode(), mixed.out() + mixed.err());
-        Path shards = run.resolve("mixtures/pretrain/shards");
-        assertTrue(mixed.out().contains("(phi4j train CONFIG --data " + shards + ")"), mixed.out());
-        ShardSet set = ShardSet.open(shards);
-        assertEquals(TokenizerFingerprint.of(BpeTokenizer.load(tokenizer)), set.manifest().tokenizerFingerprint());
-        assertEquals(300, set.manifest().vocabSize());
-
         Path train = dir.resolve("train.yaml");
         Files.writeString(train, String.join("\n",
                 "extends: " + ROOT.resolve("configs/tiny-pretrain.yaml"),
@@ -77,6 +60,23 @@ class MixtureToTrainTest {
                 "  eval: {interval: 2, batches: 1}",
                 "  checkpoint: {interval: 2}",
                 ""));
+        Path mixture = dir.resolve("mixture.yaml");
+        Path run = dir.resolve("runs/e2e");
+        Files.writeString(mixture, String.join("\n",
+                "input: " + run,
+                "spark: {master: \"local[2]\", shuffle_partitions: 2}",
+                "sets:",
+                "  - {kind: pretrain, seq_len: 32, validation_fraction: 0.1, min_shards: 2}",
+                "  - {kind: sft, seq_len: 512, paths: [" + sample.resolve("sft/conversations.jsonl") + "]}",
+                ""));
+        CliRun.Result mixed = run("mixture", "build", mixture.toString(), "--tokenizer-from", train.toString());
+        assertEquals(ExitCodes.OK, mixed.exitCode(), mixed.out() + mixed.err());
+        Path shards = run.resolve("mixtures/pretrain/shards");
+        assertTrue(mixed.out().contains("(phi4j train CONFIG --data " + shards + ")"), mixed.out());
+        ShardSet set = ShardSet.open(shards);
+        assertEquals(TokenizerFingerprint.of(BpeTokenizer.load(tokenizer)), set.manifest().tokenizerFingerprint());
+        assertEquals(300, set.manifest().vocabSize());
+
         CliRun.Result trained = run("train", train.toString(), "--data", shards.toString());
         assertEquals(ExitCodes.OK, trained.exitCode(), trained.out() + trained.err());
         assertTrue(trained.out().contains("done: step 2 of 2"), trained.out());
@@ -95,16 +95,20 @@ class MixtureToTrainTest {
 
     @Test
     void bundledMixtureConfigIsValid() {
-        MixtureConfig config = MixtureConfig.load(ROOT.resolve("configs/mixture/sample.yaml"), List.of()).config();
+        ConfigLoader.Loaded<MixtureConfig> loaded = MixtureConfig.load(ROOT.resolve("configs/mixture/sample.yaml"),
+                List.of());
+        MixtureConfig config = loaded.config();
         assertEquals(List.of("pretrain", "midtrain", "sft", "dpo"), config.sets().stream()
                 .map(dev.phi4j.pipeline.mixture.MixtureSetConfig::name).toList());
         assertEquals(128, config.sets().get(0).seqLen(), "the tiny model's context length");
         assertEquals("runs/sample/mixtures", config.mixturesDir());
-        Phi4jConfig train = Phi4jConfig.load(ROOT.resolve("configs/tiny-mixture.yaml"), List.of()).config();
+        Path tinyMixture = ROOT.resolve("configs/tiny-mixture.yaml");
+        Phi4jConfig train = Phi4jConfig.load(tinyMixture, List.of()).config();
         assertEquals(Path.of(config.mixturesDir(), "pretrain", "shards"), train.trainer().data().shards().orElseThrow(),
                 "configs/tiny-mixture.yaml trains on what configs/mixture/sample.yaml writes");
         assertEquals(train.model().contextLength(), config.sets().get(0).seqLen());
-        assertEquals(train.tokenizer(), config.tokenizer(), "the same tokenizer, so the fingerprints agree");
+        assertEquals(train.tokenizer(), MixtureConfig.withTokenizer(loaded, MixtureConfig.RunTokenizer.of(tinyMixture),
+                tinyMixture).tokenizer(), "it names no tokenizer of its own, so it takes the model's");
     }
 
 }

@@ -1,5 +1,8 @@
 package dev.phi4j.cli;
 
+import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.core.shard.TokenizerFingerprint;
+import dev.phi4j.core.tokenizer.BpeTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,30 +18,42 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code phi4j reproduce} on the bundled sample data, scaled down: pipeline, mixture, report, pretraining and a
- * sample in one command; a second run reuses every stage; a run whose last checkpoint was lost continues from the
- * one before and ends with the same loss.
+ * {@code phi4j reproduce} on the bundled sample data, scaled down: the steps its config lists run in order (pipeline,
+ * mixture, report, pretraining and a sample); a second run reuses every step; a run whose last checkpoint was lost
+ * continues from the one before and ends with the same loss. Step lists that cannot run are config errors before
+ * anything runs.
  */
 class ReproduceCommandTest {
 
     private static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
 
+    private static final String EVERY_STEP = String.join("\n",
+            "  steps:",
+            "    - {step: pipeline, config: PIPELINE}",
+            "    - {step: mixture, config: MIXTURE}",
+            "    - step: report",
+            "    - step: pretrain",
+            "    - {step: sample, prompt: The lighthouse keeper, max_tokens: 8}");
+
     @Test
-    void runsEveryStageAndContinuesAfterALostCheckpoint(@TempDir Path dir) throws IOException {
-        Path config = writeConfigs(dir);
+    void runsEveryListedStepAndContinuesAfterALostCheckpoint(@TempDir Path dir) throws IOException {
+        Path config = writeConfigs(dir, EVERY_STEP);
 
         CliRun.Result first = run("reproduce", config.toString());
         assertEquals(ExitCodes.OK, first.exitCode(), first.out() + first.err());
-        for (String stage : List.of("[1/7] config", "[2/7] tokenizer", "[3/7] pipeline", "[4/7] mixture",
+        for (String step : List.of("[1/7] config", "[2/7] tokenizer", "[3/7] pipeline", "[4/7] mixture",
                 "[5/7] report", "[6/7] pretrain", "[7/7] sample")) {
-            assertTrue(first.out().contains(stage), stage + " in " + first.out());
+            assertTrue(first.out().contains(step), step + " in " + first.out());
         }
         assertTrue(first.out().contains("every record accounted for"), first.out());
         assertTrue(first.out().contains("done: step 4 of 4"), first.out());
         Path run = dir.resolve("runs/repro");
         Path pipelineRun = dir.resolve("runs/data");
+        Path shards = pipelineRun.resolve("mixtures/pretrain/shards");
         assertTrue(Files.isRegularFile(pipelineRun.resolve("report.html")));
-        assertTrue(Files.isRegularFile(pipelineRun.resolve("mixtures/pretrain/shards/manifest.json")));
+        assertTrue(first.out().contains("data       " + shards + " (mixture set pretrain)"), first.out());
+        assertEquals(TokenizerFingerprint.of(BpeTokenizer.load(dir.resolve("tokenizer.bpe"))),
+                ShardSet.open(shards).manifest().tokenizerFingerprint(), "the mixture is encoded with the recipe's tokenizer");
         assertTrue(first.out().contains("The lighthouse keeper"), "the sample continues the prompt: " + first.out());
         String finalLoss = lastStepLine(run.resolve("metrics.jsonl"));
 
@@ -60,20 +75,81 @@ class ReproduceCommandTest {
     }
 
     @Test
-    void aMixtureWithAnotherTokenizerIsRejectedBeforeTraining(@TempDir Path dir) throws IOException {
-        Path config = writeConfigs(dir);
-        Path mixture = dir.resolve("mixture.yaml");
-        Files.writeString(mixture, Files.readString(mixture).replace("vocab_size: 300", "vocab_size: 310"));
-        CliRun.Result result = run("reproduce", config.toString());
-        assertEquals(ExitCodes.USAGE, result.exitCode(), result.out());
-        assertTrue(result.err().contains(mixture + ": its tokenizer section differs"), result.err());
+    void theStepListDecidesWhatRuns(@TempDir Path dir) throws IOException {
+        Path config = writeConfigs(dir, "  steps: [{step: pretrain}]");
+
+        CliRun.Result result = run("reproduce", config.toString(), "--set",
+                "trainer.data.text_files=[" + ROOT.resolve("datasets/sample/books/notes-on-counting.txt") + "]");
+        assertEquals(ExitCodes.OK, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().contains("[1/3] config"), result.out());
+        assertTrue(result.out().contains("[3/3] pretrain"), result.out());
+        assertTrue(result.out().contains("done: step 4 of 4"), result.out());
+        for (String absent : List.of("pipeline", "mixture", "report", "sample")) {
+            assertFalse(result.out().contains("] " + absent), absent + " is not listed: " + result.out());
+        }
+        assertFalse(Files.exists(dir.resolve("runs/data")), "no pipeline run");
     }
 
-    /** A reproduce config on the sample books, Q&A and code, with its pipeline and mixture configs; returns it. */
-    private static Path writeConfigs(Path dir) throws IOException {
+    @Test
+    void anUnknownStepIsAConfigErrorNamingItsLine(@TempDir Path dir) throws IOException {
+        Path config = writeConfigs(dir, String.join("\n",
+                "  steps:",
+                "    - step: pretrain",
+                "    - step: midtrain"));
+        CliRun.Result result = run("reproduce", config.toString());
+        assertEquals(ExitCodes.USAGE, result.exitCode(), result.out());
+        assertTrue(result.err().contains(config + ":15:"), "the file and line: " + result.err());
+        assertTrue(result.err().contains("reproduce.steps[1].step: unknown step 'midtrain'; expects "
+                + "pipeline | mixture | report | pretrain | sample"), result.err());
+
+        Files.writeString(config, Files.readString(config).replace("step: midtrain", "step: sample\n      promt: x"));
+        CliRun.Result misspelt = run("reproduce", config.toString());
+        assertEquals(ExitCodes.USAGE, misspelt.exitCode(), misspelt.out());
+        assertTrue(misspelt.err().contains(config + ":16:"), "the file and line: " + misspelt.err());
+        assertTrue(misspelt.err().contains("reproduce.steps[1].promt: unknown key (did you mean 'prompt'?)"),
+                misspelt.err());
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+    }
+
+    @Test
+    void aStepWhoseInputNoEarlierStepMakesIsRejectedBeforeAnythingRuns(@TempDir Path dir) throws IOException {
+        Path config = writeConfigs(dir, String.join("\n",
+                "  steps:",
+                "    - {step: mixture, config: MIXTURE}",
+                "    - step: pretrain"));
+        CliRun.Result result = run("reproduce", config.toString());
+        assertEquals(ExitCodes.USAGE, result.exitCode(), result.out());
+        assertTrue(result.err().contains(config + ":14:"), "the file and line: " + result.err());
+        assertTrue(result.err().contains("reproduce.steps[0].step: mixture reads what a pipeline step makes, and none "
+                + "comes before it"), result.err());
+
+        CliRun.Result sampleFirst = run("reproduce", config.toString(), "--set",
+                "reproduce.steps=[{step: sample}, {step: pretrain}]");
+        assertEquals(ExitCodes.USAGE, sampleFirst.exitCode(), sampleFirst.out());
+        assertTrue(sampleFirst.err().contains("reproduce.steps[0].step: sample reads what a pretrain step makes"),
+                sampleFirst.err());
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+    }
+
+    @Test
+    void aMixtureConfigNamingItsOwnTokenizerIsRejected(@TempDir Path dir) throws IOException {
+        Path config = writeConfigs(dir, EVERY_STEP);
+        Path mixture = dir.resolve("mixture.yaml");
+        Files.writeString(mixture, Files.readString(mixture) + "tokenizer: {kind: bpe, path: other.bpe}\n");
+        CliRun.Result result = run("reproduce", config.toString());
+        assertEquals(ExitCodes.USAGE, result.exitCode(), result.out());
+        assertTrue(result.err().contains(mixture + ":5:"), "the file and line: " + result.err());
+        assertTrue(result.err().contains("tokenizer.kind: the tokenizer is the one " + config + " configures"),
+                result.err());
+        assertFalse(result.out().contains("[4/7] mixture"), result.out());
+    }
+
+    /**
+     * A reproduce config on the sample books, Q&A and code whose {@code reproduce:} section is {@code steps} (with
+     * PIPELINE and MIXTURE standing for the pipeline and mixture configs written beside it); returns it.
+     */
+    private static Path writeConfigs(Path dir, String steps) throws IOException {
         Path sample = ROOT.resolve("datasets/sample");
-        String tokenizer = "{kind: bpe, path: " + dir.resolve("tokenizer.bpe") + ", vocab_size: 300, train_files: ["
-                + sample.resolve("books/notes-on-counting.txt") + "]}";
         Path pipeline = dir.resolve("pipeline.yaml");
         Files.writeString(pipeline, String.join("\n",
                 "run: {name: data, output_dir: " + dir.resolve("runs") + "}",
@@ -90,7 +166,6 @@ class ReproduceCommandTest {
         Path mixture = dir.resolve("mixture.yaml");
         Files.writeString(mixture, String.join("\n",
                 "input: runs/overridden-by-reproduce",
-                "tokenizer: " + tokenizer,
                 "spark: {master: \"local[2]\", shuffle_partitions: 2}",
                 "sets:",
                 "  - {kind: pretrain, seq_len: 32, validation_fraction: 0.1, min_shards: 2}",
@@ -99,7 +174,8 @@ class ReproduceCommandTest {
         Files.writeString(config, String.join("\n",
                 "extends: " + ROOT.resolve("configs/tiny.yaml"),
                 "run: {name: repro, output_dir: " + dir.resolve("runs") + "}",
-                "tokenizer: " + tokenizer,
+                "tokenizer: {kind: bpe, path: " + dir.resolve("tokenizer.bpe") + ", vocab_size: 300, train_files: ["
+                        + sample.resolve("books/notes-on-counting.txt") + "]}",
                 "model: {preset: tiny, vocab_size: 300, context_length: 32}",
                 "trainer:",
                 "  max_steps: 4",
@@ -109,9 +185,7 @@ class ReproduceCommandTest {
                 "  eval: {interval: 4, batches: 1}",
                 "  checkpoint: {interval: 2, keep_last: 2}",
                 "reproduce:",
-                "  pipeline: " + pipeline,
-                "  mixture: " + mixture,
-                "  sample: {prompt: The lighthouse keeper, max_tokens: 8}",
+                steps.replace("PIPELINE", pipeline.toString()).replace("MIXTURE", mixture.toString()),
                 ""));
         return config;
     }

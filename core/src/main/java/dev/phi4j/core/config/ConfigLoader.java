@@ -34,6 +34,24 @@ public final class ConfigLoader {
         return new Loaded<>(bound.value(), bound.origins(), List.copyOf(files));
     }
 
+    /**
+     * Binds only the top-level sections of {@code file} that {@code type} has components for, e.g. the
+     * {@code tokenizer:} of a run config read by another command; the file's other sections are not checked.
+     */
+    public static <R extends Record> Loaded<R> loadSections(Path file, Class<R> type) {
+        List<Path> files = new java.util.ArrayList<>();
+        ConfigNode.Mapping tree = readWithExtends(file, new ArrayDeque<>(), files);
+        List<String> wanted = java.util.Arrays.stream(type.getRecordComponents())
+                .map(c -> ConfigKeys.yamlKey(c.getName())).toList();
+        for (String key : List.copyOf(tree.entries().keySet())) {
+            if (!wanted.contains(key)) {
+                tree = tree.without(key);
+            }
+        }
+        RecordBinder.Bound<R> bound = RecordBinder.bind(tree, type);
+        return new Loaded<>(bound.value(), bound.origins(), List.copyOf(files));
+    }
+
     private static ConfigNode.Mapping readWithExtends(Path file, Deque<Path> chain, List<Path> files) {
         Path normalized = file.toAbsolutePath().normalize();
         if (chain.contains(normalized)) {

@@ -56,6 +56,19 @@ class ConfigLoaderTest {
         assertEquals(Optional.empty(), experiment.output());
     }
 
+    record OnlyOptim(Optim optim) {}
+
+    @Test
+    void loadSectionsBindsTheNamedSectionsAndIgnoresTheRest() throws IOException {
+        write("parent.yaml", "optim: {lr: 0.01}\n");
+        Path file = write("child.yaml", "extends: parent.yaml\nmodel: {whatever: 1}\noptim: {steps: 5}\n");
+        assertEquals(new Optim(0.01, Decay.LINEAR, 5), ConfigLoader.loadSections(file, OnlyOptim.class).config().optim());
+
+        Path typo = write("typo-optim.yaml", "model: tiny\noptim:\n  stpes: 5\n");
+        ConfigException error = assertThrows(ConfigException.class, () -> ConfigLoader.loadSections(typo, OnlyOptim.class));
+        assertTrue(error.getMessage().startsWith(typo + ":3:3: optim.stpes: unknown key"), error.getMessage());
+    }
+
     @Test
     void unknownKeyIsNamedWithLineAndSuggestion() throws IOException {
         Path file = write("typo.yaml", "model: tiny\noptim:\n  lr: 0.001\n  stpes: 5\n");

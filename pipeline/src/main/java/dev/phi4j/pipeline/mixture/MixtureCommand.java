@@ -28,7 +28,7 @@ public final class MixtureCommand {
     @Command(name = "build", mixinStandardHelpOptions = true, description = {
             "Build every set of a mixture config into <output_dir>/<set>/ (shards/, sequences/, _mixture.json).",
             "Finished sets with the same config, seed, tokenizer and input are reused; a killed build continues.",
-            "Example: phi4j mixture build configs/mixture/sample.yaml --set sets[0].total_tokens=2000000"})
+            "Example: phi4j mixture build configs/mixture/sample.yaml --tokenizer-from configs/tiny.yaml"})
     static final class Build implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "CONFIG", description = "mixture YAML, e.g. configs/mixture/sample.yaml")
@@ -38,13 +38,19 @@ public final class MixtureCommand {
                 description = "override one key, e.g. --set seed=7 (repeatable)")
         List<String> overrides = new ArrayList<>();
 
+        @Option(names = "--tokenizer-from", paramLabel = "RUN_CONFIG", description = "encode with the tokenizer of "
+                + "this run config, e.g. configs/tiny.yaml (the mixture config then names none)")
+        java.nio.file.Path tokenizerFrom;
+
         @Override
         public Integer call() {
             ConfigLoader.Loaded<MixtureConfig> loaded = MixtureConfig.load(file, overrides);
-            MixtureBuild build = new MixtureBuild(loaded.config(), System.out);
-            return PipelineSpark.withSession(loaded.config().spark(), spark -> {
+            MixtureConfig config = tokenizerFrom == null ? loaded.config()
+                    : MixtureConfig.withTokenizer(loaded, MixtureConfig.RunTokenizer.of(tokenizerFrom), tokenizerFrom);
+            MixtureBuild build = new MixtureBuild(config, System.out);
+            return PipelineSpark.withSession(config.spark(), spark -> {
                 System.out.printf("phi4j mixture: %d set(s) from %s into %s (Spark %s, %s)%n",
-                        loaded.config().sets().size(), file, build.mixturesDir(), spark.version(),
+                        config.sets().size(), file, build.mixturesDir(), spark.version(),
                         spark.sparkContext().master());
                 List<MixtureBuild.Outcome> outcomes = build.run(spark);
                 for (MixtureBuild.Outcome outcome : outcomes) {
@@ -55,7 +61,7 @@ public final class MixtureCommand {
                             ? "   (phi4j train CONFIG --data " + shards + ")" : "");
                 }
                 System.out.printf("phi4j mixture: done; every record accounted for (phi4j report %s)%n",
-                        loaded.config().input().orElse(build.mixturesDir().toString()));
+                        config.input().orElse(build.mixturesDir().toString()));
                 return 0;
             });
         }
