@@ -1,6 +1,7 @@
-package dev.phi4j.trainer.model;
+package dev.phi4j.bench.train;
 
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.trainer.model.PhiDecoder;
 import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;

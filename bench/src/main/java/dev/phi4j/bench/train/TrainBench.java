@@ -1,7 +1,12 @@
-package dev.phi4j.trainer.train;
+package dev.phi4j.bench.train;
 
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.trainer.model.PhiDecoder;
+import dev.phi4j.trainer.train.AdamW;
+import dev.phi4j.trainer.train.DecayMask;
+import dev.phi4j.trainer.train.PeakFlops;
+import dev.phi4j.trainer.train.TrainStep;
+import dev.phi4j.trainer.train.TrainerConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
