@@ -1,5 +1,6 @@
 package dev.phi4j.cli;
 
+import dev.phi4j.bench.BenchCommand;
 import dev.phi4j.core.config.ConfigException;
 import dev.phi4j.pipeline.PipelineCommand;
 import dev.phi4j.pipeline.mixture.MixtureCommand;

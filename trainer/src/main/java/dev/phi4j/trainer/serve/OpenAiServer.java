@@ -113,7 +113,8 @@ public final class OpenAiServer implements AutoCloseable {
                 stats.meanBatch());
     }
 
-    Scheduler.Stats schedulerStats() {
+    /** The scheduler's counters, for the server benchmark ({@code phi4j bench serve}) to measure the mean batch. */
+    public Scheduler.Stats schedulerStats() {
         return scheduler.stats();
     }
 

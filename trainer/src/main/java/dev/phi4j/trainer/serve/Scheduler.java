@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Queues the samples of concurrent requests and drives one {@link DecodeLoop} on its own thread, so that every sample
  * pending at a step shares that step's forward (continuous batching). The only thread that touches the model.
+ * Public for its {@link Stats} alone, which the server benchmark reads through {@link OpenAiServer#schedulerStats}.
  */
-final class Scheduler implements AutoCloseable {
+public final class Scheduler implements AutoCloseable {
 
     /** Counters for {@code /health} and the benchmarks. */
-    record Stats(int outstanding, long steps, long rowsStepped, long completedSamples) {
+    public record Stats(int outstanding, long steps, long rowsStepped, long completedSamples) {
         double meanBatch() {
             return steps == 0 ? 0 : (double) rowsStepped / steps;
         }

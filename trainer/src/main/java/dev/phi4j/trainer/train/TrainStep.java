@@ -16,30 +16,33 @@ import java.util.List;
  * {@code (score − penalty) · rows} to the loss sum and its raw gradient to the accumulator, and the step divides both
  * by the total count of unmasked targets: every token of the global batch weighs the same however it is split into
  * micro-batches.
+ *
+ * <p>Public so that the training benchmark ({@code phi4j bench train}, in the bench module) times the very step the
+ * trainer runs.
  */
-final class TrainStep {
+public final class TrainStep {
 
     /** Called before each micro-batch's forward pass; tests use it to feed the real loop broken data. */
     @FunctionalInterface
-    interface MicroBatchHook {
+    public interface MicroBatchHook {
         void beforeForward(long step, int microBatch, MultiDataSet batch);
     }
 
-    record Outcome(double loss, double gradNorm, boolean clipped, boolean applied) {}
+    public record Outcome(double loss, double gradNorm, boolean clipped, boolean applied) {}
 
     private final ComputationGraph net;
     private final AdamW optimizer;
     private final double gradClip;
     private final INDArray accumulated;
 
-    TrainStep(ComputationGraph net, AdamW optimizer, double gradClip) {
+    public TrainStep(ComputationGraph net, AdamW optimizer, double gradClip) {
         this.net = net;
         this.optimizer = optimizer;
         this.gradClip = gradClip;
         this.accumulated = net.params().ulike();
     }
 
-    Outcome run(long step, List<MultiDataSet> microBatches, double lr, MicroBatchHook hook) {
+    public Outcome run(long step, List<MultiDataSet> microBatches, double lr, MicroBatchHook hook) {
         double penalty = net.calcRegularizationScore(true);       // the same for every micro-batch of the step
         double lossSum = 0;
         double targets = 0;

@@ -1,8 +1,8 @@
-package dev.phi4j.cli;
+package dev.phi4j.bench.mixture;
 
 import dev.phi4j.core.tokenizer.TokenizerConfig;
-import dev.phi4j.pipeline.mixture.MixtureBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         "Tokenize + pack throughput of phi4j mixture per core (Spark local[N]) vs the tokenizer alone, and the",
         "trainer-side read speed of the shards it writes (with bench shards' flat binary vs Parquet table).",
         "Example: bin/phi4j bench mixture --copies 8 --cores 1,2"})
-final class MixtureBenchCommand implements Callable<Integer> {
+public final class MixtureBenchCommand implements Callable<Integer> {
 
     @Option(names = "--shared", defaultValue = "../shared", description = "folder holding datasets/ (default: ${DEFAULT-VALUE})")
     Path shared;
@@ -45,6 +45,6 @@ final class MixtureBenchCommand implements Callable<Integer> {
         MixtureBench.Result result = MixtureBench.run(new MixtureBench.Settings(shared, workDir, phi4, seqLen, copies,
                 cores, rounds), System.err);
         System.out.print(result.render());
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

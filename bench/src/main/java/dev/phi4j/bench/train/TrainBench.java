@@ -1,20 +1,18 @@
-package dev.phi4j.trainer.train;
+package dev.phi4j.bench.train;
 
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.trainer.model.PhiDecoder;
+import dev.phi4j.trainer.train.AdamW;
+import dev.phi4j.trainer.train.DecayMask;
+import dev.phi4j.trainer.train.PeakFlops;
+import dev.phi4j.trainer.train.TrainStep;
+import dev.phi4j.trainer.train.TrainerConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Training throughput of one shape with the trainer's own step ({@link TrainStep}: forward, backward, global-norm
@@ -52,14 +50,14 @@ public final class TrainBench {
 
     private TrainBench() {}
 
-    public static Result run(Shape shape, int warmupSteps, int timedSteps, boolean documentMasking) throws IOException {
+    public static Result run(Shape shape, int warmupSteps, int timedSteps, boolean documentMasking) {
         ModelConfig model = shape.model();
         TrainerConfig.OptimizerConfig adamW = new TrainerConfig.OptimizerConfig(3e-4, 0.9, 0.95, 1e-8, 0.1);
         PhiDecoder.Masking masking = documentMasking ? PhiDecoder.Masking.DOCUMENTS : PhiDecoder.Masking.CAUSAL;
         ComputationGraph net = PhiDecoder.build(model, masking,
                 new NeuralNetConfiguration.Builder().seed(1).updater(new NoOp()).weightDecay(0.1, true));
         TrainStep step = new TrainStep(net, new AdamW(adamW, DecayMask.of(net)), 1.0);
-        List<MultiDataSet> batch = List.of(randomBatch(shape, masking));
+        List<MultiDataSet> batch = List.of(RandomBatch.of(model, masking, shape.microBatch(), 1));
         PeakFlops peak = PeakFlops.measure();
 
         double firstLoss = Double.NaN;
@@ -75,39 +73,7 @@ public final class TrainBench {
         double seconds = (System.nanoTime() - start) / 1e9 / timedSteps;
         double tokensPerSecond = (double) shape.microBatch() * shape.seq() / seconds;
         double mfu = tokensPerSecond * model.trainingFlopsPerToken(shape.seq()) / peak.flopsPerSecond();
-        return new Result(tokensPerSecond, seconds, peakRss(), mfu, peak, firstLoss, lastLoss, net.params().length());
-    }
-
-    private static MultiDataSet randomBatch(Shape shape, PhiDecoder.Masking masking) {
-        Random random = new Random(1);
-        int b = shape.microBatch();
-        int t = shape.seq();
-        INDArray tokens = Nd4j.create(DataType.FLOAT, b, t);
-        INDArray labels = Nd4j.create(DataType.FLOAT, b, 1, t);
-        INDArray segments = Nd4j.create(DataType.FLOAT, b, t);
-        for (int row = 0; row < b; row++) {
-            for (int i = 0; i < t; i++) {
-                tokens.putScalar(row, i, random.nextInt(shape.vocab()));
-                labels.putScalar(row, 0, i, random.nextInt(shape.vocab()));
-                segments.putScalar(row, i, i / 100);
-            }
-        }
-        INDArray[] features = masking == PhiDecoder.Masking.DOCUMENTS ? new INDArray[] {tokens, segments}
-                : new INDArray[] {tokens};
-        return new MultiDataSet(features, new INDArray[] {labels});
-    }
-
-    /** VmHWM from /proc/self/status in bytes, or -1 where there is no /proc. */
-    public static long peakRss() throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return -1;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        return -1;
+        return new Result(tokensPerSecond, seconds, PeakRss.bytes(), mfu, peak, firstLoss, lastLoss,
+                net.params().length());
     }
 }

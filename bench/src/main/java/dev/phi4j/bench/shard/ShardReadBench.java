@@ -1,7 +1,10 @@
-package dev.phi4j.core.shard;
+package dev.phi4j.bench.shard;
 
 import dev.phi4j.core.schema.PackedSequence;
 import dev.phi4j.core.schema.ParquetRecords;
+import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.core.shard.ShardWriter;
+import dev.phi4j.core.shard.TokenRow;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.IOException;

@@ -1,21 +1,28 @@
-package dev.phi4j.pipeline.mixture;
+package dev.phi4j.bench.mixture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.schema.ParquetRecords;
 import dev.phi4j.core.schema.SourceClass;
-import dev.phi4j.core.shard.ShardReadBench;
+import dev.phi4j.bench.shard.ShardReadBench;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.core.tokenizer.Tokenizers;
 import dev.phi4j.pipeline.Pipeline;
 import dev.phi4j.pipeline.RunConfig;
 import dev.phi4j.pipeline.SparkConfig;
 import dev.phi4j.pipeline.PipelineSpark;
 import dev.phi4j.pipeline.ingest.IngestConfig;
 import dev.phi4j.pipeline.ingest.JsonlSource;
+import dev.phi4j.pipeline.mixture.EpochCaps;
+import dev.phi4j.pipeline.mixture.GroupShares;
+import dev.phi4j.pipeline.mixture.MixtureBuild;
+import dev.phi4j.pipeline.mixture.MixtureConfig;
+import dev.phi4j.pipeline.mixture.PretrainSetConfig;
+import dev.phi4j.pipeline.mixture.ProfileConfig;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -112,10 +119,9 @@ public final class MixtureBench {
                 session.stop();
             }
         }
-        TokenizerSpec spec = TokenizerSpec.of(settings.tokenizer());
         List<String> texts = texts(run.resolve("00-ingest/data"));
         List<Row> rows = new ArrayList<>();
-        Tokenizer tokenizer = spec.open();
+        Tokenizer tokenizer = Tokenizers.prepare(settings.tokenizer(), done -> { });
         long tokens = 0;
         double fastest = Double.MAX_VALUE;
         for (int round = 0; round <= settings.rounds(); round++) {        // round 0 warms the JIT up
@@ -215,9 +221,9 @@ public final class MixtureBench {
         delete(readBench);
         Files.createDirectories(readBench);
         ShardReadBench.Result reads = ShardReadBench.run(readBench, new ShardReadBench.Settings(4096,
-                settings.seqLen(), Math.min(spec.vocabSize(), 65_536), Math.max(1, settings.rounds())));
+                settings.seqLen(), Math.min(tokenizer.vocabSize(), 65_536), Math.max(1, settings.rounds())));
         delete(readBench);
-        return new Result(texts.size(), tokens, spec.name(), settings.seqLen(), settings.rounds(), rows, reads);
+        return new Result(texts.size(), tokens, tokenizer.name(), settings.seqLen(), settings.rounds(), rows, reads);
     }
 
     /** Counts the tokens of a row and reads every one, so the JIT cannot skip the decoding. */

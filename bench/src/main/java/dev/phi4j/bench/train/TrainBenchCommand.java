@@ -1,9 +1,9 @@
-package dev.phi4j.cli;
+package dev.phi4j.bench.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.phi4j.trainer.train.TrainBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
         "Training throughput and peak memory for one shape: phi4j vs the same model in PyTorch, with the ratio.",
         "Defaults are the issue's shape A. PyTorch: apt-get install -y python3-torch libopenblas0-pthread.",
         "Example: bin/phi4j bench train --steps 5"})
-final class TrainBenchCommand implements Callable<Integer> {
+public final class TrainBenchCommand implements Callable<Integer> {
 
     @Option(names = "--vocab", defaultValue = "8192", description = "vocabulary (default: ${DEFAULT-VALUE})")
     int vocab;
@@ -98,7 +98,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         if (torchNote != null) {
             System.out.println(torchNote);
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 
     private Side torch(TrainBench.Shape shape) throws IOException, InterruptedException {

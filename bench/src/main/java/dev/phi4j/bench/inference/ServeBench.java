@@ -1,9 +1,13 @@
-package dev.phi4j.trainer.serve;
+package dev.phi4j.bench.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.trainer.generate.LanguageModel;
+import dev.phi4j.trainer.serve.OpenAiServer;
+import dev.phi4j.trainer.serve.Scheduler;
+import dev.phi4j.trainer.serve.ServeConfig;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -27,6 +31,8 @@ import java.util.function.Consumer;
  * per forward, no batching) is the baseline the others are compared with.
  */
 public final class ServeBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public record Settings(int requests, int concurrency, int maxTokens, List<Integer> batchRows) {
         public Settings {
@@ -117,7 +123,7 @@ public final class ServeBench {
             done.add(clients.submit(() -> {
                 List<JsonNode> mine = new ArrayList<>();
                 for (int i; (i = next.getAndIncrement()) < settings.requests(); ) {
-                    ObjectNode body = Responses.JSON.createObjectNode().put("model", name)
+                    ObjectNode body = JSON.createObjectNode().put("model", name)
                             .put("prompt", "Request " + i + ": the lighthouse keeper counted the ships that passed")
                             .put("max_tokens", settings.maxTokens()).put("temperature", 1.0).put("seed", i);
                     body.putObject("logit_bias").put(Integer.toString(tokenizer.specialTokens().imEnd()), -100)
@@ -133,7 +139,7 @@ public final class ServeBench {
                         throw new IllegalStateException("request " + i + " failed: " + reply.statusCode() + " "
                                 + reply.body());
                     }
-                    mine.add(Responses.JSON.readTree(reply.body()).get("usage"));
+                    mine.add(JSON.readTree(reply.body()).get("usage"));
                 }
                 return mine;
             }));

@@ -1,27 +1,24 @@
-package dev.phi4j.trainer.model;
+package dev.phi4j.bench.train;
 
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.trainer.model.PhiDecoder;
 import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
  * Training throughput of the decoder on random tokens: forward, backward and an AdamW update per step
- * ({@code net.fit}), timed step by step after warm-up. What {@code phi4j bench train} and the benchmark in the trainer's
- * tests report; the caller runs the PyTorch reference and prints the ratio.
+ * ({@code net.fit}), timed step by step after warm-up: the model alone, without the trainer's step that
+ * {@link TrainBench} times. {@code DecoderThroughputBenchmark} reports it for trainer/README.md's per-step table.
  */
 public final class ThroughputProbe {
 
@@ -63,7 +60,7 @@ public final class ThroughputProbe {
         }
         ComputationGraph net = PhiDecoder.build(model, masking, new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.FLOAT).updater(new Adam(3e-4)).weightDecay(0.1, true));
-        MultiDataSet batch = randomBatch(model, masking, microBatch, seed);
+        MultiDataSet batch = RandomBatch.of(model, masking, microBatch, seed);
         for (int i = 0; i < warmupSteps; i++) {
             net.fit(batch);
         }
@@ -77,41 +74,7 @@ public final class ThroughputProbe {
         Result provisional = new Result(model, masking, microBatch, Arrays.asList(seconds), 0, 0, -1, "");
         double tokensPerSecond = (double) microBatch * model.contextLength() / provisional.medianStepSeconds();
         return new Result(model, masking, microBatch, provisional.stepSeconds(), tokensPerSecond,
-                tokensPerSecond * model.trainingFlopsPerToken(model.contextLength()), peakRssBytes(), backend());
-    }
-
-    /** Uniform random tokens and labels; with document masking, documents of 100 tokens. */
-    static MultiDataSet randomBatch(ModelConfig model, PhiDecoder.Masking masking, int rows, long seed) {
-        int t = model.contextLength();
-        Random random = new Random(seed);
-        float[][] tokens = new float[rows][t];
-        float[][][] labels = new float[rows][1][t];
-        float[][] segments = new float[rows][t];
-        for (int row = 0; row < rows; row++) {
-            for (int i = 0; i < t; i++) {
-                tokens[row][i] = random.nextInt(model.vocabSize());
-                labels[row][0][i] = random.nextInt(model.vocabSize());
-                segments[row][i] = i / 100;
-            }
-        }
-        INDArray[] features = masking == PhiDecoder.Masking.DOCUMENTS
-                ? new INDArray[] {Nd4j.createFromArray(tokens), Nd4j.createFromArray(segments)}
-                : new INDArray[] {Nd4j.createFromArray(tokens)};
-        return new MultiDataSet(features, new INDArray[] {Nd4j.createFromArray(labels)});
-    }
-
-    /** VmHWM of this process, or -1 off Linux. */
-    static long peakRssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+                tokensPerSecond * model.trainingFlopsPerToken(model.contextLength()), PeakRss.bytes(), backend());
     }
 
     /** Which native build ND4J loaded: backend, BLAS vendor, threads and the libnd4j platform directory. */

@@ -1,7 +1,7 @@
-package dev.phi4j.cli;
+package dev.phi4j.bench.shard;
 
-import dev.phi4j.core.shard.ShardReadBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 @Command(name = "shards", mixinStandardHelpOptions = true, description = {
         "Token shard read throughput: phi4j's flat binary shards vs the same rows as Parquet PackedSequence records.",
         "Example: bin/phi4j bench shards --rows 4096 --seq-len 1024"})
-final class ShardBenchCommand implements Callable<Integer> {
+public final class ShardBenchCommand implements Callable<Integer> {
 
     @Option(names = "--rows", defaultValue = "4096", description = "rows written and read (default: ${DEFAULT-VALUE})")
     int rows;
@@ -37,6 +37,6 @@ final class ShardBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        return ExitCodes.OK;
+        return ExitCode.OK;
     }
 }

@@ -1,4 +1,4 @@
-package dev.phi4j.pipeline.bench;
+package dev.phi4j.bench.pipeline;
 
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.schema.SourceClass;

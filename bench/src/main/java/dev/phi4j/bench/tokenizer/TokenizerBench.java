@@ -1,8 +1,9 @@
-package dev.phi4j.core.tokenizer;
+package dev.phi4j.bench.tokenizer;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import dev.phi4j.core.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,10 @@
-package dev.phi4j.trainer.generate;
+package dev.phi4j.bench.inference;
 
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.trainer.generate.FullRecomputeModel;
+import dev.phi4j.trainer.generate.KvCacheModel;
+import dev.phi4j.trainer.generate.LanguageModel;
+import dev.phi4j.trainer.generate.LogProbs;
 import dev.phi4j.trainer.model.PhiDecoder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -1,0 +1,40 @@
+package dev.phi4j.bench.pipeline;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true, description = {
+        "Dedup and decontamination throughput (docs/s and MB/s per core) on local[1] vs local[2], and phi4j's",
+        "MinHash-LSH vs Spark MLlib's MinHashLSH, on a corpus built from the shared datasets (built once).",
+        "Example: phi4j bench pipeline --size-mb 200"})
+public final class PipelineBenchCommand implements Callable<Integer> {
+    @Option(names = "--shared", defaultValue = "../shared", description = "folder holding datasets/ (default: ${DEFAULT-VALUE})")
+    Path shared;
+
+    @Option(names = "--work-dir", defaultValue = "runs/bench-pipeline", description = "where the corpus is built and kept (default: ${DEFAULT-VALUE})")
+    Path workDir;
+
+    @Option(names = "--size-mb", defaultValue = "200", description = "corpus size in MB of text (default: ${DEFAULT-VALUE})")
+    int sizeMb;
+
+    @Option(names = "--baseline-docs", defaultValue = "20000", description = "documents of the MLlib comparison slice (default: ${DEFAULT-VALUE})")
+    int baselineDocs;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isDirectory(shared.resolve("datasets"))) {
+            throw new IllegalArgumentException(shared.resolve("datasets") + ": shared datasets not found (--shared)");
+        }
+        List<PipelineBench.Result> results = PipelineBench.run(new PipelineBench.Settings(shared, workDir, sizeMb,
+                baselineDocs, List.of(1, 2)), System.out);
+        System.out.print(PipelineBench.table(results));
+        return ExitCode.OK;
+    }
+}
