@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.phi4j.core.config.RecordTrees;
 import dev.phi4j.core.config.Variant;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.pipeline.stage.Manifest;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import dev.phi4j.pipeline.stage.RunLayout;
@@ -12,7 +13,6 @@ import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageConfig;
 import dev.phi4j.pipeline.stage.StageInput;
 import dev.phi4j.pipeline.stage.StageRunner;
-import dev.phi4j.pipeline.stage.Hashes;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -147,7 +147,7 @@ public final class Pipeline {
     private StageRunner.Planned plan(int index, Step step, Manifest previous, RunningContext context) {
         String type = type(step.config());
         String yaml = "stage: " + type + "\n" + RecordTrees.toYaml((Record) step.config(), Map.of());
-        String configHash = Hashes.sha256(yaml);
+        String configHash = Sha256.tagged(yaml);
         JsonNode value;
         try {
             value = YAML.readTree(yaml);

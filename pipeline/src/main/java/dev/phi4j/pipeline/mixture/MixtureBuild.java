@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.phi4j.core.config.RecordTrees;
 import dev.phi4j.core.config.Variant;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.shard.ShardSet;
-import dev.phi4j.pipeline.stage.Hashes;
 import dev.phi4j.pipeline.stage.Manifest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -90,7 +90,7 @@ public final class MixtureBuild {
             String inputFingerprint = set.readsDocuments()
                     ? stage.get().manifest().identity() + " " + stage.get().manifest().outputs().kept().fingerprint()
                     : inputFingerprint(set, conf);
-            String identity = Hashes.sha256("mixture set v" + BUILDER_VERSION + "\n" + yaml + "\nseed " + config.seed()
+            String identity = Sha256.tagged("mixture set v" + BUILDER_VERSION + "\n" + yaml + "\nseed " + config.seed()
                     + "\ntokenizer " + tokenizer.fingerprint() + "\ninput " + inputFingerprint);
             Path dir = new Path(mixturesDir(), set.name());
             Optional<MixtureManifest> existing = MixtureManifest.read(dir, conf);
@@ -130,7 +130,7 @@ public final class MixtureBuild {
                 context.phases().lap("commit and verify");
                 JsonNode value = YAML.readTree(yaml);
                 MixtureManifest manifest = new MixtureManifest(MixtureManifest.FORMAT, MixtureManifest.VERSION,
-                        set.name(), kind, identity, new Manifest.ConfigInfo(Hashes.sha256(yaml), value),
+                        set.name(), kind, identity, new Manifest.ConfigInfo(Sha256.tagged(yaml), value),
                         built.input(), new MixtureManifest.TokenizerInfo(tokenizer.name(), tokenizer.fingerprint(),
                         tokenizer.vocabSize()), built.shards(), built.counts(), built.notes(), built.sections(),
                         new Manifest.Timings(started.toString(), Instant.now().toString(),

@@ -2,10 +2,10 @@ package dev.phi4j.pipeline.mixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.pipeline.io.SparkRecords;
-import dev.phi4j.pipeline.stage.Hashes;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -47,10 +47,10 @@ final class Tokenization {
     static Cached cached(SparkSession spark, String mixturesDir, InputStage stage, TokenizerSpec tokenizer,
                          PrintStream log) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        String identity = Hashes.sha256("tokenized v" + VERSION + "\n" + stage.manifest().identity() + "\n"
+        String identity = Sha256.tagged("tokenized v" + VERSION + "\n" + stage.manifest().identity() + "\n"
                 + stage.manifest().outputs().kept().fingerprint() + "\n" + tokenizer.fingerprint());
         Path root = new Path(mixturesDir, "_tokenized");
-        Path dir = new Path(root, identity.substring("sha256:".length(), "sha256:".length() + 16));
+        Path dir = new Path(root, identity.substring(Sha256.PREFIX.length(), Sha256.PREFIX.length() + 16));
         try {
             FileSystem fs = dir.getFileSystem(conf);
             Path marker = new Path(dir, MARKER);

@@ -1,6 +1,7 @@
 package dev.phi4j.pipeline.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.io.SparkRecords;
 import org.apache.hadoop.conf.Configuration;
@@ -65,7 +66,7 @@ public final class StageRunner {
                 .append(configHash);
         inputs.forEach(input -> text.append('\n').append(input.kind()).append(' ').append(input.name()).append(' ')
                 .append(input.fingerprint()));
-        return Hashes.sha256(text.toString());
+        return Sha256.tagged(text.toString());
     }
 
     /**

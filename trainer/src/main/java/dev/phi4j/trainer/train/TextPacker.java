@@ -1,5 +1,6 @@
 package dev.phi4j.trainer.train;
 
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.shard.SequencePacker;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.shard.ShardWriter;
@@ -11,10 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -134,7 +133,7 @@ public final class TextPacker {
         List<String> hashes = new ArrayList<>();
         for (int d = 0; d < documents.size(); d++) {
             byHash.add(d);
-            hashes.add(sha256(documents.get(d)));
+            hashes.add(Sha256.hex(documents.get(d)));
         }
         byHash.sort(Comparator.comparing(hashes::get));
         long tokens = 0;
@@ -154,25 +153,13 @@ public final class TextPacker {
     private static String sourceFingerprint(List<Path> files, TrainerConfig.DataConfig.DocumentSplit split,
                                             double validationFraction, Tokenizer tokenizer, int seqLen)
             throws IOException {
-        MessageDigest digest = digest();
+        MessageDigest digest = Sha256.digest();
         for (Path file : files) {
             digest.update(Files.readAllBytes(file));
             digest.update((byte) 0);
         }
         digest.update((split + "|" + validationFraction + "|" + seqLen + "|" + TokenizerFingerprint.of(tokenizer))
                 .getBytes(StandardCharsets.UTF_8));
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static String sha256(String text) {
-        return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.tagged(digest);
     }
 }

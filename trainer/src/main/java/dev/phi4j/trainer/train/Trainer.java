@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardManifest;
 import dev.phi4j.core.shard.ShardSet;
@@ -18,10 +19,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -363,11 +361,6 @@ public final class Trainer {
     }
 
     static String fingerprint(Path file) throws IOException {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.tagged(Files.readAllBytes(file));
     }
 }
