@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.config.ConfigException;
 import dev.phi4j.core.config.Variant;
 import dev.phi4j.core.io.Sha256;
+import dev.phi4j.core.run.RunConfig;
 import dev.phi4j.core.schema.SourceClass;
 import dev.phi4j.pipeline.ingest.IngestConfig;
 import dev.phi4j.pipeline.ingest.JsonlSource;
@@ -103,10 +104,10 @@ public class PipelineRunTest {
     }
 
     private List<Pipeline.Outcome> run(String name, List<Pipeline.Step> steps) {
-        RunConfig run = new RunConfig(name, dir.resolve("runs").toString(), 7, true, 3);
+        RunConfig run = new RunConfig(name, dir.resolve("runs").toString(), 7);
         SparkConfig sparkConfig = new SparkConfig("local[2]", "test", 4, 3, "warn", Map.of());
-        return new Pipeline(run, sparkConfig, steps, new PrintStream(new ByteArrayOutputStream())).run(spark,
-                "# test\n");
+        return new Pipeline(run, sparkConfig, new StageOutputConfig(true, 3), steps,
+                new PrintStream(new ByteArrayOutputStream())).run(spark, "# test\n");
     }
 
     private static List<Row> rows(Path dataDir) {

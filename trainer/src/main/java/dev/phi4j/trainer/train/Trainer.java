@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardManifest;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.core.shard.TokenizerFingerprint;
@@ -77,7 +78,7 @@ public final class Trainer {
         checkData(data, model, run.tokenizer());
         this.accumulation = config.accumulationSteps(model.contextLength());
         this.masking = config.data().documentMasking() ? PhiDecoder.Masking.DOCUMENTS : PhiDecoder.Masking.CAUSAL;
-        this.train = data.split(TextPacker.TRAIN);
+        this.train = data.split(ShardNames.TRAIN);
         if (train.size() == 0) {
             throw new IllegalArgumentException(data.directory() + ": the train split is empty");
         }
@@ -334,10 +335,10 @@ public final class Trainer {
     /** The first {@code eval.batches} micro-batches of the validation split, in order; none without the split. */
     private List<MultiDataSet> validationBatches(ShardSet data, int seqLen) {
         List<MultiDataSet> batches = new ArrayList<>();
-        if (!data.hasSplit(TextPacker.VALIDATION)) {
+        if (!data.hasSplit(ShardNames.VALIDATION)) {
             return batches;
         }
-        ShardSet.Split validation = data.split(TextPacker.VALIDATION);
+        ShardSet.Split validation = data.split(ShardNames.VALIDATION);
         int size = config.microBatchSize();
         for (long from = 0; from < validation.size() && batches.size() < config.eval().batches(); from += size) {
             List<TokenRow> rows = new ArrayList<>();
