@@ -78,7 +78,7 @@ public final class BuildCache {
         return new Outcome<>(record, false);
     }
 
-    /** Removes what killed builds of {@code name} left: {@code _tmp/name-<uuid>} and anything a builder wrote beside. */
+    /** Removes what killed builds of {@code name} left: {@code _tmp/name-<uuid>} and what a builder wrote beside it. */
     private static void removeLeftovers(FileSystem fs, Path tmpRoot, String name) throws IOException {
         FileStatus[] stale = fs.globStatus(new Path(tmpRoot, name + "-*"));
         if (stale != null) {

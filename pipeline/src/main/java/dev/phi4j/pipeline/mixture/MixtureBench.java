@@ -108,7 +108,8 @@ public final class MixtureBench {
                             1 << 24));
                 }
                 new Pipeline(new RunConfig("bench", settings.work().resolve("runs").toString(), 1), spark,
-                        new StageOutputConfig(false, 1), List.of(Pipeline.Step.of(new IngestConfig(List.copyOf(sources)))), log)
+                        new StageOutputConfig(false, 1),
+                        List.of(Pipeline.Step.of(new IngestConfig(List.copyOf(sources)))), log)
                         .run(session, "# phi4j bench mixture\n");
             } finally {
                 session.stop();

@@ -151,7 +151,8 @@ final class ReportHtml {
         }
         for (RunReport.MixtureSet set : report.sets()) {
             MixtureManifest m = set.manifest();
-            long tokens = m.shards().splits().entrySet().stream().filter(e -> !e.getKey().contains(ShardNames.VALIDATION))
+            long tokens = m.shards().splits().entrySet().stream()
+                    .filter(e -> !e.getKey().contains(ShardNames.VALIDATION))
                     .mapToLong(e -> e.getValue().tokens()).sum();
             tile(html, Html.compact(tokens), m.name() + (m.name().equals(m.kind()) ? "" : " (" + m.kind() + ")")
                     + " tokens · seq_len " + Html.count(m.shards().seqLen()));
