@@ -82,8 +82,9 @@ public final class TextPacker {
         }
         String fingerprint = sourceFingerprint(files, split, validationFraction, tokenizer, seqLen);
         Packing packing = new Packing(files, split, validationFraction, tokenizer, seqLen, fingerprint);
-        BuildCache.Outcome<ShardManifest> outcome = BuildCache.reuseOrBuild(
-                new org.apache.hadoop.fs.Path(outDir.toAbsolutePath().toUri()), fingerprint, PACKED_SET,
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("file", null,
+                outDir.toAbsolutePath().normalize().toString());
+        BuildCache.Outcome<ShardManifest> outcome = BuildCache.reuseOrBuild(dir, fingerprint, PACKED_SET,
                 new Configuration(), (tmp, outdated) -> packing.writeInto(Path.of(tmp.toUri())));
         ShardSet shards = ShardSet.open(outDir);
         return outcome.reused() ? new Result(shards, 0, 0, null, null, true)
