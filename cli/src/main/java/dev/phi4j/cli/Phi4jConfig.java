@@ -4,6 +4,7 @@ import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.config.InvalidConfigValue;
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.run.RunConfig;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.trainer.train.TrainerConfig;
 

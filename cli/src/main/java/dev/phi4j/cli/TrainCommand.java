@@ -4,6 +4,7 @@ import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardException;
 import dev.phi4j.core.shard.ShardManifest;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.Tokenizer;
@@ -161,8 +162,8 @@ final class TrainCommand implements Callable<Integer> {
     private static void describe(ShardSet shards, String label, String note) {
         ShardManifest manifest = shards.manifest();
         System.out.printf(Locale.ROOT, "%s %s: %,d train + %,d validation sequences of %,d tokens%s%n", label,
-                shards.directory(), manifest.sequences(TextPacker.TRAIN),
-                manifest.sequences(TextPacker.VALIDATION), manifest.rowLength(), note);
+                shards.directory(), manifest.sequences(ShardNames.TRAIN),
+                manifest.sequences(ShardNames.VALIDATION), manifest.rowLength(), note);
     }
 
     private static String yamlList(List<Path> paths) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.phi4j.core.config.RecordTrees;
 import dev.phi4j.core.config.Variant;
+import dev.phi4j.core.io.BuildCache;
+import dev.phi4j.core.io.Sha256;
+import dev.phi4j.core.run.RunConfig;
 import dev.phi4j.pipeline.stage.Manifest;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import dev.phi4j.pipeline.stage.RunLayout;
@@ -12,7 +15,6 @@ import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageConfig;
 import dev.phi4j.pipeline.stage.StageInput;
 import dev.phi4j.pipeline.stage.StageRunner;
-import dev.phi4j.pipeline.stage.Hashes;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -51,12 +52,15 @@ public final class Pipeline {
 
     private final RunConfig run;
     private final SparkConfig sparkConfig;
+    private final StageOutputConfig stageOutput;
     private final List<Step> steps;
     private final PrintStream log;
 
-    public Pipeline(RunConfig run, SparkConfig sparkConfig, List<Step> steps, PrintStream log) {
+    public Pipeline(RunConfig run, SparkConfig sparkConfig, StageOutputConfig stageOutput, List<Step> steps,
+                    PrintStream log) {
         this.run = run;
         this.sparkConfig = sparkConfig;
+        this.stageOutput = stageOutput;
         this.steps = List.copyOf(steps);
         this.log = log;
         for (int i = 0; i < steps.size(); i++) {
@@ -76,11 +80,12 @@ public final class Pipeline {
 
     /** Builds every stage first, so that a bad stage config fails before any work. */
     public static Pipeline of(PipelineConfig config, PrintStream log) {
-        return new Pipeline(config.run(), config.spark(), config.stages().stream().map(Step::of).toList(), log);
+        return new Pipeline(config.run(), config.spark(), config.stageOutput(),
+                config.stages().stream().map(Step::of).toList(), log);
     }
 
     public RunLayout layout() {
-        return new RunLayout(new Path(run.directory()));
+        return new RunLayout(new Path(run.location()));
     }
 
     /** Runs (or reuses) every stage; {@code resolvedConfig} is written to the run folder as {@code pipeline.yaml}. */
@@ -89,7 +94,7 @@ public final class Pipeline {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         writeText(layout.config(), resolvedConfig, conf);
         StageRunner runner = new StageRunner(spark, layout, new StageRunner.RunSettings(run.name(), run.seed(),
-                sparkConfig.outputPartitions(), run.keepDropped(), run.examples()));
+                sparkConfig.outputPartitions(), stageOutput.keepDropped(), stageOutput.examples()));
         SparkProgress progress = new SparkProgress(System.err);
         spark.sparkContext().addSparkListener(progress);
         List<RunIndex.Entry> index = new ArrayList<>();
@@ -107,30 +112,36 @@ public final class Pipeline {
                 RunningContext context = new RunningContext(spark, run.seed());
                 StageRunner.Planned planned = plan(i, step, previous, context);
                 Path dir = layout.stageDir(i, step.stage().name());
-                Optional<Manifest> existing = ManifestJson.readManifest(dir, conf);
-                Manifest manifest;
-                boolean reused = existing.isPresent() && existing.get().identity().equals(planned.identity());
+                int position = i;
+                Manifest input = previous;
+                BuildCache.Outcome<Manifest> outcome;
+                try {
+                    outcome = BuildCache.reuseOrBuild(dir, planned.identity(), ManifestJson.STAGE_MARKER, conf,
+                            (tmp, outdated) -> {
+                                outdated.ifPresent(m -> log.printf("%s config or input changed since %s ran; running "
+                                        + "it again%n", label, m.stage().dir()));
+                                log.printf("%s running%n", label);
+                                index.set(position, entry(index.get(position), "running", planned.identity()));
+                                writeIndex(layout, index, conf);
+                                progress.label(label.trim());
+                                try {
+                                    return runner.run(planned, input, context, tmp);
+                                } catch (RuntimeException e) {
+                                    index.set(position, entry(index.get(position), "failed", planned.identity()));
+                                    writeIndex(layout, index, conf);
+                                    throw e;
+                                } finally {
+                                    progress.clear();
+                                }
+                            });
+                } catch (IOException e) {
+                    throw new UncheckedIOException("stage " + dir + ": " + e.getMessage(), e);
+                }
+                Manifest manifest = outcome.record();
+                boolean reused = outcome.reused();
                 if (reused) {
-                    manifest = existing.get();
                     log.printf("%s up to date, reusing %s: %s%n", label, manifest.stage().dir(), summary(manifest));
                 } else {
-                    if (existing.isPresent()) {
-                        log.printf("%s config or input changed since %s ran; running it again%n", label,
-                                existing.get().stage().dir());
-                    }
-                    log.printf("%s running%n", label);
-                    index.set(i, entry(index.get(i), "running", planned.identity()));
-                    writeIndex(layout, index, conf);
-                    progress.label(label.trim());
-                    try {
-                        manifest = runner.run(planned, previous, context);
-                    } catch (RuntimeException e) {
-                        index.set(i, entry(index.get(i), "failed", planned.identity()));
-                        writeIndex(layout, index, conf);
-                        throw e;
-                    } finally {
-                        progress.clear();
-                    }
                     log.printf("%s %s in %.1f s%n", label, summary(manifest), manifest.timings().seconds());
                 }
                 index.set(i, entry(index.get(i), reused ? "reused" : "done", planned.identity()));
@@ -147,7 +158,7 @@ public final class Pipeline {
     private StageRunner.Planned plan(int index, Step step, Manifest previous, RunningContext context) {
         String type = type(step.config());
         String yaml = "stage: " + type + "\n" + RecordTrees.toYaml((Record) step.config(), Map.of());
-        String configHash = Hashes.sha256(yaml);
+        String configHash = Sha256.tagged(yaml);
         JsonNode value;
         try {
             value = YAML.readTree(yaml);

@@ -3,6 +3,7 @@ package dev.phi4j.pipeline;
 import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.config.InvalidConfigValue;
+import dev.phi4j.core.run.RunConfig;
 import dev.phi4j.pipeline.stage.StageConfig;
 
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.List;
 public record PipelineConfig(
         @Doc("run name, output folder and seed") RunConfig run,
         @Doc("Spark master, partitions and extra Spark settings") SparkConfig spark,
+        @Doc("dropped rows and quoted examples each stage writes") StageOutputConfig stageOutput,
         @Doc("the stages in order; `stage:` names each (ingest, clean, dedup, decontam)") List<StageConfig> stages) {
 
     public PipelineConfig {

@@ -3,6 +3,8 @@ package dev.phi4j.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.config.ConfigException;
 import dev.phi4j.core.config.Variant;
+import dev.phi4j.core.io.Sha256;
+import dev.phi4j.core.run.RunConfig;
 import dev.phi4j.core.schema.SourceClass;
 import dev.phi4j.pipeline.ingest.IngestConfig;
 import dev.phi4j.pipeline.ingest.JsonlSource;
@@ -12,7 +14,6 @@ import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageConfig;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,10 +104,10 @@ public class PipelineRunTest {
     }
 
     private List<Pipeline.Outcome> run(String name, List<Pipeline.Step> steps) {
-        RunConfig run = new RunConfig(name, dir.resolve("runs").toString(), 7, true, 3);
+        RunConfig run = new RunConfig(name, dir.resolve("runs").toString(), 7);
         SparkConfig sparkConfig = new SparkConfig("local[2]", "test", 4, 3, "warn", Map.of());
-        return new Pipeline(run, sparkConfig, steps, new PrintStream(new ByteArrayOutputStream())).run(spark,
-                "# test\n");
+        return new Pipeline(run, sparkConfig, new StageOutputConfig(true, 3), steps,
+                new PrintStream(new ByteArrayOutputStream())).run(spark, "# test\n");
     }
 
     private static List<Row> rows(Path dataDir) {
@@ -282,9 +282,7 @@ public class PipelineRunTest {
     private static List<String> contents(Path folder) throws Exception {
         List<String> parts = new ArrayList<>();
         for (Path file : partFiles(folder)) {
-            parts.add(file.getFileName().toString().substring(0, 10) + ":"
-                    + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file))));
+            parts.add(file.getFileName().toString().substring(0, 10) + ":" + Sha256.hex(Files.readAllBytes(file)));
         }
         return parts;
     }

@@ -2,17 +2,19 @@ package dev.phi4j.bench.mixture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.bench.shard.ShardReadBench;
+import dev.phi4j.core.run.RunConfig;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.schema.ParquetRecords;
 import dev.phi4j.core.schema.SourceClass;
-import dev.phi4j.bench.shard.ShardReadBench;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.core.tokenizer.Tokenizers;
 import dev.phi4j.pipeline.Pipeline;
-import dev.phi4j.pipeline.RunConfig;
+import dev.phi4j.pipeline.StageOutputConfig;
 import dev.phi4j.pipeline.SparkConfig;
 import dev.phi4j.pipeline.PipelineSpark;
 import dev.phi4j.pipeline.ingest.IngestConfig;
@@ -112,7 +114,8 @@ public final class MixtureBench {
                             List.of("text"), "\n\n", Optional.empty(), List.of(), List.of(".jsonl"), 1L << 32,
                             1 << 24));
                 }
-                new Pipeline(new RunConfig("bench", settings.work().resolve("runs").toString(), 1, false, 1), spark,
+                new Pipeline(new RunConfig("bench", settings.work().resolve("runs").toString(), 1), spark,
+                        new StageOutputConfig(false, 1),
                         List.of(Pipeline.Step.of(new IngestConfig(List.copyOf(sources)))), log)
                         .run(session, "# phi4j bench mixture\n");
             } finally {
@@ -163,7 +166,7 @@ public final class MixtureBench {
                         pack = Math.min(pack, phases.getOrDefault("statistics and plan", 0.0)
                                 + phases.getOrDefault("placement", 0.0) + phases.getOrDefault("pack", 0.0));
                     }
-                    written = outcome.manifest().shards().splits().get(MixtureBuild.TRAIN).tokens();
+                    written = outcome.manifest().shards().splits().get(ShardNames.TRAIN).tokens();
                     if (firstShards == null) {
                         firstShards = out.resolve("pretrain/shards");
                     } else {
@@ -180,7 +183,7 @@ public final class MixtureBench {
             rows.add(new Row("tokenize + pack on Spark", cores, tokens, tokenize + pack));
         }
 
-        ShardSet.Split train = ShardSet.open(firstShards).split(MixtureBuild.TRAIN);
+        ShardSet.Split train = ShardSet.open(firstShards).split(ShardNames.TRAIN);
         long[] order = new long[(int) train.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

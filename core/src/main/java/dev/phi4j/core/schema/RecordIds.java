@@ -2,8 +2,9 @@ package dev.phi4j.core.schema;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import dev.phi4j.core.io.Sha256;
+
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class RecordIds {
      * with its length in front, so ("ab", "c") and ("a", "bc") get different ids.
      */
     public static String of(IdKind kind, List<String> parts) {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.digest();
         for (String part : parts) {
             byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
             sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
@@ -51,13 +52,5 @@ public final class RecordIds {
         }
         throw new IllegalArgumentException("id '" + id + "' has no known kind prefix; expected one of "
                 + Arrays.stream(IdKind.values()).map(IdKind::prefix).toList());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.phi4j.core.shard;
 
+import dev.phi4j.core.io.Sha256;
+
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * Writes one shard file ({@link ShardLayout}). Token rows stream to disk; the document starts and loss masks, a few
@@ -152,7 +153,7 @@ public final class ShardFileWriter implements Closeable {
     }
 
     static String sha256(FileChannel channel) throws IOException {
-        MessageDigest digest = TokenizerFingerprint.sha256();
+        MessageDigest digest = Sha256.digest();
         ByteBuffer chunk = ByteBuffer.allocate(BUFFER_BYTES);
         long position = 0;
         int read;
@@ -160,7 +161,7 @@ public final class ShardFileWriter implements Closeable {
             digest.update(chunk.flip());
             position += read;
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     /** Closes without finishing when {@link #finish} was not reached (the partial file is the caller's to delete). */

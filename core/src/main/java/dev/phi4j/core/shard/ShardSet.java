@@ -1,5 +1,7 @@
 package dev.phi4j.core.shard;
 
+import dev.phi4j.core.io.Sha256;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,9 +233,9 @@ public final class ShardSet {
             if (verified) {
                 return;
             }
-            MessageDigest digest = TokenizerFingerprint.sha256();
+            MessageDigest digest = Sha256.digest();
             digest.update(bytes.duplicate().clear());
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = Sha256.hex(digest);
             if (!actual.equals(entry.sha256())) {
                 throw new ShardException(file, "checksum mismatch: the manifest records sha256 " + entry.sha256()
                         + ", the file has " + actual + " (corrupt or modified)");

@@ -89,7 +89,7 @@ public final class ShardWriter implements Closeable {
                 throw new IllegalArgumentException("split name '" + split + "' must match [a-z0-9_]+");
             }
             int index = finished.computeIfAbsent(split, s -> new ArrayList<>()).size();
-            writer = new ShardFileWriter(partial.resolve(String.format("%s-%05d.bin", split, index)),
+            writer = new ShardFileWriter(partial.resolve(ShardNames.file(split, index)),
                     settings.seqLen(), settings.vocabSize(), settings.lossMask());
             open.put(split, writer);
         }

@@ -1,12 +1,11 @@
 package dev.phi4j.core.shard;
 
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.tokenizer.Tokenizer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A tokenizer's identity by content: SHA-256 over its name and the bytes of every id. Data encoded with one tokenizer
@@ -19,7 +18,7 @@ public final class TokenizerFingerprint {
 
     /** {@code sha256:<64 hex digits>}. */
     public static String of(Tokenizer tokenizer) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         digest.update(tokenizer.name().getBytes(StandardCharsets.UTF_8));
         ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);
         for (int id = 0; id < tokenizer.vocabSize(); id++) {
@@ -27,14 +26,6 @@ public final class TokenizerFingerprint {
             digest.update(length.clear().putInt(bytes.length).array());
             digest.update(bytes);
         }
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        return Sha256.tagged(digest);
     }
 }

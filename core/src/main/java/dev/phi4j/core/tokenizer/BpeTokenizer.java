@@ -1,12 +1,11 @@
 package dev.phi4j.core.tokenizer;
 
+import dev.phi4j.core.io.Sha256;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -236,13 +235,9 @@ public final class BpeTokenizer implements Tokenizer {
         }
     }
 
+    /** The first 48 bits of the file's SHA-256: enough to tell two vocabularies apart in a name. */
     private static String fingerprint(String fileText) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(fileText.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM provides SHA-256", e);
-        }
+        return Sha256.hex(fileText).substring(0, 12);
     }
 
     /** A binary min-heap of longs, so candidate pairs are not boxed. */

@@ -1,6 +1,7 @@
 package dev.phi4j.pipeline.ingest;
 
-import dev.phi4j.pipeline.stage.Hashes;
+import dev.phi4j.core.io.Sha256;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -89,6 +90,6 @@ record SourceListing(List<SourceFile> files, long skippedDirs, long skippedFiles
         StringBuilder text = new StringBuilder();
         files.forEach(f -> text.append(f.uri()).append('\t').append(f.length()).append('\t')
                 .append(f.modificationTime()).append('\n'));
-        return Hashes.sha256(text.toString());
+        return Sha256.tagged(text.toString());
     }
 }

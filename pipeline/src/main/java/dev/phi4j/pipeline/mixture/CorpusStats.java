@@ -1,5 +1,7 @@
 package dev.phi4j.pipeline.mixture;
 
+import dev.phi4j.core.shard.ShardNames;
+
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -182,7 +184,7 @@ public final class CorpusStats implements Serializable {
             }
             long[] counts = new long[3];
             int placed = selection.place(id, row.getString(3), row.getString(2), tokens, (split, bucket, copy, key) -> {
-                if (split.equals(MixtureBuild.TRAIN)) {
+                if (split.equals(ShardNames.TRAIN)) {
                     counts[0]++;
                     counts[1] += tokens + 1L;
                 } else {

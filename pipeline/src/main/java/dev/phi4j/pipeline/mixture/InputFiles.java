@@ -1,6 +1,7 @@
 package dev.phi4j.pipeline.mixture;
 
-import dev.phi4j.pipeline.stage.Hashes;
+import dev.phi4j.core.io.Sha256;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -66,7 +67,7 @@ record InputFiles(List<String> jsonl, List<String> parquet, long bytes, String f
         if (jsonl.isEmpty() && parquet.isEmpty()) {
             throw new IllegalArgumentException(paths + ": no files to read (paths)");
         }
-        return new InputFiles(List.copyOf(jsonl), List.copyOf(parquet), bytes, Hashes.sha256(listing.toString()));
+        return new InputFiles(List.copyOf(jsonl), List.copyOf(parquet), bytes, Sha256.tagged(listing.toString()));
     }
 
     long files() {

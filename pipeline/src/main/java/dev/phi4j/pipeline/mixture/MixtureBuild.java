@@ -1,14 +1,13 @@
 package dev.phi4j.pipeline.mixture;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.phi4j.core.config.RecordTrees;
 import dev.phi4j.core.config.Variant;
+import dev.phi4j.core.io.BuildCache;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.shard.ShardSet;
-import dev.phi4j.pipeline.stage.Hashes;
 import dev.phi4j.pipeline.stage.Manifest;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Builds the sets of a mixture config, each into its own folder:
@@ -44,8 +42,6 @@ import java.util.UUID;
  */
 public final class MixtureBuild {
 
-    public static final String TRAIN = "train";
-    public static final String VALIDATION = "validation";
     public static final String SHARDS = "shards";
     public static final String SEQUENCES = "sequences";
     /** Bumped when a builder's output changes for the same config, so finished sets are rebuilt. */
@@ -79,71 +75,35 @@ public final class MixtureBuild {
                 throw new IllegalArgumentException(s.runDir() + "/" + s.dir() + " kept no documents: nothing to mix");
             }
         });
-        Tokenization.Cached tokenized = null;
-        CorpusProfile profile = null;
+        Documents documents = new Documents(spark, stage, tokenizer);
         List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < config.sets().size(); i++) {
             MixtureSetConfig set = config.sets().get(i);
             String label = String.format("[%d/%d] %-9s", i + 1, config.sets().size(), set.name());
-            String kind = kind(set);
-            String yaml = "kind: " + kind + "\n" + RecordTrees.toYaml((Record) set, Map.of());
+            String yaml = "kind: " + kind(set) + "\n" + RecordTrees.toYaml((Record) set, Map.of());
             String inputFingerprint = set.readsDocuments()
                     ? stage.get().manifest().identity() + " " + stage.get().manifest().outputs().kept().fingerprint()
                     : inputFingerprint(set, conf);
-            String identity = Hashes.sha256("mixture set v" + BUILDER_VERSION + "\n" + yaml + "\nseed " + config.seed()
+            String identity = Sha256.tagged("mixture set v" + BUILDER_VERSION + "\n" + yaml + "\nseed " + config.seed()
                     + "\ntokenizer " + tokenizer.fingerprint() + "\ninput " + inputFingerprint);
             Path dir = new Path(mixturesDir(), set.name());
-            Optional<MixtureManifest> existing = MixtureManifest.read(dir, conf);
-            if (existing.isPresent() && existing.get().identity().equals(identity)) {
-                log.printf("%s up to date, reusing %s%n", label, dir);
-                outcomes.add(new Outcome(existing.get(), dir, true));
-                continue;
-            }
-            if (existing.isPresent()) {
-                log.printf("%s config, tokenizer or input changed since %s was built; building it again%n", label,
-                        dir);
-            }
-            log.printf("%s building (%s, seq_len %,d)%n", label, kind, set.seqLen());
-            Instant started = Instant.now();
-            long t0 = System.nanoTime();
-            removeLeftovers(new Path(new Path(mixturesDir(), "_tmp"), set.name() + "-*"), conf);
-            Path tmp = new Path(new Path(mixturesDir(), "_tmp"), set.name() + "-" + UUID.randomUUID());
-            SetContext context = new SetContext(spark, tmp, config.seed(), tokenizer, log, new Phases());
-            BuiltSet built;
             try {
-                if (set.readsDocuments()) {
-                    if (tokenized == null) {
-                        tokenized = Tokenization.cached(spark, config.mixturesDir(), stage.get(), tokenizer, log);
-                        context.phases().lap(tokenized.reused() ? "tokenize (reused)" : "tokenize");
-                        profile = CorpusProfile.cached(tokenized, stage.get(), config.profile(), context);
-                        context.phases().lap("profile");
-                    }
-                    built = PretrainBuilder.build(PretrainBuilder.settings(set), tokenized, stage.get(), profile,
-                            context);
-                } else if (set instanceof SftSetConfig sft) {
-                    built = PostTrainingBuilder.sft(sft, context);
+                BuildCache.Outcome<MixtureManifest> outcome = BuildCache.reuseOrBuild(dir, identity,
+                        MixtureManifest.MARKER, conf, (tmp, outdated) -> {
+                            outdated.ifPresent(m -> log.printf("%s config, tokenizer or input changed since %s was "
+                                    + "built; building it again%n", label, dir));
+                            return build(set, yaml, identity, new SetContext(spark, tmp, config.seed(), tokenizer,
+                                    log, new Phases()), documents, label);
+                        });
+                if (outcome.reused()) {
+                    log.printf("%s up to date, reusing %s%n", label, dir);
                 } else {
-                    built = PostTrainingBuilder.dpo((DpoSetConfig) set, context);
+                    log.printf("%s %s%n", label, summary(outcome.record()));
+                    for (String note : outcome.record().notes()) {
+                        log.printf("      note       %s%n", note);
+                    }
                 }
-                commit(tmp, dir, conf);
-                verify(dir, built.shards(), conf);
-                context.phases().lap("commit and verify");
-                JsonNode value = YAML.readTree(yaml);
-                MixtureManifest manifest = new MixtureManifest(MixtureManifest.FORMAT, MixtureManifest.VERSION,
-                        set.name(), kind, identity, new Manifest.ConfigInfo(Hashes.sha256(yaml), value),
-                        built.input(), new MixtureManifest.TokenizerInfo(tokenizer.name(), tokenizer.fingerprint(),
-                        tokenizer.vocabSize()), built.shards(), built.counts(), built.notes(), built.sections(),
-                        new Manifest.Timings(started.toString(), Instant.now().toString(),
-                                (System.nanoTime() - t0) / 1e9, context.phases().seconds()),
-                        new Manifest.Environment(spark.version(), spark.sparkContext().master(),
-                                spark.sparkContext().defaultParallelism(), built.shards().splits().values().stream()
-                                .mapToInt(s -> (int) s.files()).sum(), System.getProperty("java.version")));
-                manifest.write(dir, conf);
-                log.printf("%s %s%n", label, summary(manifest));
-                for (String note : manifest.notes()) {
-                    log.printf("      note       %s%n", note);
-                }
-                outcomes.add(new Outcome(manifest, dir, false));
+                outcomes.add(new Outcome(outcome.record(), dir, outcome.reused()));
             } catch (IOException e) {
                 throw new UncheckedIOException("set " + set.name() + ": " + e.getMessage(), e);
             }
@@ -151,18 +111,59 @@ public final class MixtureBuild {
         return outcomes;
     }
 
-    /** A killed build leaves its partial set (or tokenization) behind a glob like this; it is redone from scratch. */
-    static void removeLeftovers(Path glob, Configuration conf) {
-        try {
-            FileSystem fs = glob.getFileSystem(conf);
-            FileStatus[] stale = fs.globStatus(glob);
-            if (stale != null) {
-                for (FileStatus status : stale) {
-                    fs.delete(status.getPath(), true);
-                }
+    /** Builds {@code set} into the context's folder and returns its manifest. */
+    private MixtureManifest build(MixtureSetConfig set, String yaml, String identity, SetContext context,
+                                  Documents documents, String label) throws IOException {
+        String kind = kind(set);
+        log.printf("%s building (%s, seq_len %,d)%n", label, kind, set.seqLen());
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        BuiltSet built;
+        if (set.readsDocuments()) {
+            documents.prepare(context);
+            built = PretrainBuilder.build(PretrainBuilder.settings(set), documents.tokenized, documents.stage.get(),
+                    documents.profile, context);
+        } else if (set instanceof SftSetConfig sft) {
+            built = PostTrainingBuilder.sft(sft, context);
+        } else {
+            built = PostTrainingBuilder.dpo((DpoSetConfig) set, context);
+        }
+        verify(context.setDir(), built.shards(), context.conf());
+        context.phases().lap("verify");
+        SparkSession spark = context.spark();
+        TokenizerSpec tokenizer = context.tokenizer();
+        return new MixtureManifest(MixtureManifest.FORMAT, MixtureManifest.VERSION, set.name(), kind, identity,
+                new Manifest.ConfigInfo(Sha256.tagged(yaml), YAML.readTree(yaml)), built.input(),
+                new MixtureManifest.TokenizerInfo(tokenizer.name(), tokenizer.fingerprint(), tokenizer.vocabSize()),
+                built.shards(), built.counts(), built.notes(), built.sections(),
+                new Manifest.Timings(started.toString(), Instant.now().toString(),
+                        (System.nanoTime() - t0) / 1e9, context.phases().seconds()),
+                new Manifest.Environment(spark.version(), spark.sparkContext().master(),
+                        spark.sparkContext().defaultParallelism(), built.shards().splits().values().stream()
+                        .mapToInt(s -> (int) s.files()).sum(), System.getProperty("java.version")));
+    }
+
+    /** The input stage's documents, tokenized and profiled once per build when the first set that reads them runs. */
+    private final class Documents {
+        private final SparkSession spark;
+        private final Optional<InputStage> stage;
+        private final TokenizerSpec tokenizer;
+        private Tokenization.Cached tokenized;
+        private CorpusProfile profile;
+
+        Documents(SparkSession spark, Optional<InputStage> stage, TokenizerSpec tokenizer) {
+            this.spark = spark;
+            this.stage = stage;
+            this.tokenizer = tokenizer;
+        }
+
+        void prepare(SetContext context) {
+            if (tokenized == null) {
+                tokenized = Tokenization.cached(spark, config.mixturesDir(), stage.get(), tokenizer, log);
+                context.phases().lap(tokenized.reused() ? "tokenize (reused)" : "tokenize");
+                profile = CorpusProfile.cached(tokenized, stage.get(), config.profile(), context);
+                context.phases().lap("profile");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove leftovers " + glob, e);
         }
     }
 
@@ -176,17 +177,6 @@ public final class MixtureBuild {
         }
         DpoSetConfig dpo = (DpoSetConfig) set;
         return InputFiles.list(dpo.paths(), dpo.format(), conf).fingerprint();
-    }
-
-    private static void commit(Path tmp, Path dir, Configuration conf) throws IOException {
-        FileSystem fs = dir.getFileSystem(conf);
-        if (fs.exists(dir)) {
-            fs.delete(dir, true);
-        }
-        fs.mkdirs(dir.getParent());
-        if (!fs.rename(tmp, dir)) {
-            throw new IOException("cannot rename " + tmp + " to " + dir);
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.phi4j.pipeline.mixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.io.BuildCache;
 import dev.phi4j.pipeline.stage.Manifest;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
@@ -42,6 +43,24 @@ public record MixtureManifest(
     public static final String FORMAT = "phi4j-mixture";
     public static final int VERSION = 1;
     public static final String FILE = "_mixture.json";
+
+    /** The manifest as a set folder's build cache marker: written last, its identity decides reuse. */
+    static final BuildCache.Marker<MixtureManifest> MARKER = new BuildCache.Marker<>() {
+        @Override
+        public Optional<MixtureManifest> read(Path dir, Configuration conf) {
+            return MixtureManifest.read(dir, conf);
+        }
+
+        @Override
+        public String identity(MixtureManifest manifest) {
+            return manifest.identity();
+        }
+
+        @Override
+        public void write(Path dir, MixtureManifest manifest, Configuration conf) {
+            manifest.write(dir, conf);
+        }
+    };
 
     /**
      * @param run         the pipeline run folder (pretrain, midtrain), or empty

@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline.mixture;
 
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.TokenRow;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ final class PairPartWriter extends PartWriter {
 
     PairPartWriter(ShardTarget target, String split, int shard) throws IOException {
         super(target, split, shard);
-        String prefix = split.equals(MixtureBuild.TRAIN) ? "" : split + "_";
+        String prefix = split.equals(ShardNames.TRAIN) ? "" : split + "_";
         this.chosen = new Output(prefix + "chosen");
         this.rejected = new Output(prefix + "rejected");
         this.padding = target.tokenizer().open().specialTokens().endOfText();

@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline.mixture;
 
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,9 +66,5 @@ record PartLayout(LinkedHashMap<String, Integer> parts) implements Serializable 
 
     List<String> splits() {
         return new ArrayList<>(parts.keySet());
-    }
-
-    static String fileName(String split, int shard) {
-        return String.format("%s-%05d.bin", split, shard);
     }
 }

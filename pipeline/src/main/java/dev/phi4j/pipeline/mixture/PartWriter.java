@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.shard.ShardFileWriter;
 import dev.phi4j.core.shard.ShardManifest;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.pipeline.stage.ManifestJson;
@@ -58,7 +59,7 @@ abstract class PartWriter {
 
         Output(String split) throws IOException {
             this.split = split;
-            this.file = PartLayout.fileName(split, shard);
+            this.file = ShardNames.file(split, shard);
             this.pending = target.create(file);
             this.writer = new ShardFileWriter(pending.local(), target.seqLen(), target.vocabSize(), target.lossMask());
         }

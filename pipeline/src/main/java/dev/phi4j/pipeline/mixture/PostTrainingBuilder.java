@@ -9,7 +9,7 @@ import dev.phi4j.core.schema.Message;
 import dev.phi4j.core.schema.PreferenceKind;
 import dev.phi4j.core.schema.PreferencePair;
 import dev.phi4j.core.schema.Role;
-import dev.phi4j.core.tokenizer.Tokenizer;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.Manifest;
 import dev.phi4j.pipeline.stage.ManifestJson;
@@ -245,9 +245,9 @@ final class PostTrainingBuilder {
             long trainTokens = tokens.isNullAt(0) ? 0 : tokens.getLong(0);
             long validationTokens = tokens.isNullAt(1) ? 0 : tokens.getLong(1);
             Map<String, Integer> parts = new LinkedHashMap<>();
-            parts.put(MixtureBuild.TRAIN, trainTokens == 0 ? 0
+            parts.put(ShardNames.TRAIN, trainTokens == 0 ? 0
                     : (int) Math.max(minShards, PretrainBuilder.ceilDiv(trainTokens, maxTokensPerShard)));
-            parts.put(MixtureBuild.VALIDATION, validationTokens == 0 ? 0
+            parts.put(ShardNames.VALIDATION, validationTokens == 0 ? 0
                     : (int) Math.max(1, PretrainBuilder.ceilDiv(validationTokens, maxTokensPerShard)));
             PartLayout layout = PartLayout.of(parts);
             if (layout.total() == 0) {
@@ -255,7 +255,7 @@ final class PostTrainingBuilder {
                         + dropped + "); see the input files " + files.jsonl() + files.parquet());
             }
             Dataset<Instance> instances = keptRecords.map((MapFunction<Prepared, Instance>) p -> p.instance(
-                    layout.part(p.isHeldOut() ? MixtureBuild.VALIDATION : MixtureBuild.TRAIN, p.getKey())),
+                    layout.part(p.isHeldOut() ? ShardNames.VALIDATION : ShardNames.TRAIN, p.getKey())),
                     Encoders.bean(Instance.class));
             ShardTarget target = ShardTarget.of(context.shardDir().toString(), context.conf(), seqLen,
                     context.tokenizer(), true, true, buckets, layout);
@@ -285,8 +285,8 @@ final class PostTrainingBuilder {
                 s.put("padding_fraction", info.tokens() == 0 ? 0 : (double) info.paddingTokens() / info.tokens());
             });
             boolean pairs = kind.equals("dpo");
-            long[] byKind = results.bucketInstances(pairs ? "chosen" : MixtureBuild.TRAIN, buckets);
-            long[] byKindValidation = results.bucketInstances(pairs ? "validation_chosen" : MixtureBuild.VALIDATION,
+            long[] byKind = results.bucketInstances(pairs ? "chosen" : ShardNames.TRAIN, buckets);
+            long[] byKindValidation = results.bucketInstances(pairs ? "validation_chosen" : ShardNames.VALIDATION,
                     buckets);
             if (pairs) {
                 ObjectNode kinds = summary.putObject("pairs_by_kind");

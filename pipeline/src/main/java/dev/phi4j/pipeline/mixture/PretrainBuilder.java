@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.schema.MixtureGroup;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.pipeline.stage.Manifest;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -108,8 +109,8 @@ final class PretrainBuilder {
         int validationParts = plan.validationTokens() == 0 ? 0
                 : (int) Math.max(1, ceilDiv(plan.validationTokens(), settings.maxTokensPerShard()));
         Map<String, Integer> parts = new LinkedHashMap<>();
-        parts.put(MixtureBuild.TRAIN, trainParts);
-        parts.put(MixtureBuild.VALIDATION, validationParts);
+        parts.put(ShardNames.TRAIN, trainParts);
+        parts.put(ShardNames.VALIDATION, validationParts);
         PartLayout layout = PartLayout.of(parts);
         Dataset<Instance> instances = documents.flatMap((FlatMapFunction<TokenizedDocument, Instance>) document ->
                 CorpusStats.instances(document, selection, layout), Encoders.bean(Instance.class));
@@ -126,13 +127,13 @@ final class PretrainBuilder {
                 settings.sequenceIndex(), metadata, layout.splits());
         context.phases().lap("pack");
 
-        long[] written = results.bucketTokens(MixtureBuild.TRAIN, buckets.size());
-        long[] copies = results.bucketInstances(MixtureBuild.TRAIN, buckets.size());
-        long[] validationWritten = results.bucketTokens(MixtureBuild.VALIDATION, buckets.size());
+        long[] written = results.bucketTokens(ShardNames.TRAIN, buckets.size());
+        long[] copies = results.bucketInstances(ShardNames.TRAIN, buckets.size());
+        long[] validationWritten = results.bucketTokens(ShardNames.VALIDATION, buckets.size());
         long total = sum(written);
         List<String> notes = new ArrayList<>(plan.notes());
         MixtureManifest.SplitInfo validationSplit = results.summary(settings.seqLen(), false).splits()
-                .get(MixtureBuild.VALIDATION);
+                .get(ShardNames.VALIDATION);
         if (plan.validationTokens() > 0 && (validationSplit == null || validationSplit.sequences() == 0)) {
             notes.add(String.format(Locale.ROOT, "no validation rows: the %,d held-out tokens selected do not fill one "
                     + "row of %,d; raise validation_fraction", plan.validationTokens(), settings.seqLen() + 1));

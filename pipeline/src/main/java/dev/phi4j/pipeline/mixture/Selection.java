@@ -1,5 +1,7 @@
 package dev.phi4j.pipeline.mixture;
 
+import dev.phi4j.core.shard.ShardNames;
+
 import java.io.Serializable;
 
 /**
@@ -81,7 +83,7 @@ final class Selection implements Serializable {
             }
             if (heldOut) {
                 if (validationBin(b, id) < bucket.validationBins()) {
-                    sink.accept(MixtureBuild.VALIDATION, b, 0, Hash64.unit(orderSalt, id));
+                    sink.accept(ShardNames.VALIDATION, b, 0, Hash64.unit(orderSalt, id));
                     placed++;
                 }
                 continue;
@@ -92,7 +94,7 @@ final class Selection implements Serializable {
             for (int k = 0; k < full + (extra ? 1 : 0); k++) {
                 double u = Hash64.unit(copySalt[b], id + "#" + k);
                 double key = k < full ? (k + u) / epochs : (full + u * (epochs - full)) / epochs;
-                sink.accept(MixtureBuild.TRAIN, b, k, Math.min(key, Math.nextDown(1.0)));
+                sink.accept(ShardNames.TRAIN, b, k, Math.min(key, Math.nextDown(1.0)));
                 placed++;
             }
         }

@@ -2,8 +2,8 @@ package dev.phi4j.pipeline.mixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.shard.ShardManifest;
-import dev.phi4j.pipeline.stage.Hashes;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -74,7 +74,7 @@ final class ShardResults {
             try (FSDataOutputStream out = fs.create(file, false)) {
                 out.write(json.getBytes(StandardCharsets.UTF_8));
             }
-            return new ShardResults(shards, manifest, Hashes.sha256(json));
+            return new ShardResults(shards, manifest, Sha256.tagged(json));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the shard manifest in " + context.shardDir(), e);
         } finally {

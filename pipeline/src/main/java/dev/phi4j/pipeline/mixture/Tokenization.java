@@ -2,10 +2,11 @@ package dev.phi4j.pipeline.mixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.io.BuildCache;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.pipeline.io.SparkRecords;
-import dev.phi4j.pipeline.stage.Hashes;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,20 +24,45 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.UUID;
+import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
  * Tokenizes a stage's kept documents once per (stage output, tokenizer) into {@code <mixtures>/_tokenized/<key>/}:
  * Parquet of {@link TokenizedDocument}s that every pretraining-style set of every build reads, so trying another
- * budget or mixture does not tokenize again. The folder is written aside and renamed into place, and its
- * {@code _tokenized.json} records what it was made from.
+ * budget or mixture does not tokenize again. The folder is a {@link BuildCache} build: written aside, renamed into
+ * place, and its {@code _tokenized.json} records what it was made from.
  */
 final class Tokenization {
 
     static final int VERSION = 1;
-    private static final String MARKER = "_tokenized.json";
+    /** {@code _tokenized.json}: what the documents were made from, with their counts. */
+    private static final BuildCache.Marker<JsonNode> MARKER = new BuildCache.Marker<>() {
+        private static final String FILE = "_tokenized.json";
+
+        @Override
+        public Optional<JsonNode> read(Path dir, Configuration conf) throws IOException {
+            Path file = new Path(dir, FILE);
+            FileSystem fs = file.getFileSystem(conf);
+            if (!fs.exists(file)) {
+                return Optional.empty();
+            }
+            try (InputStream in = fs.open(file)) {
+                return Optional.of(ManifestJson.MAPPER.readTree(in));
+            }
+        }
+
+        @Override
+        public String identity(JsonNode tree) {
+            return tree.path("identity").asText();
+        }
+
+        @Override
+        public void write(Path dir, JsonNode tree, Configuration conf) {
+            ManifestJson.write(new Path(dir, FILE), tree, conf);
+        }
+    };
 
     /** The tokenized documents and whether they came from an earlier build. */
     record Cached(Dataset<TokenizedDocument> documents, String path, boolean reused, long documentsCount,
@@ -47,60 +73,49 @@ final class Tokenization {
     static Cached cached(SparkSession spark, String mixturesDir, InputStage stage, TokenizerSpec tokenizer,
                          PrintStream log) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        String identity = Hashes.sha256("tokenized v" + VERSION + "\n" + stage.manifest().identity() + "\n"
+        String identity = Sha256.tagged("tokenized v" + VERSION + "\n" + stage.manifest().identity() + "\n"
                 + stage.manifest().outputs().kept().fingerprint() + "\n" + tokenizer.fingerprint());
         Path root = new Path(mixturesDir, "_tokenized");
-        Path dir = new Path(root, identity.substring("sha256:".length(), "sha256:".length() + 16));
+        Path dir = new Path(root, identity.substring(Sha256.PREFIX.length(), Sha256.PREFIX.length() + 16));
         try {
-            FileSystem fs = dir.getFileSystem(conf);
-            Path marker = new Path(dir, MARKER);
-            if (fs.exists(marker)) {
-                JsonNode tree;
-                try (InputStream in = fs.open(marker)) {
-                    tree = ManifestJson.MAPPER.readTree(in);
-                }
-                if (identity.equals(tree.path("identity").asText())) {
-                    log.printf("      tokens     reusing %s (%,d documents, %,d tokens)%n", dir,
-                            tree.path("documents").asLong(), tree.path("tokens").asLong());
-                    return new Cached(read(spark, dir), dir.toString(), true, tree.path("documents").asLong(),
-                            tree.path("tokens").asLong(), tree.path("seconds").asDouble());
-                }
+            BuildCache.Outcome<JsonNode> outcome = BuildCache.reuseOrBuild(dir, identity, MARKER, conf,
+                    (tmp, outdated) -> tokenizeInto(tmp, spark, stage, tokenizer, identity, log));
+            JsonNode tree = outcome.record();
+            long documents = tree.path("documents").asLong();
+            long tokens = tree.path("tokens").asLong();
+            double seconds = tree.path("seconds").asDouble();
+            if (outcome.reused()) {
+                log.printf("      tokens     reusing %s (%,d documents, %,d tokens)%n", dir, documents, tokens);
+            } else {
+                log.printf(Locale.ROOT, "      tokens     %,d documents, %,d tokens in %.1f s (%,.0f tokens/s)%n",
+                        documents, tokens, seconds, tokens / Math.max(seconds, 1e-9));
             }
-            long start = System.nanoTime();
-            MixtureBuild.removeLeftovers(new Path(root, "_tmp-*"), conf);
-            log.printf("      tokens     tokenizing %s with %s%n", stage.dataPath(), tokenizer.name());
-            Path tmp = new Path(root, "_tmp-" + UUID.randomUUID());
-            tokenize(spark, stage.dataPath(), tokenizer).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(new Path(tmp, "data").toString());
-            Dataset<TokenizedDocument> written = read(spark, tmp);
-            Row totals = written.agg(org.apache.spark.sql.functions.count(col("id")),
-                    org.apache.spark.sql.functions.sum(col("tokenCount"))).first();
-            long documents = totals.getLong(0);
-            long tokens = totals.isNullAt(1) ? 0 : totals.getLong(1);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            ObjectNode tree = ManifestJson.MAPPER.createObjectNode();
-            tree.put("format", "phi4j-tokenized");
-            tree.put("version", VERSION);
-            tree.put("identity", identity);
-            tree.put("stage_dir", stage.dir());
-            tree.put("tokenizer", tokenizer.name());
-            tree.put("tokenizer_fingerprint", tokenizer.fingerprint());
-            tree.put("documents", documents);
-            tree.put("tokens", tokens);
-            tree.put("seconds", seconds);
-            ManifestJson.write(new Path(tmp, MARKER), tree, conf);
-            if (fs.exists(dir)) {
-                fs.delete(dir, true);
-            }
-            if (!fs.rename(tmp, dir)) {
-                throw new IOException("cannot rename " + tmp + " to " + dir);
-            }
-            log.printf(Locale.ROOT, "      tokens     %,d documents, %,d tokens in %.1f s (%,.0f tokens/s)%n",
-                    documents, tokens, seconds, tokens / Math.max(seconds, 1e-9));
-            return new Cached(read(spark, dir), dir.toString(), false, documents, tokens, seconds);
+            return new Cached(read(spark, dir), dir.toString(), outcome.reused(), documents, tokens, seconds);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write tokenized documents under " + root, e);
         }
+    }
+
+    /** Writes the stage's documents as token ids into {@code tmp/data} and returns the marker's content. */
+    private static JsonNode tokenizeInto(Path tmp, SparkSession spark, InputStage stage, TokenizerSpec tokenizer,
+                                         String identity, PrintStream log) {
+        long start = System.nanoTime();
+        log.printf("      tokens     tokenizing %s with %s%n", stage.dataPath(), tokenizer.name());
+        tokenize(spark, stage.dataPath(), tokenizer).write().mode(SaveMode.ErrorIfExists)
+                .parquet(new Path(tmp, "data").toString());
+        Row totals = read(spark, tmp).agg(org.apache.spark.sql.functions.count(col("id")),
+                org.apache.spark.sql.functions.sum(col("tokenCount"))).first();
+        ObjectNode tree = ManifestJson.MAPPER.createObjectNode();
+        tree.put("format", "phi4j-tokenized");
+        tree.put("version", VERSION);
+        tree.put("identity", identity);
+        tree.put("stage_dir", stage.dir());
+        tree.put("tokenizer", tokenizer.name());
+        tree.put("tokenizer_fingerprint", tokenizer.fingerprint());
+        tree.put("documents", totals.getLong(0));
+        tree.put("tokens", totals.isNullAt(1) ? 0 : totals.getLong(1));
+        tree.put("seconds", (System.nanoTime() - start) / 1e9);
+        return tree;
     }
 
     private static Dataset<TokenizedDocument> read(SparkSession spark, Path dir) {

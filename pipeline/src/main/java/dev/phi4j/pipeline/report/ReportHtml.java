@@ -2,6 +2,7 @@ package dev.phi4j.pipeline.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.pipeline.PipelineStatus;
 import dev.phi4j.pipeline.mixture.MixtureManifest;
 import dev.phi4j.pipeline.stage.Manifest;
@@ -150,7 +151,8 @@ final class ReportHtml {
         }
         for (RunReport.MixtureSet set : report.sets()) {
             MixtureManifest m = set.manifest();
-            long tokens = m.shards().splits().entrySet().stream().filter(e -> !e.getKey().contains("validation"))
+            long tokens = m.shards().splits().entrySet().stream()
+                    .filter(e -> !e.getKey().contains(ShardNames.VALIDATION))
                     .mapToLong(e -> e.getValue().tokens()).sum();
             tile(html, Html.compact(tokens), m.name() + (m.name().equals(m.kind()) ? "" : " (" + m.kind() + ")")
                     + " tokens · seq_len " + Html.count(m.shards().seqLen()));

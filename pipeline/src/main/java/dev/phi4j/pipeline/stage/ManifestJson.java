@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.phi4j.core.io.BuildCache;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -26,6 +27,24 @@ public final class ManifestJson {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+
+    /** A stage folder's manifest as its build cache marker: written last, its identity decides reuse. */
+    public static final BuildCache.Marker<Manifest> STAGE_MARKER = new BuildCache.Marker<>() {
+        @Override
+        public Optional<Manifest> read(Path dir, Configuration conf) {
+            return readManifest(dir, conf);
+        }
+
+        @Override
+        public String identity(Manifest manifest) {
+            return manifest.identity();
+        }
+
+        @Override
+        public void write(Path dir, Manifest manifest, Configuration conf) {
+            ManifestJson.write(RunLayout.manifest(dir), manifest, conf);
+        }
+    };
 
     private ManifestJson() {}
 

@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.Path;
  *   _run.json               the run index: stages in order with their status
  *   00-ingest/              one folder per finished stage
  *     data/                 kept rows (Parquet, Document columns)
- *     dropped/              dropped rows with drop_reason (Parquet), unless keep_dropped is off
+ *     dropped/              dropped rows with drop_reason (Parquet), unless stage_output.keep_dropped is off
  *     _manifest.json        written last: its presence marks the stage finished
  *   01-clean/ …
  *   _tmp/01-clean-&lt;attempt&gt;/  a stage being written; renamed into place when complete
@@ -29,10 +29,6 @@ public record RunLayout(Path root) {
 
     public Path stageDir(int index, String name) {
         return new Path(root, stageDirName(index, name));
-    }
-
-    public Path tmp() {
-        return new Path(root, "_tmp");
     }
 
     public Path runIndex() {

@@ -1,5 +1,7 @@
 package dev.phi4j.pipeline.stage;
 
+import dev.phi4j.core.io.Sha256;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,7 +39,7 @@ public final class StageInputs {
                 }
             }
             lines.sort(null);
-            return new StageInput(kind, name, path, lines.size(), bytes, Hashes.sha256(String.join("\n", lines)));
+            return new StageInput(kind, name, path, lines.size(), bytes, Sha256.tagged(String.join("\n", lines)));
         } catch (IOException e) {
             throw new UncheckedIOException(kind + " '" + name + "': cannot list " + path, e);
         }

@@ -1,6 +1,7 @@
 package dev.phi4j.pipeline.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.io.SparkRecords;
 import org.apache.hadoop.conf.Configuration;
@@ -26,15 +27,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Runs one stage and commits its folder: the stage marks rows, the runner orders them by id into a fixed number of
+ * Runs one stage into a folder: the stage marks rows, the runner orders them by id into a fixed number of
  * partitions (so the same input gives the same files), persists them, tallies them in one pass, lets the stage add
- * its sections, writes kept and dropped rows into a temporary folder, checks in = kept + dropped against what was
- * written, renames the folder into place and writes the manifest last.
+ * its sections, writes kept and dropped rows, checks in = kept + dropped against what was written and returns the
+ * manifest. The folder is a {@link dev.phi4j.core.io.BuildCache} build: the cache renames it into place and writes
+ * the manifest last.
  */
 public final class StageRunner {
 
@@ -65,25 +66,21 @@ public final class StageRunner {
                 .append(configHash);
         inputs.forEach(input -> text.append('\n').append(input.kind()).append(' ').append(input.name()).append(' ')
                 .append(input.fingerprint()));
-        return Hashes.sha256(text.toString());
+        return Sha256.tagged(text.toString());
     }
 
     /**
-     * Runs {@code planned}; {@code previous} is the manifest of the stage before (null for a source stage), whose
-     * kept rows are the input.
+     * Runs {@code planned} into {@code tmpDir}; {@code previous} is the manifest of the stage before (null for a
+     * source stage), whose kept rows are the input.
      */
-    public Manifest run(Planned planned, Manifest previous, RunningContext context) {
+    public Manifest run(Planned planned, Manifest previous, RunningContext context, Path tmpDir) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Stage stage = planned.stage();
         String dirName = RunLayout.stageDirName(planned.index(), stage.name());
-        Path finalDir = layout.stageDir(planned.index(), stage.name());
-        Path tmpDir = new Path(layout.tmp(), dirName + "-" + UUID.randomUUID());
         Map<String, Double> phases = new LinkedHashMap<>();
         try {
-            FileSystem fs = finalDir.getFileSystem(conf);
-            removeLeftovers(fs, dirName, finalDir);
-
+            FileSystem fs = tmpDir.getFileSystem(conf);
             Dataset<Row> input = input(stage, previous);
             Dataset<Row> marked = requireStageSchema(stage.apply(input, context), stage);
             Dataset<Row> ordered = marked
@@ -111,10 +108,7 @@ public final class StageRunner {
                     throw new IllegalStateException("stage " + dirName + " broke the accounting invariant "
                             + manifest.invariant() + "; its output is left in " + tmpDir + " for inspection");
                 }
-                commit(fs, tmpDir, finalDir);
-                Manifest finished = withTimings(manifest, started, phases, t0);
-                ManifestJson.write(RunLayout.manifest(finalDir), finished, conf);
-                return finished;
+                return withTimings(manifest, started, phases, t0);
             } finally {
                 ordered.unpersist();
             }
@@ -132,19 +126,6 @@ public final class StageRunner {
         }
         Path previousDir = new Path(layout.root(), previous.stage().dir());
         return SparkRecords.read(spark, RunLayout.data(previousDir).toString(), Document.class);
-    }
-
-    /** A killed attempt leaves a temporary folder, or a renamed folder without a manifest: both are redone. */
-    private void removeLeftovers(FileSystem fs, String dirName, Path finalDir) throws IOException {
-        FileStatus[] stale = fs.globStatus(new Path(layout.tmp(), dirName + "-*"));
-        if (stale != null) {
-            for (FileStatus status : stale) {
-                fs.delete(status.getPath(), true);
-            }
-        }
-        if (fs.exists(finalDir)) {
-            fs.delete(finalDir, true);
-        }
     }
 
     private static Dataset<Row> requireStageSchema(Dataset<Row> marked, Stage stage) {
@@ -165,13 +146,6 @@ public final class StageRunner {
 
     private static void write(Dataset<Row> rows, Path path) {
         rows.write().mode(SaveMode.ErrorIfExists).parquet(path.toString());
-    }
-
-    private void commit(FileSystem fs, Path tmpDir, Path finalDir) throws IOException {
-        fs.mkdirs(finalDir.getParent());
-        if (!fs.rename(tmpDir, finalDir)) {
-            throw new IOException("cannot rename " + tmpDir + " to " + finalDir);
-        }
     }
 
     private Manifest manifest(Planned planned, Manifest previous, RunningContext context, Tally tally, Path tmpDir,

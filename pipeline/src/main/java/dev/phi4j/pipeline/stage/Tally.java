@@ -1,5 +1,7 @@
 package dev.phi4j.pipeline.stage;
 
+import dev.phi4j.core.io.Sha256;
+
 import org.apache.spark.sql.Row;
 
 import java.io.Serializable;
@@ -97,7 +99,7 @@ public final class Tally implements Serializable {
     }
 
     static String fingerprint(Cell cell) {
-        return Hashes.sha256(cell.rows() + ":" + Long.toHexString(cell.hashA()) + ":" + Long.toHexString(cell.hashB()));
+        return Sha256.tagged(cell.rows() + ":" + Long.toHexString(cell.hashA()) + ":" + Long.toHexString(cell.hashB()));
     }
 
     /** A 64-bit hash of every Document column (metadata in key order), seeded so two seeds give independent hashes. */

@@ -1,24 +1,28 @@
 package dev.phi4j.trainer.train;
 
+import dev.phi4j.core.io.BuildCache;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.shard.SequencePacker;
+import dev.phi4j.core.shard.ShardManifest;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.shard.ShardWriter;
 import dev.phi4j.core.shard.TokenizerFingerprint;
 import dev.phi4j.core.tokenizer.Tokenizer;
+import org.apache.hadoop.conf.Configuration;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +37,27 @@ import java.util.regex.Pattern;
  */
 public final class TextPacker {
 
-    public static final String TRAIN = "train";
-    public static final String VALIDATION = "validation";
     static final String SOURCE_KEY = "source_fingerprint";
+
+    /**
+     * A packed set is marked by its shard manifest, which {@link ShardWriter} writes into the set itself (the local
+     * rename that follows is atomic), and identified by the fingerprint of what it was packed from.
+     */
+    private static final BuildCache.Marker<ShardManifest> PACKED_SET = new BuildCache.Marker<>() {
+        @Override
+        public Optional<ShardManifest> read(org.apache.hadoop.fs.Path dir, Configuration conf) {
+            Path local = Path.of(dir.toUri());
+            return ShardSet.exists(local) ? Optional.of(ShardManifest.read(local)) : Optional.empty();
+        }
+
+        @Override
+        public String identity(ShardManifest manifest) {
+            return manifest.metadata().getOrDefault(SOURCE_KEY, "");
+        }
+
+        @Override
+        public void write(org.apache.hadoop.fs.Path dir, ShardManifest manifest, Configuration conf) {}
+    };
 
     private static final Pattern BLANK_LINES = Pattern.compile("\\R[ \\t]*\\R(?:[ \\t]*\\R)*");
 
@@ -59,51 +81,78 @@ public final class TextPacker {
             }
         }
         String fingerprint = sourceFingerprint(files, split, validationFraction, tokenizer, seqLen);
-        if (ShardSet.exists(outDir)) {
-            ShardSet existing = ShardSet.open(outDir);
-            if (fingerprint.equals(existing.manifest().metadata().get(SOURCE_KEY))) {
-                return new Result(existing, 0, 0, null, null, true);
+        Packing packing = new Packing(files, split, validationFraction, tokenizer, seqLen, fingerprint);
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("file", null,
+                outDir.toAbsolutePath().normalize().toString());
+        BuildCache.Outcome<ShardManifest> outcome = BuildCache.reuseOrBuild(dir, fingerprint, PACKED_SET,
+                new Configuration(), (tmp, outdated) -> packing.writeInto(Path.of(tmp.toUri())));
+        ShardSet shards = ShardSet.open(outDir);
+        return outcome.reused() ? new Result(shards, 0, 0, null, null, true)
+                : new Result(shards, packing.documents, packing.heldOut, packing.trainStats, packing.validationStats,
+                false);
+    }
+
+    /** One packing of the text files; what it counted is kept for the {@link Result}. */
+    private static final class Packing {
+        private final List<Path> files;
+        private final TrainerConfig.DataConfig.DocumentSplit split;
+        private final double validationFraction;
+        private final Tokenizer tokenizer;
+        private final int seqLen;
+        private final String fingerprint;
+        private long documents;
+        private long heldOut;
+        private SequencePacker.Stats trainStats;
+        private SequencePacker.Stats validationStats;
+
+        Packing(List<Path> files, TrainerConfig.DataConfig.DocumentSplit split, double validationFraction,
+                Tokenizer tokenizer, int seqLen, String fingerprint) {
+            this.files = files;
+            this.split = split;
+            this.validationFraction = validationFraction;
+            this.tokenizer = tokenizer;
+            this.seqLen = seqLen;
+            this.fingerprint = fingerprint;
+        }
+
+        ShardManifest writeInto(Path dir) throws IOException {
+            List<String> texts = new ArrayList<>();
+            for (Path file : files) {
+                texts.addAll(documents(Files.readString(file, StandardCharsets.UTF_8), split));
             }
-            Checkpoint.deleteTree(outDir);
-        }
+            List<int[]> encoded = texts.stream().map(tokenizer::encode).toList();
+            boolean[] held = validationDocuments(texts, encoded, validationFraction, seqLen);
 
-        List<String> documents = new ArrayList<>();
-        for (Path file : files) {
-            documents.addAll(documents(Files.readString(file, StandardCharsets.UTF_8), split));
-        }
-        List<int[]> encoded = documents.stream().map(tokenizer::encode).toList();
-        boolean[] held = validationDocuments(documents, encoded, validationFraction, seqLen);
-
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("producer", "phi4j train --text");
-        metadata.put("files", String.join(", ", files.stream().map(Path::toString).toList()));
-        metadata.put("documents", split.name().toLowerCase(Locale.ROOT));
-        metadata.put("validation_fraction", Double.toString(validationFraction));
-        metadata.put(SOURCE_KEY, fingerprint);
-        int separator = tokenizer.specialTokens().endOfText();
-        long heldOut = 0;
-        SequencePacker.Stats trainStats;
-        SequencePacker.Stats validationStats;
-        try (ShardWriter writer = ShardWriter.create(outDir, ShardWriter.Settings.of(seqLen, tokenizer, metadata))) {
-            SequencePacker train = new SequencePacker(seqLen, separator, row -> writer.append(TRAIN, row));
-            SequencePacker validation = new SequencePacker(seqLen, separator, row -> writer.append(VALIDATION, row));
-            for (int d = 0; d < encoded.size(); d++) {
-                if (held[d]) {
-                    validation.add(encoded.get(d));
-                    heldOut++;
-                } else {
-                    train.add(encoded.get(d));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("producer", "phi4j train --text");
+            metadata.put("files", String.join(", ", files.stream().map(Path::toString).toList()));
+            metadata.put("documents", split.name().toLowerCase(Locale.ROOT));
+            metadata.put("validation_fraction", Double.toString(validationFraction));
+            metadata.put(SOURCE_KEY, fingerprint);
+            int separator = tokenizer.specialTokens().endOfText();
+            try (ShardWriter writer = ShardWriter.create(dir, ShardWriter.Settings.of(seqLen, tokenizer, metadata))) {
+                SequencePacker train = new SequencePacker(seqLen, separator, row -> writer.append(ShardNames.TRAIN,
+                        row));
+                SequencePacker validation = new SequencePacker(seqLen, separator,
+                        row -> writer.append(ShardNames.VALIDATION, row));
+                for (int d = 0; d < encoded.size(); d++) {
+                    if (held[d]) {
+                        validation.add(encoded.get(d));
+                        heldOut++;
+                    } else {
+                        train.add(encoded.get(d));
+                    }
                 }
+                trainStats = train.finish();
+                validationStats = validation.finish();
+                if (trainStats.rows() == 0) {
+                    throw new IllegalArgumentException("the text holds " + trainStats.tokens() + " training tokens, "
+                            + "fewer than one row of context_length + 1 = " + (seqLen + 1) + ": " + files);
+                }
+                documents = texts.size();
+                return writer.finish();
             }
-            trainStats = train.finish();
-            validationStats = validation.finish();
-            if (trainStats.rows() == 0) {
-                throw new IllegalArgumentException("the text holds " + trainStats.tokens() + " training tokens, fewer "
-                        + "than one row of context_length + 1 = " + (seqLen + 1) + ": " + files);
-            }
-            writer.finish();
         }
-        return new Result(ShardSet.open(outDir), documents.size(), heldOut, trainStats, validationStats, false);
     }
 
     static List<String> documents(String text, TrainerConfig.DataConfig.DocumentSplit split) {
@@ -134,7 +183,7 @@ public final class TextPacker {
         List<String> hashes = new ArrayList<>();
         for (int d = 0; d < documents.size(); d++) {
             byHash.add(d);
-            hashes.add(sha256(documents.get(d)));
+            hashes.add(Sha256.hex(documents.get(d)));
         }
         byHash.sort(Comparator.comparing(hashes::get));
         long tokens = 0;
@@ -154,25 +203,13 @@ public final class TextPacker {
     private static String sourceFingerprint(List<Path> files, TrainerConfig.DataConfig.DocumentSplit split,
                                             double validationFraction, Tokenizer tokenizer, int seqLen)
             throws IOException {
-        MessageDigest digest = digest();
+        MessageDigest digest = Sha256.digest();
         for (Path file : files) {
             digest.update(Files.readAllBytes(file));
             digest.update((byte) 0);
         }
         digest.update((split + "|" + validationFraction + "|" + seqLen + "|" + TokenizerFingerprint.of(tokenizer))
                 .getBytes(StandardCharsets.UTF_8));
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static String sha256(String text) {
-        return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.tagged(digest);
     }
 }

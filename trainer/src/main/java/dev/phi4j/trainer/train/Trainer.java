@@ -1,8 +1,10 @@
 package dev.phi4j.trainer.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardManifest;
+import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.core.shard.TokenizerFingerprint;
@@ -18,10 +20,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,7 +78,7 @@ public final class Trainer {
         checkData(data, model, run.tokenizer());
         this.accumulation = config.accumulationSteps(model.contextLength());
         this.masking = config.data().documentMasking() ? PhiDecoder.Masking.DOCUMENTS : PhiDecoder.Masking.CAUSAL;
-        this.train = data.split(TextPacker.TRAIN);
+        this.train = data.split(ShardNames.TRAIN);
         if (train.size() == 0) {
             throw new IllegalArgumentException(data.directory() + ": the train split is empty");
         }
@@ -336,10 +335,10 @@ public final class Trainer {
     /** The first {@code eval.batches} micro-batches of the validation split, in order; none without the split. */
     private List<MultiDataSet> validationBatches(ShardSet data, int seqLen) {
         List<MultiDataSet> batches = new ArrayList<>();
-        if (!data.hasSplit(TextPacker.VALIDATION)) {
+        if (!data.hasSplit(ShardNames.VALIDATION)) {
             return batches;
         }
-        ShardSet.Split validation = data.split(TextPacker.VALIDATION);
+        ShardSet.Split validation = data.split(ShardNames.VALIDATION);
         int size = config.microBatchSize();
         for (long from = 0; from < validation.size() && batches.size() < config.eval().batches(); from += size) {
             List<TokenRow> rows = new ArrayList<>();
@@ -363,11 +362,6 @@ public final class Trainer {
     }
 
     static String fingerprint(Path file) throws IOException {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.tagged(Files.readAllBytes(file));
     }
 }
