@@ -128,7 +128,8 @@ final class ReproduceCommand implements Callable<Integer> {
                 DETAIL, (System.nanoTime() - start) / 1e9, reused == 0 ? "" : " (" + reused + " stage(s) reused)",
                 outcomes.get(0).manifest().counts().in(), last.manifest().counts().kept());
 
-        List<String> overrides = new ArrayList<>(List.of("input=" + TrainCommand.yamlString(pipelineRoot)));
+        String lastStage = pipelineRoot + "/" + last.manifest().stage().dir();
+        List<String> overrides = new ArrayList<>(List.of("inputs.default=" + TrainCommand.yamlString(lastStage)));
         ConfigLoader.Loaded<MixtureConfig> mixtureConfig = MixtureConfig.load(mixtureFile, overrides);
         if (!mixtureConfig.config().tokenizer().equals(config.tokenizer())) {
             throw new IllegalArgumentException(mixtureFile + ": its tokenizer section differs from " + args.file

@@ -46,7 +46,7 @@ class MixtureToTrainTest {
         Path mixture = dir.resolve("mixture.yaml");
         Path run = dir.resolve("runs/e2e");
         Files.writeString(mixture, String.join("\n",
-                "input: " + run,
+                "inputs: {default: " + run.resolve("ingest") + "}",
                 "tokenizer: {kind: bpe, path: " + tokenizer + ", vocab_size: 300, train_files: ["
                         + sample.resolve("books/notes-on-counting.txt") + "]}",
                 "spark: {master: \"local[2]\", shuffle_partitions: 2}",

@@ -89,7 +89,7 @@ class ReproduceCommandTest {
                 ""));
         Path mixture = dir.resolve("mixture.yaml");
         Files.writeString(mixture, String.join("\n",
-                "input: runs/overridden-by-reproduce",
+                "inputs: {default: runs/overridden-by-reproduce/dedup}",
                 "tokenizer: " + tokenizer,
                 "spark: {master: \"local[2]\", shuffle_partitions: 2}",
                 "sets:",

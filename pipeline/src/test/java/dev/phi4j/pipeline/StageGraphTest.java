@@ -38,11 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Stages read the stages their config names: checked when built, unioned when several, typed by record. */
-class StageGraphTest {
+public class StageGraphTest {
 
     /** Keeps documents of at least min_chars; reads the stages {@code input} names. */
     @Variant("keep_long")
-    record KeepLong(Optional<String> name, List<String> input, int minChars) implements StageConfig {
+    public record KeepLong(Optional<String> name, List<String> input, int minChars) implements StageConfig {
         @Override
         public Stage build() {
             return new KeepLongStage(minChars);
@@ -76,7 +76,7 @@ class StageGraphTest {
 
     /** Turns each document into a seed of its first 20 characters; shorter documents are dropped. */
     @Variant("seeds")
-    record Seeds(Optional<String> name, List<String> input) implements StageConfig {
+    public record Seeds(Optional<String> name, List<String> input) implements StageConfig {
         @Override
         public Stage build() {
             return new SeedStage();

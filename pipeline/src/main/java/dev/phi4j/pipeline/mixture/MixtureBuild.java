@@ -30,8 +30,8 @@ import java.util.UUID;
 /**
  * Builds the sets of a mixture config, each into its own folder:
  * <pre>
- * MIXTURES/                     (output_dir, default RUN_DIR/mixtures)
- *   _tokenized/&lt;key&gt;/         the input stage's documents as token ids (+ _profile.json), shared by the sets
+ * MIXTURES/                     (output_dir, default RUN_DIR/mixtures of the inputs' run)
+ *   _tokenized/&lt;key&gt;/         the input stages' documents as token ids (+ _profile.json), shared by the sets
  *   pretrain/
  *     shards/                   a core.shard set: manifest.json, train-00000.bin …, validation-00000.bin
  *     sequences/                Parquet: split, file, row, ids, copies, document_starts of every packed row
@@ -71,12 +71,12 @@ public final class MixtureBuild {
     public List<Outcome> run(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         TokenizerSpec tokenizer = TokenizerSpec.of(config.tokenizer());
-        Optional<InputStage> stage = config.sets().stream().anyMatch(MixtureSetConfig::readsDocuments)
-                ? Optional.of(InputStage.resolve(config.input().orElseThrow(), config.stage(), conf))
+        Optional<MixtureInputs> inputs = config.sets().stream().anyMatch(MixtureSetConfig::readsDocuments)
+                ? Optional.of(MixtureInputs.resolve(config.inputs(), conf))
                 : Optional.empty();
-        stage.ifPresent(s -> {
-            if (s.manifest().counts().kept() == 0) {
-                throw new IllegalArgumentException(s.runDir() + "/" + s.dir() + " kept no documents: nothing to mix");
+        inputs.ifPresent(in -> {
+            if (in.documents() == 0) {
+                throw new IllegalArgumentException(in.location() + " kept no documents: nothing to mix");
             }
         });
         Tokenization.Cached tokenized = null;
@@ -87,9 +87,7 @@ public final class MixtureBuild {
             String label = String.format("[%d/%d] %-9s", i + 1, config.sets().size(), set.name());
             String kind = kind(set);
             String yaml = "kind: " + kind + "\n" + RecordTrees.toYaml((Record) set, Map.of());
-            String inputFingerprint = set.readsDocuments()
-                    ? stage.get().manifest().identity() + " " + stage.get().manifest().outputs().kept().fingerprint()
-                    : inputFingerprint(set, conf);
+            String inputFingerprint = set.readsDocuments() ? inputs.get().fingerprint() : inputFingerprint(set, conf);
             String identity = Hashes.sha256("mixture set v" + BUILDER_VERSION + "\n" + yaml + "\nseed " + config.seed()
                     + "\ntokenizer " + tokenizer.fingerprint() + "\ninput " + inputFingerprint);
             Path dir = new Path(mixturesDir(), set.name());
@@ -113,12 +111,12 @@ public final class MixtureBuild {
             try {
                 if (set.readsDocuments()) {
                     if (tokenized == null) {
-                        tokenized = Tokenization.cached(spark, config.mixturesDir(), stage.get(), tokenizer, log);
+                        tokenized = Tokenization.cached(spark, config.mixturesDir(), inputs.get(), tokenizer, log);
                         context.phases().lap(tokenized.reused() ? "tokenize (reused)" : "tokenize");
-                        profile = CorpusProfile.cached(tokenized, stage.get(), config.profile(), context);
+                        profile = CorpusProfile.cached(tokenized, inputs.get(), config.profile(), context);
                         context.phases().lap("profile");
                     }
-                    built = PretrainBuilder.build(PretrainBuilder.settings(set), tokenized, stage.get(), profile,
+                    built = PretrainBuilder.build(PretrainBuilder.settings(set), tokenized, inputs.get(), profile,
                             context);
                 } else if (set instanceof SftSetConfig sft) {
                     built = PostTrainingBuilder.sft(sft, context);
@@ -131,7 +129,7 @@ public final class MixtureBuild {
                 JsonNode value = YAML.readTree(yaml);
                 MixtureManifest manifest = new MixtureManifest(MixtureManifest.FORMAT, MixtureManifest.VERSION,
                         set.name(), kind, identity, new Manifest.ConfigInfo(Hashes.sha256(yaml), value),
-                        built.input(), new MixtureManifest.TokenizerInfo(tokenizer.name(), tokenizer.fingerprint(),
+                        built.inputs(), new MixtureManifest.TokenizerInfo(tokenizer.name(), tokenizer.fingerprint(),
                         tokenizer.vocabSize()), built.shards(), built.counts(), built.notes(), built.sections(),
                         new Manifest.Timings(started.toString(), Instant.now().toString(),
                                 (System.nanoTime() - t0) / 1e9, context.phases().seconds()),

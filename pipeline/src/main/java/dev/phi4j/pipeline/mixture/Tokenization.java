@@ -2,9 +2,7 @@ package dev.phi4j.pipeline.mixture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.tokenizer.Tokenizer;
-import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.Hashes;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
@@ -28,7 +26,7 @@ import java.util.UUID;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Tokenizes a stage's kept documents once per (stage output, tokenizer) into {@code <mixtures>/_tokenized/<key>/}:
+ * Tokenizes the inputs' documents once per (stage outputs, tokenizer) into {@code <mixtures>/_tokenized/<key>/}:
  * Parquet of {@link TokenizedDocument}s that every pretraining-style set of every build reads, so trying another
  * budget or mixture does not tokenize again. The folder is written aside and renamed into place, and its
  * {@code _tokenized.json} records what it was made from.
@@ -44,11 +42,11 @@ final class Tokenization {
 
     private Tokenization() {}
 
-    static Cached cached(SparkSession spark, String mixturesDir, InputStage stage, TokenizerSpec tokenizer,
+    static Cached cached(SparkSession spark, String mixturesDir, MixtureInputs inputs, TokenizerSpec tokenizer,
                          PrintStream log) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        String identity = Hashes.sha256("tokenized v" + VERSION + "\n" + stage.manifest().identity() + "\n"
-                + stage.manifest().outputs().kept().fingerprint() + "\n" + tokenizer.fingerprint());
+        String identity = Hashes.sha256("tokenized v" + VERSION + "\n" + inputs.fingerprint() + "\n"
+                + tokenizer.fingerprint());
         Path root = new Path(mixturesDir, "_tokenized");
         Path dir = new Path(root, identity.substring("sha256:".length(), "sha256:".length() + 16));
         try {
@@ -68,9 +66,9 @@ final class Tokenization {
             }
             long start = System.nanoTime();
             MixtureBuild.removeLeftovers(new Path(root, "_tmp-*"), conf);
-            log.printf("      tokens     tokenizing %s with %s%n", stage.dataPath(), tokenizer.name());
+            log.printf("      tokens     tokenizing %s with %s%n", inputs.location(), tokenizer.name());
             Path tmp = new Path(root, "_tmp-" + UUID.randomUUID());
-            tokenize(spark, stage.dataPath(), tokenizer).write().mode(SaveMode.ErrorIfExists)
+            tokenize(spark, inputs, tokenizer).write().mode(SaveMode.ErrorIfExists)
                     .parquet(new Path(tmp, "data").toString());
             Dataset<TokenizedDocument> written = read(spark, tmp);
             Row totals = written.agg(org.apache.spark.sql.functions.count(col("id")),
@@ -82,7 +80,7 @@ final class Tokenization {
             tree.put("format", "phi4j-tokenized");
             tree.put("version", VERSION);
             tree.put("identity", identity);
-            tree.put("stage_dir", stage.dir());
+            tree.put("stage_dir", inputs.location());
             tree.put("tokenizer", tokenizer.name());
             tree.put("tokenizer_fingerprint", tokenizer.fingerprint());
             tree.put("documents", documents);
@@ -107,9 +105,9 @@ final class Tokenization {
         return spark.read().parquet(new Path(dir, "data").toString()).as(Encoders.bean(TokenizedDocument.class));
     }
 
-    /** The documents at {@code dataPath} (Document Parquet) as token ids, partition by partition. */
-    static Dataset<TokenizedDocument> tokenize(SparkSession spark, String dataPath, TokenizerSpec spec) {
-        Dataset<Row> documents = SparkRecords.read(spark, dataPath, Document.class)
+    /** The inputs' documents as token ids, partition by partition. */
+    static Dataset<TokenizedDocument> tokenize(SparkSession spark, MixtureInputs inputs, TokenizerSpec spec) {
+        Dataset<Row> documents = inputs.read(spark)
                 .select(col("id"), col("source"), col("source_class"), col("origin_uri"), col("text"));
         int cores = spark.sparkContext().defaultParallelism();
         if (documents.rdd().getNumPartitions() < cores) {

@@ -128,14 +128,15 @@ public final class StageRunner {
 
     /** The kept rows of {@code inputs} in their order; an input that kept nothing has no files to read. */
     private Dataset<Row> input(Stage stage, List<Manifest> inputs) {
-        Dataset<Row> union = spark.createDataFrame(List.<Row>of(), SparkRecords.structType(stage.reads()));
+        Dataset<Row> union = null;
         for (Manifest input : inputs) {
             if (input.counts().kept() > 0) {
                 Path inputDir = new Path(layout.root(), input.stage().dir());
-                union = union.union(SparkRecords.read(spark, RunLayout.data(inputDir).toString(), stage.reads()));
+                Dataset<Row> rows = SparkRecords.read(spark, RunLayout.data(inputDir).toString(), stage.reads());
+                union = union == null ? rows : union.union(rows);
             }
         }
-        return union;
+        return union != null ? union : spark.createDataFrame(List.<Row>of(), SparkRecords.structType(stage.reads()));
     }
 
     /** A killed attempt leaves a temporary folder, or a renamed folder without a manifest: both are redone. */
