@@ -40,7 +40,10 @@ public interface Stage {
         return Kind.TRANSFORM;
     }
 
-    /** The record type of the rows the stage reads; a source stage reads files and reads no rows. */
+    /**
+     * The record type of the rows the stage reads: its input stages must write this type. A source stage reads
+     * files, not rows; it names the type it reads them into.
+     */
     Class<? extends Record> reads();
 
     /** The record type of the rows the stage writes: the columns of its {@code data/} and {@code dropped/}. */
