@@ -24,14 +24,16 @@ public final class ConfigReferenceDoc {
                 ## Pipeline configs
 
                 `configs/pipeline/*.yaml`, run by `phi4j pipeline run CONFIG`: the run, the Spark session and the
-                stages in order. `stage:` selects each stage's record, `format:` each ingest source's.
+                stages in order. `stage:` selects each stage's record, `format:` each ingest source's; `input:`
+                names the stages a stage reads (default: the one listed before it).
 
                 """ + ConfigReference.markdown(PipelineConfig.class) + """
 
                 ## Mixture configs
 
-                `configs/mixture/*.yaml`, run by `phi4j mixture build CONFIG`: the pipeline run to mix, the
-                tokenizer and the token shard sets to write. `kind:` selects each set's record.
+                `configs/mixture/*.yaml`, run by `phi4j mixture build CONFIG`: the pipeline stages to mix (per
+                mixture group or one `default`), the tokenizer and the token shard sets to write. `kind:` selects
+                each set's record.
 
                 """ + ConfigReference.markdown(MixtureConfig.class);
     }

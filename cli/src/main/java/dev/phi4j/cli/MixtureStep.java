@@ -58,9 +58,9 @@ public record MixtureStep(
 
     @Override
     public Optional<Record> run(RecipeRun recipe) {
-        String input = recipe.made(PipelineStep.PipelineRun.class).root().toString();
+        String input = recipe.made(PipelineStep.PipelineRun.class).lastStage().toString();
         ConfigLoader.Loaded<MixtureConfig> loaded = MixtureConfig.load(config,
-                List.of("input=" + TrainCommand.yamlString(input)));
+                List.of("inputs.default=" + TrainCommand.yamlString(input)));
         MixtureConfig mixture = MixtureConfig.withTokenizer(loaded, recipe.config().tokenizer(), recipe.configFile());
         MixtureBuild build = new MixtureBuild(mixture, IndentedOutput.of(System.out, DETAIL));
         recipe.headline(config + ": " + mixture.sets().size() + " set(s) into " + build.mixturesDir());

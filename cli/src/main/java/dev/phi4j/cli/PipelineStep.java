@@ -19,8 +19,11 @@ import static dev.phi4j.cli.RecipeRun.DETAIL;
 public record PipelineStep(@Doc("the pipeline config, e.g. configs/pipeline/sample.yaml") Path config)
         implements RecipeStep {
 
-    /** A finished pipeline run: the folder of its stages, where the mixture and the report go by default. */
-    public record PipelineRun(org.apache.hadoop.fs.Path root) {}
+    /**
+     * A finished pipeline run: the folder of its stages, where the mixture and the report go by default, and the
+     * folder of its last stage, whose kept documents the mixture reads unless its config names other inputs.
+     */
+    public record PipelineRun(org.apache.hadoop.fs.Path root, org.apache.hadoop.fs.Path lastStage) {}
 
     @Override
     public Optional<Class<? extends Record>> makes() {
@@ -45,6 +48,7 @@ public record PipelineStep(@Doc("the pipeline config, e.g. configs/pipeline/samp
         System.out.printf(Locale.ROOT, "%sdone in %.1f s%s: %,d records in, %,d kept; every record accounted for%n",
                 DETAIL, (System.nanoTime() - start) / 1e9, reused == 0 ? "" : " (" + reused + " stage(s) reused)",
                 outcomes.get(0).manifest().counts().in(), last.manifest().counts().kept());
-        return Optional.of(new PipelineRun(pipeline.layout().root()));
+        return Optional.of(new PipelineRun(pipeline.layout().root(),
+                new org.apache.hadoop.fs.Path(pipeline.layout().root(), last.manifest().stage().dir())));
     }
 }

@@ -63,7 +63,7 @@ class MixtureToTrainTest {
         Path mixture = dir.resolve("mixture.yaml");
         Path run = dir.resolve("runs/e2e");
         Files.writeString(mixture, String.join("\n",
-                "input: " + run,
+                "inputs: {default: " + run.resolve("ingest") + "}",
                 "spark: {master: \"local[2]\", shuffle_partitions: 2}",
                 "sets:",
                 "  - {kind: pretrain, seq_len: 32, validation_fraction: 0.1, min_shards: 2}",

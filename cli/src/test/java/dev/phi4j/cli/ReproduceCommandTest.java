@@ -165,7 +165,7 @@ class ReproduceCommandTest {
                 ""));
         Path mixture = dir.resolve("mixture.yaml");
         Files.writeString(mixture, String.join("\n",
-                "input: runs/overridden-by-reproduce",
+                "inputs: {default: runs/overridden-by-reproduce/dedup}",
                 "spark: {master: \"local[2]\", shuffle_partitions: 2}",
                 "sets:",
                 "  - {kind: pretrain, seq_len: 32, validation_fraction: 0.1, min_shards: 2}",

@@ -32,16 +32,22 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Runs a pipeline's stages in order in one run folder. A stage whose folder holds a manifest with the same identity
- * (stage type and version, config hash, input fingerprints) is reused without running; any other stage runs and
- * replaces what its folder held, so a run killed at any point continues where it stopped when started again.
+ * Runs a pipeline's stages in order in one run folder, each reading the stages its config names ({@link StageGraph}).
+ * A stage whose folder holds a manifest with the same identity (stage type and version, config hash, input
+ * fingerprints) is reused without running; any other stage runs and replaces what its folder held, so a run killed
+ * at any point continues where it stopped when started again.
  */
 public final class Pipeline {
 
-    /** A stage to run with the config it was built from (the config gives its type and hash). */
+    /** A stage to run with the config it was built from (the config gives its type, hash, name and inputs). */
     public record Step(StageConfig config, Stage stage) {
         public static Step of(StageConfig config) {
             return new Step(config, config.build());
+        }
+
+        /** The name its config gives it, else the stage's own. */
+        public String name() {
+            return config.name().orElse(stage.name());
         }
     }
 
@@ -54,6 +60,7 @@ public final class Pipeline {
     private final SparkConfig sparkConfig;
     private final StageOutputConfig stageOutput;
     private final List<Step> steps;
+    private final StageGraph graph;
     private final PrintStream log;
 
     public Pipeline(RunConfig run, SparkConfig sparkConfig, StageOutputConfig stageOutput, List<Step> steps,
@@ -63,19 +70,7 @@ public final class Pipeline {
         this.stageOutput = stageOutput;
         this.steps = List.copyOf(steps);
         this.log = log;
-        for (int i = 0; i < steps.size(); i++) {
-            Stage.Kind kind = steps.get(i).stage().kind();
-            if (i == 0 && kind != Stage.Kind.SOURCE) {
-                throw new IllegalArgumentException("stages[0] is '" + steps.get(0).stage().name()
-                        + "', which reads the output of a stage before it; a pipeline starts with a source stage "
-                        + "(ingest)");
-            }
-            if (i > 0 && kind == Stage.Kind.SOURCE) {
-                throw new IllegalArgumentException("stages[" + i + "] is the source stage '"
-                        + steps.get(i).stage().name() + "'; only the first stage may read sources (list every source "
-                        + "in one ingest stage)");
-            }
-        }
+        this.graph = StageGraph.of(this.steps);
     }
 
     /** Builds every stage first, so that a bad stage config fails before any work. */
@@ -100,20 +95,20 @@ public final class Pipeline {
         List<RunIndex.Entry> index = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            index.add(new RunIndex.Entry(i, step.stage().name(), type(step.config()),
-                    RunLayout.stageDirName(i, step.stage().name()), "pending", null));
+            index.add(new RunIndex.Entry(i, step.name(), type(step.config()), RunLayout.stageDirName(i, step.name()),
+                    "pending", null));
         }
         List<Outcome> outcomes = new ArrayList<>();
-        Manifest previous = null;
         try {
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
-                String label = String.format("[%d/%d] %-9s", i + 1, steps.size(), step.stage().name());
+                String label = String.format("[%d/%d] %-9s", i + 1, steps.size(), step.name());
                 RunningContext context = new RunningContext(spark, run.seed());
-                StageRunner.Planned planned = plan(i, step, previous, context);
-                Path dir = layout.stageDir(i, step.stage().name());
+                List<Manifest> inputs = graph.inputsOf(i).stream().map(input -> outcomes.get(input).manifest())
+                        .toList();
+                StageRunner.Planned planned = plan(i, step, inputs, context);
+                Path dir = layout.stageDir(i, step.name());
                 int position = i;
-                Manifest input = previous;
                 BuildCache.Outcome<Manifest> outcome;
                 try {
                     outcome = BuildCache.reuseOrBuild(dir, planned.identity(), ManifestJson.STAGE_MARKER, conf,
@@ -125,7 +120,7 @@ public final class Pipeline {
                                 writeIndex(layout, index, conf);
                                 progress.label(label.trim());
                                 try {
-                                    return runner.run(planned, input, context, tmp);
+                                    return runner.run(planned, inputs, context, tmp);
                                 } catch (RuntimeException e) {
                                     index.set(position, entry(index.get(position), "failed", planned.identity()));
                                     writeIndex(layout, index, conf);
@@ -147,7 +142,6 @@ public final class Pipeline {
                 index.set(i, entry(index.get(i), reused ? "reused" : "done", planned.identity()));
                 writeIndex(layout, index, conf);
                 outcomes.add(new Outcome(manifest, reused));
-                previous = manifest;
             }
         } finally {
             spark.sparkContext().removeSparkListener(progress);
@@ -155,7 +149,7 @@ public final class Pipeline {
         return outcomes;
     }
 
-    private StageRunner.Planned plan(int index, Step step, Manifest previous, RunningContext context) {
+    private StageRunner.Planned plan(int index, Step step, List<Manifest> readFrom, RunningContext context) {
         String type = type(step.config());
         String yaml = "stage: " + type + "\n" + RecordTrees.toYaml((Record) step.config(), Map.of());
         String configHash = Sha256.tagged(yaml);
@@ -165,14 +159,9 @@ public final class Pipeline {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<StageInput> inputs = new ArrayList<>();
-        if (step.stage().kind() == Stage.Kind.TRANSFORM && previous != null) {
-            Manifest.Output kept = previous.outputs().kept();
-            inputs.add(new StageInput("stage_output", previous.stage().dir(), previous.stage().dir() + "/"
-                    + RunLayout.DATA, kept.files(), kept.bytes(), kept.fingerprint()));
-        }
+        List<StageInput> inputs = new ArrayList<>(readFrom.stream().map(StageRunner::stageOutput).toList());
         inputs.addAll(step.stage().inputs(context));
-        return new StageRunner.Planned(index, step.stage(), type, configHash, value, inputs,
+        return new StageRunner.Planned(index, step.name(), step.stage(), type, configHash, value, inputs,
                 StageRunner.identity(type, step.stage(), configHash, inputs));
     }
 

@@ -3,7 +3,12 @@ package dev.phi4j.pipeline;
 import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.config.InvalidConfigValue;
+import dev.phi4j.core.config.Variants;
 import dev.phi4j.core.run.RunConfig;
+import dev.phi4j.pipeline.clean.CleanConfig;
+import dev.phi4j.pipeline.decontam.DecontamConfig;
+import dev.phi4j.pipeline.dedup.DedupConfig;
+import dev.phi4j.pipeline.ingest.IngestConfig;
 import dev.phi4j.pipeline.stage.StageConfig;
 
 import java.nio.file.Path;
@@ -11,13 +16,19 @@ import java.util.List;
 
 /**
  * A data pipeline as one YAML file ({@code configs/pipeline/*.yaml}): where the run writes, how Spark runs, and the
- * stages in order, the first reading sources and each later one the kept rows of the one before.
+ * stages in order, a source stage reading files and each other one the kept rows of the stages its {@code input:}
+ * names (the one listed before it, when omitted).
+ *
+ * <p>{@code stages} is the stage registry: the {@link Variants} on it list every kind of stage a config may name.
+ * Adding a stage is its package (config record, stage) plus one entry there.
  */
 public record PipelineConfig(
         @Doc("run name, output folder and seed") RunConfig run,
         @Doc("Spark master, partitions and extra Spark settings") SparkConfig spark,
         @Doc("dropped rows and quoted examples each stage writes") StageOutputConfig stageOutput,
-        @Doc("the stages in order; `stage:` names each (ingest, clean, dedup, decontam)") List<StageConfig> stages) {
+        @Doc("the stages in order; `stage:` names each kind, `input:` the stages it reads")
+        @Variants(key = "stage", value = {IngestConfig.class, CleanConfig.class, DedupConfig.class,
+                DecontamConfig.class}) List<StageConfig> stages) {
 
     public PipelineConfig {
         if (stages.isEmpty()) {

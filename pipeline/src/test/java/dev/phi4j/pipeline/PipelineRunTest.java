@@ -5,6 +5,7 @@ import dev.phi4j.core.config.ConfigException;
 import dev.phi4j.core.config.Variant;
 import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.run.RunConfig;
+import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.schema.SourceClass;
 import dev.phi4j.pipeline.ingest.IngestConfig;
 import dev.phi4j.pipeline.ingest.JsonlSource;
@@ -51,6 +52,16 @@ public class PipelineRunTest {
         @Override
         public String name() {
             return "min_length";
+        }
+
+        @Override
+        public Class<Document> reads() {
+            return Document.class;
+        }
+
+        @Override
+        public Class<Document> writes() {
+            return Document.class;
         }
 
         @Override

@@ -156,7 +156,7 @@ public final class MixtureBench {
                     PretrainSetConfig set = new PretrainSetConfig("pretrain", settings.seqLen(),
                             tokens + texts.size(), GroupShares.table5(), EpochCaps.uniform(1e6), 0.01, 1L << 27,
                             cores, true);
-                    MixtureConfig config = new MixtureConfig(Optional.of(run.toString()), Optional.empty(),
+                    MixtureConfig config = new MixtureConfig(Map.of("default", run.resolve("ingest").toString()),
                             Optional.of(out.toString()), settings.tokenizer(), new SparkConfig("local[" + cores + "]",
                             "bench", 4, 4, "warn", Map.of()), 1, new ProfileConfig(3, 10, 200), List.of(set));
                     MixtureBuild.Outcome outcome = new MixtureBuild(config, log).run(session).get(0);

@@ -4,6 +4,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Naming and typing conventions shared by the binder, the printer and the reference generator. */
@@ -57,6 +58,21 @@ final class ConfigKeys {
         return type.isInterface() ? type.getAnnotation(Variants.class) : null;
     }
 
+    /**
+     * The {@link Variants} of the interface values {@code type} holds (itself, or the items of a list, map or
+     * optional), the ones {@code listed} on the record component first; null when it holds no tagged choice.
+     */
+    static Variants variants(Type type, Variants listed) {
+        Class<?> raw = rawClass(type);
+        if (raw == List.class || raw == Optional.class) {
+            return variants(typeArgument(type, 0), listed);
+        }
+        if (raw == Map.class) {
+            return variants(typeArgument(type, 1), listed);
+        }
+        return raw.isInterface() && listed != null ? listed : variants(raw);
+    }
+
     /** The tag of a variant record, from its {@link Variant} annotation. */
     static String tag(Class<?> variant) {
         Variant tag = variant.getAnnotation(Variant.class);
@@ -73,17 +89,6 @@ final class ConfigKeys {
 
     static List<String> tags(Variants variants) {
         return java.util.Arrays.stream(variants.value()).map(ConfigKeys::tag).toList();
-    }
-
-    /** The {@link Variants} of an interface that {@code record}'s class implements, or null when there is none. */
-    static Variants variantsImplementedBy(Class<?> record) {
-        for (Class<?> implemented : record.getInterfaces()) {
-            Variants variants = variants(implemented);
-            if (variants != null && java.util.Arrays.asList(variants.value()).contains(record)) {
-                return variants;
-            }
-        }
-        return null;
     }
 
     /** The candidate closest to a mistyped key, if it is close enough to be a likely typo. */

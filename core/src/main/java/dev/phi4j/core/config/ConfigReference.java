@@ -18,11 +18,12 @@ public final class ConfigReference {
 
     public static String markdown(Class<? extends Record> root) {
         StringBuilder out = new StringBuilder();
-        section(root, "", "", out);
+        section(root, null, "", "", out);
         return out.toString();
     }
 
-    private static void section(Class<?> type, String path, String title, StringBuilder out) {
+    /** With {@code tagged}, {@code type} is one of its variants and its table starts with the tag key. */
+    private static void section(Class<?> type, Variants tagged, String path, String title, StringBuilder out) {
         if (!path.isEmpty()) {
             out.append("\n### `").append(path).append("`").append(title).append("\n\n");
             Doc doc = type.getAnnotation(Doc.class);
@@ -36,7 +37,6 @@ public final class ConfigReference {
                     .append(path).append(": {preset: tiny, n_layers: 4}`).\n\n");
         }
         out.append("| key | type | default | description |\n|---|---|---|---|\n");
-        Variants tagged = ConfigKeys.variantsImplementedBy(type);
         if (tagged != null) {
             out.append("| `").append(ConfigKeys.join(path, tagged.key())).append("` | `").append(ConfigKeys.tag(type))
                     .append("` | required | selects this kind |\n");
@@ -46,7 +46,8 @@ public final class ConfigReference {
             String key = ConfigKeys.yamlKey(component.getName());
             Doc doc = component.getAnnotation(Doc.class);
             out.append("| `").append(ConfigKeys.join(path, key)).append("` | ")
-                    .append(typeText(component.getGenericType(), component.getAnnotation(Range.class))).append(" | ")
+                    .append(typeText(component.getGenericType(), component.getAnnotation(Range.class),
+                            component.getAnnotation(Variants.class))).append(" | ")
                     .append(defaultText(component)).append(" | ")
                     .append(doc == null ? "" : doc.value().replace("|", "\\|")).append(" |\n");
         }
@@ -61,12 +62,13 @@ public final class ConfigReference {
                 key += ConfigKeys.rawClass(component.getGenericType()) == List.class ? "[]" : ".*";
             }
             Class<?> raw = ConfigKeys.rawClass(element);
-            Variants variants = ConfigKeys.variants(raw);
+            Variants variants = ConfigKeys.variants(component.getGenericType(), component.getAnnotation(Variants.class));
             if (raw.isRecord()) {
-                section(raw, key, "", out);
+                section(raw, null, key, "", out);
             } else if (variants != null) {
                 for (Class<? extends Record> variant : variants.value()) {
-                    section(variant, key, " with `" + variants.key() + ": " + ConfigKeys.tag(variant) + "`", out);
+                    section(variant, variants, key, " with `" + variants.key() + ": " + ConfigKeys.tag(variant) + "`",
+                            out);
                 }
             }
         }
@@ -95,19 +97,19 @@ public final class ConfigReference {
         }
     }
 
-    private static String typeText(Type type, Range range) {
+    private static String typeText(Type type, Range range, Variants listed) {
         Class<?> raw = ConfigKeys.rawClass(type);
         String text;
         if (raw == Optional.class) {
-            return typeText(ConfigKeys.typeArgument(type, 0), range) + ", optional";
+            return typeText(ConfigKeys.typeArgument(type, 0), range, listed) + ", optional";
         } else if (raw == List.class) {
-            text = "list of " + typeText(ConfigKeys.typeArgument(type, 0), null);
+            text = "list of " + typeText(ConfigKeys.typeArgument(type, 0), null, listed);
         } else if (raw == Map.class) {
-            text = "map of " + typeText(ConfigKeys.typeArgument(type, 1), null);
+            text = "map of " + typeText(ConfigKeys.typeArgument(type, 1), null, listed);
         } else if (raw.isRecord()) {
             text = "section";
-        } else if (ConfigKeys.variants(raw) != null) {
-            Variants variants = ConfigKeys.variants(raw);
+        } else if (raw.isInterface() && ConfigKeys.variants(type, listed) != null) {
+            Variants variants = ConfigKeys.variants(type, listed);
             text = "section with " + variants.key() + ": " + String.join(" \\| ", ConfigKeys.tags(variants));
         } else if (raw.isEnum()) {
             text = RecordBinder.enumChoices(raw).replace("|", "\\|");

@@ -71,7 +71,7 @@ public final class RecordBinder {
                 throw new ConfigException(mapping.location(), path, "required key is missing");
             }
         }
-        Object value = bindValue(node, type, path);
+        Object value = bindValue(node, type, component.getAnnotation(Variants.class), path);
         Range range = component.getAnnotation(Range.class);
         if (range != null && value instanceof Number number) {
             double x = number.doubleValue();
@@ -83,16 +83,18 @@ public final class RecordBinder {
         return value;
     }
 
-    private Object bindValue(ConfigNode node, Type type, String path) {
+    /** {@code listed}: the {@link Variants} on the component the value belongs to, or null. */
+    private Object bindValue(ConfigNode node, Type type, Variants listed, String path) {
         Class<?> raw = ConfigKeys.rawClass(type);
         if (raw == Optional.class) {
             boolean absent = node instanceof ConfigNode.Scalar scalar && scalar.text() == null;
-            return absent ? Optional.empty() : Optional.of(bindValue(node, ConfigKeys.typeArgument(type, 0), path));
+            return absent ? Optional.empty()
+                    : Optional.of(bindValue(node, ConfigKeys.typeArgument(type, 0), listed, path));
         }
         if (raw.isRecord()) {
             return bindRecord(node, raw, path);
         }
-        Variants variants = ConfigKeys.variants(raw);
+        Variants variants = raw == List.class || raw == Map.class ? null : ConfigKeys.variants(type, listed);
         if (variants != null) {
             return bindVariant(node, variants, path);
         }
@@ -102,7 +104,8 @@ public final class RecordBinder {
             }
             List<Object> items = new ArrayList<>();
             for (int i = 0; i < sequence.items().size(); i++) {
-                items.add(bindValue(sequence.items().get(i), ConfigKeys.typeArgument(type, 0), path + "[" + i + "]"));
+                items.add(bindValue(sequence.items().get(i), ConfigKeys.typeArgument(type, 0), listed,
+                        path + "[" + i + "]"));
             }
             return List.copyOf(items);
         }
@@ -112,7 +115,7 @@ public final class RecordBinder {
             }
             Map<String, Object> entries = new LinkedHashMap<>();
             mapping.entries().forEach((k, v) ->
-                    entries.put(k, bindValue(v, ConfigKeys.typeArgument(type, 1), ConfigKeys.join(path, k))));
+                    entries.put(k, bindValue(v, ConfigKeys.typeArgument(type, 1), listed, ConfigKeys.join(path, k))));
             return java.util.Collections.unmodifiableMap(entries);
         }
         if (!(node instanceof ConfigNode.Scalar scalar)) {

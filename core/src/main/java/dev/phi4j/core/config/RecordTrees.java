@@ -17,11 +17,14 @@ public final class RecordTrees {
     private RecordTrees() {}
 
     public static ConfigNode.Mapping toTree(Record record, Location location) {
-        return (ConfigNode.Mapping) toNode(record, record.getClass(), location);
+        return (ConfigNode.Mapping) toNode(record, record.getClass(), null, location);
     }
 
-    /** {@code declared} is the type the value stands for; a variants interface makes a record carry its tag. */
-    private static ConfigNode toNode(Object value, Type declared, Location location) {
+    /**
+     * {@code declared} is the type the value stands for, {@code listed} the {@link Variants} on its component (or
+     * null); a variants interface makes a record carry its tag.
+     */
+    private static ConfigNode toNode(Object value, Type declared, Variants listed, Location location) {
         Class<?> declaredClass = ConfigKeys.rawClass(declared);
         if (declaredClass == Optional.class) {
             declared = ConfigKeys.typeArgument(declared, 0);
@@ -30,7 +33,7 @@ public final class RecordTrees {
         if (value instanceof Record record) {
             Map<String, ConfigNode> entries = new LinkedHashMap<>();
             Map<String, Location> keys = new LinkedHashMap<>();
-            Variants variants = ConfigKeys.variants(declaredClass);
+            Variants variants = declaredClass.isInterface() ? ConfigKeys.variants(declared, listed) : null;
             if (variants != null) {
                 entries.put(variants.key(), new ConfigNode.Scalar(ConfigKeys.tag(record.getClass()), location));
                 keys.put(variants.key(), location);
@@ -44,7 +47,8 @@ public final class RecordTrees {
                     child = optional.get();
                 }
                 String key = ConfigKeys.yamlKey(component.getName());
-                entries.put(key, toNode(child, component.getGenericType(), location));
+                entries.put(key, toNode(child, component.getGenericType(), component.getAnnotation(Variants.class),
+                        location));
                 keys.put(key, location);
             }
             return new ConfigNode.Mapping(entries, keys, location);
@@ -52,7 +56,7 @@ public final class RecordTrees {
         if (value instanceof List<?> list) {
             List<ConfigNode> items = new ArrayList<>();
             Type element = declaredClass == List.class ? ConfigKeys.typeArgument(declared, 0) : Object.class;
-            list.forEach(item -> items.add(toNode(item, element, location)));
+            list.forEach(item -> items.add(toNode(item, element, listed, location)));
             return new ConfigNode.Sequence(items, location);
         }
         if (value instanceof Map<?, ?> map) {
@@ -60,7 +64,7 @@ public final class RecordTrees {
             Map<String, Location> keys = new LinkedHashMap<>();
             Type valueType = declaredClass == Map.class ? ConfigKeys.typeArgument(declared, 1) : Object.class;
             map.forEach((k, v) -> {
-                entries.put(k.toString(), toNode(v, valueType, location));
+                entries.put(k.toString(), toNode(v, valueType, listed, location));
                 keys.put(k.toString(), location);
             });
             return new ConfigNode.Mapping(entries, keys, location);
@@ -74,15 +78,14 @@ public final class RecordTrees {
      */
     public static String toYaml(Record record, Map<String, Location> origins) {
         StringBuilder out = new StringBuilder();
-        writeMapping(record, false, "", 0, origins, out);
+        writeMapping(record, null, "", 0, origins, out);
         return out.toString();
     }
 
-    /** With {@code tagged}, the record stands where its variants interface is declared and gets its tag key. */
-    private static void writeMapping(Record record, boolean tagged, String path, int indent,
+    /** With {@code variants}, the record stands where a variants interface is declared and gets its tag key. */
+    private static void writeMapping(Record record, Variants variants, String path, int indent,
                                      Map<String, Location> origins, StringBuilder out) {
-        Variants variants = ConfigKeys.variantsImplementedBy(record.getClass());
-        if (tagged && variants != null) {
+        if (variants != null) {
             out.append("  ".repeat(indent)).append(variants.key()).append(": ")
                     .append(quotedScalar(ConfigKeys.tag(record.getClass())));
             appendOrigin(origins.get(ConfigKeys.join(path, variants.key())), out);
@@ -98,12 +101,13 @@ public final class RecordTrees {
             String key = ConfigKeys.yamlKey(component.getName());
             String keyPath = ConfigKeys.join(path, key);
             out.append("  ".repeat(indent)).append(key).append(':');
-            writeValue(value, component.getGenericType(), keyPath, indent, origins, out);
+            writeValue(value, component.getGenericType(), component.getAnnotation(Variants.class), keyPath, indent,
+                    origins, out);
         }
     }
 
     /** The value of a key whose {@code key:} is already written; nested blocks go one level deeper. */
-    private static void writeValue(Object value, Type declared, String keyPath, int indent,
+    private static void writeValue(Object value, Type declared, Variants listed, String keyPath, int indent,
                                    Map<String, Location> origins, StringBuilder out) {
         Class<?> raw = ConfigKeys.rawClass(declared);
         if (raw == Optional.class) {
@@ -112,14 +116,15 @@ public final class RecordTrees {
         }
         if (value instanceof Record nested) {
             out.append('\n');
-            writeMapping(nested, ConfigKeys.variants(raw) != null, keyPath, indent + 1, origins, out);
+            writeMapping(nested, raw.isInterface() ? ConfigKeys.variants(declared, listed) : null, keyPath,
+                    indent + 1, origins, out);
         } else if (value instanceof List<?> list && list.stream().anyMatch(item -> item instanceof Record)) {
             out.append(list.isEmpty() ? " []\n" : "\n");
             for (int i = 0; i < list.size(); i++) {
                 // A record item is a mapping written one level deeper, its first line taking the "- " marker.
                 StringBuilder item = new StringBuilder();
-                boolean tagged = ConfigKeys.variants(ConfigKeys.rawClass(ConfigKeys.typeArgument(declared, 0))) != null;
-                writeMapping((Record) list.get(i), tagged, keyPath + "[" + i + "]", indent + 2, origins, item);
+                writeMapping((Record) list.get(i), ConfigKeys.variants(declared, listed), keyPath + "[" + i + "]",
+                        indent + 2, origins, item);
                 String text = item.toString();
                 if (text.isEmpty()) {
                     out.append("  ".repeat(indent + 1)).append("- {}\n");
@@ -137,7 +142,8 @@ public final class RecordTrees {
             Type finalDeclared = declared;
             map.forEach((k, v) -> {
                 out.append("  ".repeat(indent + 1)).append(k).append(':');
-                writeValue(v, ConfigKeys.typeArgument(finalDeclared, 1), keyPath + "." + k, indent + 1, origins, out);
+                writeValue(v, ConfigKeys.typeArgument(finalDeclared, 1), listed, keyPath + "." + k, indent + 1,
+                        origins, out);
             });
         } else {
             out.append(' ').append(quotedScalar(value));

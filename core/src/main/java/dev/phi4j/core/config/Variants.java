@@ -11,9 +11,13 @@ import java.lang.annotation.Target;
  * {@code {stage: clean, min_chars: 200}} binds to {@code CleanConfig} and {@code min_chars} is one of its keys.
  * Each listed record implements the interface and names its tag with {@link Variant}. (A sealed interface would
  * say this too, but its records could then not live in the packages of the stages they configure.)
+ *
+ * <p>On a record component whose type is such an interface (or a list, map or optional of one), it lists the
+ * variants there instead: the interface then knows none of its implementations, so a framework's interface needs
+ * no import of its plug-ins, and the config that assembles them names them (a registry).
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target(ElementType.TYPE)
+@Target({ElementType.TYPE, ElementType.RECORD_COMPONENT})
 public @interface Variants {
 
     /** The key whose value names the variant, e.g. {@code stage} or {@code format}. */

@@ -26,6 +26,17 @@ class VariantBindingTest {
 
     record Job(@Default("job") String name, List<Step> steps) {}
 
+    /** A plug-in interface that knows none of its implementations; the config listing them is the registry. */
+    interface Plugin {}
+
+    @Variant("upper")
+    record Upper(@Default("1") int times) implements Plugin {}
+
+    @Variant("lower")
+    record Lower() implements Plugin {}
+
+    record Host(@Variants(key = "plugin", value = {Upper.class, Lower.class}) List<Plugin> plugins) {}
+
     @TempDir
     Path dir;
 
@@ -36,8 +47,12 @@ class VariantBindingTest {
     }
 
     private ConfigException failure(String yaml) throws IOException {
+        return failure(Job.class, yaml);
+    }
+
+    private <R extends Record> ConfigException failure(Class<R> type, String yaml) throws IOException {
         Path file = write(yaml);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of(), Job.class));
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(file, List.of(), type));
     }
 
     @Test
@@ -100,5 +115,23 @@ class VariantBindingTest {
         assertTrue(reference.contains("### `steps[]` with `step: dedup`"), reference);
         assertTrue(reference.contains("| `steps[].bands` | integer |"), reference);
         assertTrue(reference.contains("### `steps[].per_class.*`"), reference);
+    }
+
+    @Test
+    void variantsListedOnAComponentBindWriteAndDocumentLikeThoseOnTheInterface() throws IOException {
+        Path file = write("plugins:\n  - plugin: upper\n    times: 3\n  - plugin: lower\n");
+        Host host = ConfigLoader.load(file, List.of(), Host.class).config();
+        assertEquals(List.of(new Upper(3), new Lower()), host.plugins());
+        assertEquals(host, ConfigLoader.load(write(RecordTrees.toYaml(host, Map.of())), List.of(), Host.class)
+                .config());
+
+        ConfigException unknown = failure(Host.class, "plugins:\n  - plugin: uper\n");
+        assertEquals("plugins[0].plugin", unknown.key());
+        assertTrue(unknown.getMessage().contains("(did you mean 'upper'?); expects upper | lower"),
+                unknown.getMessage());
+
+        String reference = ConfigReference.markdown(Host.class);
+        assertTrue(reference.contains("section with plugin: upper \\| lower"), reference);
+        assertTrue(reference.contains("| `plugins[].plugin` | `upper` | required | selects this kind |"), reference);
     }
 }

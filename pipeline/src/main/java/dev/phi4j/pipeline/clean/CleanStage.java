@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline.clean;
 
+import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
@@ -26,6 +27,16 @@ public final class CleanStage implements Stage {
     @Override
     public String name() {
         return "clean";
+    }
+
+    @Override
+    public Class<Document> reads() {
+        return Document.class;
+    }
+
+    @Override
+    public Class<Document> writes() {
+        return Document.class;
     }
 
     @Override

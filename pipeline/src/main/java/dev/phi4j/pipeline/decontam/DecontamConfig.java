@@ -9,6 +9,7 @@ import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageConfig;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Benchmark decontamination by Phi-4's hybrid n-gram rule (report, Appendix B.1): a document sharing any 13-gram
@@ -19,6 +20,8 @@ import java.util.List;
  */
 @Variant("decontam")
 public record DecontamConfig(
+        @Doc(StageConfig.NAME_DOC) Optional<String> name,
+        @Doc(StageConfig.INPUT_DOC) @Default("[]") List<String> input,
         @Doc("benchmark test sets to protect") List<BenchmarkConfig> benchmarks,
         @Doc("corpora whose 13-grams are common, not evidence of contamination (e.g. Wikipedia, benchmark train "
                 + "splits)") @Default("[]") List<BenchmarkConfig> allowList,
@@ -37,6 +40,11 @@ public record DecontamConfig(
         Action partialAction,
         @Doc("a cut document shorter than this is dropped instead") @Default("100") @Range(min = 0)
         int minCharsAfterCut) implements StageConfig {
+
+    /** The stage under its own name, reading the stage listed before it. */
+    public DecontamConfig(List<BenchmarkConfig> benchmarks, List<BenchmarkConfig> allowList, int allowListMinItems, int ngram, int overlapNgram, double contaminatedRatio, double partialRatio, Action action, Action partialAction, int minCharsAfterCut) {
+        this(Optional.empty(), List.of(), benchmarks, allowList, allowListMinItems, ngram, overlapNgram, contaminatedRatio, partialRatio, action, partialAction, minCharsAfterCut);
+    }
 
     public enum Action { KEEP, DROP, CUT }
 

@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline.decontam;
 
+import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageInput;
@@ -62,6 +63,16 @@ public final class DecontamStage implements Stage {
     @Override
     public String name() {
         return "decontam";
+    }
+
+    @Override
+    public Class<Document> reads() {
+        return Document.class;
+    }
+
+    @Override
+    public Class<Document> writes() {
+        return Document.class;
     }
 
     @Override

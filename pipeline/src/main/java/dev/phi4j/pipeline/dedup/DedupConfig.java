@@ -8,6 +8,9 @@ import dev.phi4j.core.config.Variant;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageConfig;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Exact and near-duplicate removal. Exact: documents whose normalised text (lower case, single spaces) hashes the
  * same. Near: MinHash-LSH over word shingles, clusters as connected components of documents sharing a band. Each
@@ -15,6 +18,8 @@ import dev.phi4j.pipeline.stage.StageConfig;
  */
 @Variant("dedup")
 public record DedupConfig(
+        @Doc(StageConfig.NAME_DOC) Optional<String> name,
+        @Doc(StageConfig.INPUT_DOC) @Default("[]") List<String> input,
         @Doc("drop documents whose normalised text equals another's (exact_duplicate)") @Default("true") boolean exact,
         @Doc("drop near duplicates found by MinHash-LSH (near_duplicate)") @Default("true") boolean near,
         @Doc("words per shingle") @Default("5") @Range(min = 1, max = 50) int shingleSize,
@@ -25,6 +30,11 @@ public record DedupConfig(
                 + "0 accepts every pair that shares a band") @Default("0") @Range(min = 0, max = 1) double minSimilarity,
         @Doc("rounds of label propagation allowed for the clusters to settle") @Default("50") @Range(min = 1)
         int maxIterations) implements StageConfig {
+
+    /** The stage under its own name, reading the stage listed before it. */
+    public DedupConfig(boolean exact, boolean near, int shingleSize, int bands, int rows, double minSimilarity, int maxIterations) {
+        this(Optional.empty(), List.of(), exact, near, shingleSize, bands, rows, minSimilarity, maxIterations);
+    }
 
     public DedupConfig {
         if (!exact && !near) {

@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline.dedup;
 
+import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
@@ -53,6 +54,16 @@ public final class DedupStage implements Stage {
     @Override
     public String name() {
         return "dedup";
+    }
+
+    @Override
+    public Class<Document> reads() {
+        return Document.class;
+    }
+
+    @Override
+    public Class<Document> writes() {
+        return Document.class;
     }
 
     @Override

@@ -8,13 +8,20 @@ import dev.phi4j.pipeline.stage.StageConfig;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The source stage: reads every configured source into documents, quarantining what cannot be read. */
 @Variant("ingest")
 public record IngestConfig(
+        @Doc(StageConfig.NAME_DOC) Optional<String> name,
         @Doc("the sources to read; `format:` names each (jsonl, text, html, warc, wet, parquet, code)")
         List<SourceConfig> sources) implements StageConfig {
+
+    /** The stage under its own name. */
+    public IngestConfig(List<SourceConfig> sources) {
+        this(Optional.empty(), sources);
+    }
 
     public IngestConfig {
         if (sources.isEmpty()) {

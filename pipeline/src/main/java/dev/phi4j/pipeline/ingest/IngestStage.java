@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline.ingest;
 
+import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageInput;
@@ -43,6 +44,16 @@ public final class IngestStage implements Stage {
     @Override
     public String name() {
         return "ingest";
+    }
+
+    @Override
+    public Class<Document> reads() {
+        return Document.class;
+    }
+
+    @Override
+    public Class<Document> writes() {
+        return Document.class;
     }
 
     @Override

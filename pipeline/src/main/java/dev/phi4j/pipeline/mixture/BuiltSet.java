@@ -7,5 +7,5 @@ import java.util.List;
 import java.util.Map;
 
 /** What a set builder made, for its manifest: the shard summary, the accounting, notes and report sections. */
-record BuiltSet(MixtureManifest.InputInfo input, MixtureManifest.Shards shards, Manifest.Counts counts,
+record BuiltSet(List<MixtureManifest.InputInfo> inputs, MixtureManifest.Shards shards, Manifest.Counts counts,
                 List<String> notes, Map<String, JsonNode> sections) {}

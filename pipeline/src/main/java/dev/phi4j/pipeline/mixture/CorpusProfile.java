@@ -3,8 +3,6 @@ package dev.phi4j.pipeline.mixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.phi4j.core.schema.Document;
-import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -51,7 +49,7 @@ final class CorpusProfile {
         return section;
     }
 
-    static CorpusProfile cached(Tokenization.Cached tokenized, InputStage stage, ProfileConfig config,
+    static CorpusProfile cached(Tokenization.Cached tokenized, MixtureInputs inputs, ProfileConfig config,
                                 SetContext context) {
         Path file = new Path(tokenized.path(), FILE);
         String key = config.ngram() + "/" + config.top() + "/" + config.maxDocumentsPerSource() + "/" + context.seed();
@@ -65,7 +63,7 @@ final class CorpusProfile {
                     }
                 }
             }
-            JsonNode profile = compute(tokenized, stage, config, context);
+            JsonNode profile = compute(tokenized, inputs, config, context);
             ObjectNode stored = ManifestJson.MAPPER.createObjectNode();
             stored.put("key", key);
             stored.set("profile", profile);
@@ -76,19 +74,19 @@ final class CorpusProfile {
         }
     }
 
-    private static JsonNode compute(Tokenization.Cached tokenized, InputStage stage, ProfileConfig config,
+    private static JsonNode compute(Tokenization.Cached tokenized, MixtureInputs inputs, ProfileConfig config,
                                     SetContext context) {
         CorpusStats stats = CorpusStats.of(tokenized.documents(),
                 Selection.unplanned(DocumentBuckets.pretrain(), 0, context.seed()));
         Map<String, Double> fractions = new HashMap<>();
         stats.sources.forEach((source, s) -> fractions.put(source,
                 Math.min(1.0, config.maxDocumentsPerSource() / (double) Math.max(1, s.documents))));
-        Map<String, List<ObjectNode>> top = topNgrams(stage, config, fractions, context);
+        Map<String, List<ObjectNode>> top = topNgrams(inputs, config, fractions, context);
 
         ObjectNode section = ManifestJson.MAPPER.createObjectNode();
         section.put("tokenizer", context.tokenizer().name());
         section.put("ngram", config.ngram());
-        section.put("stage_dir", stage.dir());
+        section.put("stage_dir", inputs.location());
         ArrayNode sources = section.putArray("sources");
         stats.sources.forEach((name, s) -> {
             ObjectNode row = sources.addObject();
@@ -122,7 +120,7 @@ final class CorpusProfile {
         return section;
     }
 
-    private static Map<String, List<ObjectNode>> topNgrams(InputStage stage, ProfileConfig config,
+    private static Map<String, List<ObjectNode>> topNgrams(MixtureInputs inputs, ProfileConfig config,
                                                             Map<String, Double> fractions, SetContext context) {
         Map<String, List<ObjectNode>> top = new HashMap<>();
         if (config.top() == 0) {
@@ -131,7 +129,7 @@ final class CorpusProfile {
         int n = config.ngram();
         long salt = Hash64.salt(context.seed(), "profile sample");
         StructType schema = new StructType().add("source", DataTypes.StringType).add("ngram", DataTypes.StringType);
-        Dataset<Row> grams = SparkRecords.read(context.spark(), stage.dataPath(), Document.class)
+        Dataset<Row> grams = inputs.read(context.spark())
                 .select(col("id"), col("source"), col("text"))
                 .flatMap((FlatMapFunction<Row, Row>) row -> {
                     List<Row> out = new ArrayList<>();

@@ -28,8 +28,8 @@ import java.util.Optional;
 /**
  * Builds the sets of a mixture config, each into its own folder:
  * <pre>
- * MIXTURES/                     (output_dir, default RUN_DIR/mixtures)
- *   _tokenized/&lt;key&gt;/         the input stage's documents as token ids (+ _profile.json), shared by the sets
+ * MIXTURES/                     (output_dir, default RUN_DIR/mixtures of the inputs' run)
+ *   _tokenized/&lt;key&gt;/         the input stages' documents as token ids (+ _profile.json), shared by the sets
  *   pretrain/
  *     shards/                   a core.shard set: manifest.json, train-00000.bin …, validation-00000.bin
  *     sequences/                Parquet: split, file, row, ids, copies, document_starts of every packed row
@@ -67,23 +67,21 @@ public final class MixtureBuild {
     public List<Outcome> run(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         TokenizerSpec tokenizer = TokenizerSpec.of(config.tokenizer());
-        Optional<InputStage> stage = config.sets().stream().anyMatch(MixtureSetConfig::readsDocuments)
-                ? Optional.of(InputStage.resolve(config.input().orElseThrow(), config.stage(), conf))
+        Optional<MixtureInputs> inputs = config.sets().stream().anyMatch(MixtureSetConfig::readsDocuments)
+                ? Optional.of(MixtureInputs.resolve(config.inputs(), conf))
                 : Optional.empty();
-        stage.ifPresent(s -> {
-            if (s.manifest().counts().kept() == 0) {
-                throw new IllegalArgumentException(s.runDir() + "/" + s.dir() + " kept no documents: nothing to mix");
+        inputs.ifPresent(in -> {
+            if (in.documents() == 0) {
+                throw new IllegalArgumentException(in.location() + " kept no documents: nothing to mix");
             }
         });
-        Documents documents = new Documents(spark, stage, tokenizer);
+        Documents documents = new Documents(spark, inputs, tokenizer);
         List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < config.sets().size(); i++) {
             MixtureSetConfig set = config.sets().get(i);
             String label = String.format("[%d/%d] %-9s", i + 1, config.sets().size(), set.name());
             String yaml = "kind: " + kind(set) + "\n" + RecordTrees.toYaml((Record) set, Map.of());
-            String inputFingerprint = set.readsDocuments()
-                    ? stage.get().manifest().identity() + " " + stage.get().manifest().outputs().kept().fingerprint()
-                    : inputFingerprint(set, conf);
+            String inputFingerprint = set.readsDocuments() ? inputs.get().fingerprint() : inputFingerprint(set, conf);
             String identity = Sha256.tagged("mixture set v" + BUILDER_VERSION + "\n" + yaml + "\nseed " + config.seed()
                     + "\ntokenizer " + tokenizer.fingerprint() + "\ninput " + inputFingerprint);
             Path dir = new Path(mixturesDir(), set.name());
@@ -121,7 +119,7 @@ public final class MixtureBuild {
         BuiltSet built;
         if (set.readsDocuments()) {
             documents.prepare(context);
-            built = PretrainBuilder.build(PretrainBuilder.settings(set), documents.tokenized, documents.stage.get(),
+            built = PretrainBuilder.build(PretrainBuilder.settings(set), documents.tokenized, documents.inputs.get(),
                     documents.profile, context);
         } else if (set instanceof SftSetConfig sft) {
             built = PostTrainingBuilder.sft(sft, context);
@@ -133,7 +131,7 @@ public final class MixtureBuild {
         SparkSession spark = context.spark();
         TokenizerSpec tokenizer = context.tokenizer();
         return new MixtureManifest(MixtureManifest.FORMAT, MixtureManifest.VERSION, set.name(), kind, identity,
-                new Manifest.ConfigInfo(Sha256.tagged(yaml), YAML.readTree(yaml)), built.input(),
+                new Manifest.ConfigInfo(Sha256.tagged(yaml), YAML.readTree(yaml)), built.inputs(),
                 new MixtureManifest.TokenizerInfo(tokenizer.name(), tokenizer.fingerprint(), tokenizer.vocabSize()),
                 built.shards(), built.counts(), built.notes(), built.sections(),
                 new Manifest.Timings(started.toString(), Instant.now().toString(),
@@ -143,25 +141,25 @@ public final class MixtureBuild {
                         .mapToInt(s -> (int) s.files()).sum(), System.getProperty("java.version")));
     }
 
-    /** The input stage's documents, tokenized and profiled once per build when the first set that reads them runs. */
+    /** The input stages' documents, tokenized and profiled once per build when the first set that reads them runs. */
     private final class Documents {
         private final SparkSession spark;
-        private final Optional<InputStage> stage;
+        private final Optional<MixtureInputs> inputs;
         private final TokenizerSpec tokenizer;
         private Tokenization.Cached tokenized;
         private CorpusProfile profile;
 
-        Documents(SparkSession spark, Optional<InputStage> stage, TokenizerSpec tokenizer) {
+        Documents(SparkSession spark, Optional<MixtureInputs> inputs, TokenizerSpec tokenizer) {
             this.spark = spark;
-            this.stage = stage;
+            this.inputs = inputs;
             this.tokenizer = tokenizer;
         }
 
         void prepare(SetContext context) {
             if (tokenized == null) {
-                tokenized = Tokenization.cached(spark, config.mixturesDir(), stage.get(), tokenizer, log);
+                tokenized = Tokenization.cached(spark, config.mixturesDir(), inputs.get(), tokenizer, log);
                 context.phases().lap(tokenized.reused() ? "tokenize (reused)" : "tokenize");
-                profile = CorpusProfile.cached(tokenized, stage.get(), config.profile(), context);
+                profile = CorpusProfile.cached(tokenized, inputs.get(), config.profile(), context);
                 context.phases().lap("profile");
             }
         }

@@ -61,7 +61,7 @@ public final class MixtureCommand {
                             ? "   (phi4j train CONFIG --data " + shards + ")" : "");
                 }
                 System.out.printf("phi4j mixture: done; every record accounted for (phi4j report %s)%n",
-                        config.input().orElse(build.mixturesDir().toString()));
+                        loaded.config().runDir().orElse(build.mixturesDir().toString()));
                 return 0;
             });
         }

@@ -31,7 +31,7 @@ public record MixtureManifest(
         String kind,
         String identity,
         Manifest.ConfigInfo config,
-        InputInfo input,
+        List<InputInfo> inputs,
         TokenizerInfo tokenizer,
         Shards shards,
         Manifest.Counts counts,
@@ -63,12 +63,14 @@ public record MixtureManifest(
     };
 
     /**
+     * @param groups      the mixture groups whose documents were taken from this stage (pretrain, midtrain), or
+     *                    empty for a set that reads files
      * @param run         the pipeline run folder (pretrain, midtrain), or empty
      * @param stageDir    the stage folder whose kept documents were read
      * @param fingerprint the stage's kept-rows fingerprint, or the listing fingerprint of the input files
      */
-    public record InputInfo(String run, String stageDir, String fingerprint, List<String> paths, long files,
-                            long bytes) {}
+    public record InputInfo(List<String> groups, String run, String stageDir, String fingerprint, List<String> paths,
+                            long files, long bytes) {}
 
     public record TokenizerInfo(String name, String fingerprint, int vocabSize) {}
 

@@ -3,8 +3,6 @@ package dev.phi4j.pipeline.mixture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.phi4j.core.schema.Document;
-import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.spark.sql.Row;
 
@@ -25,7 +23,7 @@ final class MixtureSamples {
 
     private MixtureSamples() {}
 
-    static JsonNode withLineage(ArrayNode samples, InputStage stage, SetContext context) {
+    static JsonNode withLineage(ArrayNode samples, MixtureInputs inputs, SetContext context) {
         Set<String> ids = new LinkedHashSet<>();
         for (JsonNode sample : samples) {
             for (JsonNode segment : sample.path("segments")) {
@@ -36,7 +34,7 @@ final class MixtureSamples {
         }
         ObjectNode documents = ManifestJson.MAPPER.createObjectNode();
         if (!ids.isEmpty()) {
-            List<Row> rows = SparkRecords.read(context.spark(), stage.dataPath(), Document.class)
+            List<Row> rows = inputs.read(context.spark())
                     .filter(col("id").isin(ids.toArray()))
                     .select(col("id"), col("source"), col("source_class"), col("origin_uri"), col("metadata"),
                             col("lineage"))
@@ -56,7 +54,7 @@ final class MixtureSamples {
             }
         }
         ObjectNode section = ManifestJson.MAPPER.createObjectNode();
-        section.put("stage_dir", stage.dir());
+        section.put("stage_dir", inputs.location());
         section.set("rows", samples);
         section.set("documents", documents);
         return section;

@@ -299,12 +299,12 @@ final class PostTrainingBuilder {
             sections.put(kind + ".summary", summary);
             sections.put(kind + ".samples", results.samples());
             sections.put(kind + ".dropped_examples", droppedExamples(prepared));
-            MixtureManifest.InputInfo input = new MixtureManifest.InputInfo("", "", files.fingerprint(),
+            MixtureManifest.InputInfo input = new MixtureManifest.InputInfo(List.of(), "", "", files.fingerprint(),
                     concat(files.jsonl(), files.parquet()), files.files(), files.bytes());
             List<String> setNotes = new ArrayList<>();
             dropped.forEach((reason, count) -> setNotes.add(String.format(Locale.ROOT, "%,d record(s) dropped: %s",
                     count, reason)));
-            return new BuiltSet(input, shards, new Manifest.Counts(kept + dropped.values().stream()
+            return new BuiltSet(List.of(input), shards, new Manifest.Counts(kept + dropped.values().stream()
                     .mapToLong(Long::longValue).sum(), kept, dropped.values().stream().mapToLong(Long::longValue)
                     .sum(), dropped), setNotes, sections);
         } finally {

@@ -83,7 +83,7 @@ final class PretrainBuilder {
 
     private PretrainBuilder() {}
 
-    static BuiltSet build(Settings settings, Tokenization.Cached tokenized, InputStage stage, CorpusProfile profile,
+    static BuiltSet build(Settings settings, Tokenization.Cached tokenized, MixtureInputs stages, CorpusProfile profile,
                           SetContext context) {
         DocumentBuckets buckets = settings.buckets();
         Dataset<TokenizedDocument> documents = tokenized.documents();
@@ -120,7 +120,7 @@ final class PretrainBuilder {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("producer", "phi4j mixture build");
         metadata.put("set_kind", settings.kind());
-        metadata.put("input_stage", stage.runDir() + "/" + stage.dir());
+        metadata.put("input_stage", stages.location());
         metadata.put("seed", Long.toString(context.seed()));
         metadata.put("mixture_manifest", "../" + MixtureManifest.FILE);
         ShardResults results = ShardResults.collect(packed, context, settings.seqLen(), false,
@@ -199,7 +199,7 @@ final class PretrainBuilder {
         long kept = dropped.getOrDefault("kept", 0L);
         dropped.remove("kept");
         long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
-        long in = stage.manifest().counts().kept();
+        long in = stages.documents();
         if (in != kept + droppedTotal) {
             throw new IllegalStateException(settings.kind() + " set: " + in + " documents in, but " + kept
                     + " kept + " + droppedTotal + " dropped; the accounting is broken");
@@ -208,12 +208,9 @@ final class PretrainBuilder {
         sections.put("mixture.table", table);
         sections.put("mixture.sources", sources);
         sections.put("corpus.profile", profile.section());
-        sections.put("mixture.samples", MixtureSamples.withLineage(results.samples(), stage, context));
+        sections.put("mixture.samples", MixtureSamples.withLineage(results.samples(), stages, context));
         context.phases().lap("samples");
-        MixtureManifest.InputInfo input = new MixtureManifest.InputInfo(stage.runDir(), stage.dir(),
-                stage.manifest().outputs().kept().fingerprint(), List.of(stage.dataPath()),
-                stage.manifest().outputs().kept().files(), stage.manifest().outputs().kept().bytes());
-        return new BuiltSet(input, results.summary(settings.seqLen(), false),
+        return new BuiltSet(stages.infos(), results.summary(settings.seqLen(), false),
                 new Manifest.Counts(in, kept, droppedTotal, dropped), notes, sections);
     }
 

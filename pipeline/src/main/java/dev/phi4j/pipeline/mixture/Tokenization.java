@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.io.BuildCache;
 import dev.phi4j.core.io.Sha256;
-import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.tokenizer.Tokenizer;
-import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,7 +27,7 @@ import java.util.Optional;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Tokenizes a stage's kept documents once per (stage output, tokenizer) into {@code <mixtures>/_tokenized/<key>/}:
+ * Tokenizes the inputs' documents once per (stage outputs, tokenizer) into {@code <mixtures>/_tokenized/<key>/}:
  * Parquet of {@link TokenizedDocument}s that every pretraining-style set of every build reads, so trying another
  * budget or mixture does not tokenize again. The folder is a {@link BuildCache} build: written aside, renamed into
  * place, and its {@code _tokenized.json} records what it was made from.
@@ -70,16 +68,16 @@ final class Tokenization {
 
     private Tokenization() {}
 
-    static Cached cached(SparkSession spark, String mixturesDir, InputStage stage, TokenizerSpec tokenizer,
+    static Cached cached(SparkSession spark, String mixturesDir, MixtureInputs inputs, TokenizerSpec tokenizer,
                          PrintStream log) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        String identity = Sha256.tagged("tokenized v" + VERSION + "\n" + stage.manifest().identity() + "\n"
-                + stage.manifest().outputs().kept().fingerprint() + "\n" + tokenizer.fingerprint());
+        String identity = Sha256.tagged("tokenized v" + VERSION + "\n" + inputs.fingerprint() + "\n"
+                + tokenizer.fingerprint());
         Path root = new Path(mixturesDir, "_tokenized");
         Path dir = new Path(root, identity.substring(Sha256.PREFIX.length(), Sha256.PREFIX.length() + 16));
         try {
             BuildCache.Outcome<JsonNode> outcome = BuildCache.reuseOrBuild(dir, identity, MARKER, conf,
-                    (tmp, outdated) -> tokenizeInto(tmp, spark, stage, tokenizer, identity, log));
+                    (tmp, outdated) -> tokenizeInto(tmp, spark, inputs, tokenizer, identity, log));
             JsonNode tree = outcome.record();
             long documents = tree.path("documents").asLong();
             long tokens = tree.path("tokens").asLong();
@@ -96,12 +94,12 @@ final class Tokenization {
         }
     }
 
-    /** Writes the stage's documents as token ids into {@code tmp/data} and returns the marker's content. */
-    private static JsonNode tokenizeInto(Path tmp, SparkSession spark, InputStage stage, TokenizerSpec tokenizer,
+    /** Writes the inputs' documents as token ids into {@code tmp/data} and returns the marker's content. */
+    private static JsonNode tokenizeInto(Path tmp, SparkSession spark, MixtureInputs inputs, TokenizerSpec tokenizer,
                                          String identity, PrintStream log) {
         long start = System.nanoTime();
-        log.printf("      tokens     tokenizing %s with %s%n", stage.dataPath(), tokenizer.name());
-        tokenize(spark, stage.dataPath(), tokenizer).write().mode(SaveMode.ErrorIfExists)
+        log.printf("      tokens     tokenizing %s with %s%n", inputs.location(), tokenizer.name());
+        tokenize(spark, inputs, tokenizer).write().mode(SaveMode.ErrorIfExists)
                 .parquet(new Path(tmp, "data").toString());
         Row totals = read(spark, tmp).agg(org.apache.spark.sql.functions.count(col("id")),
                 org.apache.spark.sql.functions.sum(col("tokenCount"))).first();
@@ -109,7 +107,7 @@ final class Tokenization {
         tree.put("format", "phi4j-tokenized");
         tree.put("version", VERSION);
         tree.put("identity", identity);
-        tree.put("stage_dir", stage.dir());
+        tree.put("stage_dir", inputs.location());
         tree.put("tokenizer", tokenizer.name());
         tree.put("tokenizer_fingerprint", tokenizer.fingerprint());
         tree.put("documents", totals.getLong(0));
@@ -122,9 +120,9 @@ final class Tokenization {
         return spark.read().parquet(new Path(dir, "data").toString()).as(Encoders.bean(TokenizedDocument.class));
     }
 
-    /** The documents at {@code dataPath} (Document Parquet) as token ids, partition by partition. */
-    static Dataset<TokenizedDocument> tokenize(SparkSession spark, String dataPath, TokenizerSpec spec) {
-        Dataset<Row> documents = SparkRecords.read(spark, dataPath, Document.class)
+    /** The inputs' documents as token ids, partition by partition. */
+    static Dataset<TokenizedDocument> tokenize(SparkSession spark, MixtureInputs inputs, TokenizerSpec spec) {
+        Dataset<Row> documents = inputs.read(spark)
                 .select(col("id"), col("source"), col("source_class"), col("origin_uri"), col("text"));
         int cores = spark.sparkContext().defaultParallelism();
         if (documents.rdd().getNumPartitions() < cores) {

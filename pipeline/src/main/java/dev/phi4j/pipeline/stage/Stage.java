@@ -8,8 +8,10 @@ import java.util.List;
 /**
  * One step of a data pipeline: reads records and yields records (datatrove's {@code PipelineStep}).
  *
- * <p>The input has the columns of a record type (usually {@link dev.phi4j.core.schema.Document}). The output has
- * the same columns, possibly rewritten (cleaned text, cut spans), plus {@link #DROP_REASON}: null for a kept row,
+ * <p>A stage declares the record type it {@link #reads} and the one it {@link #writes} (a
+ * {@link dev.phi4j.core.schema.Document}, {@link dev.phi4j.core.schema.Seed}, …). The input has the columns of the
+ * read type: the kept rows of the stages it names as input, unioned. The output has the columns of the written type,
+ * possibly rewritten (cleaned text, cut spans), plus {@link #DROP_REASON}: null for a kept row,
  * a short snake_case reason such as {@code too_short} or {@code near_duplicate} for a dropped one. A stage never
  * removes a row itself: the framework writes kept rows and counts dropped ones by reason, so every stage accounts
  * for every record (in = kept + dropped). Details of a decision (the duplicate's representative, the benchmark
@@ -23,11 +25,11 @@ public interface Stage {
     /** Column naming why a row was dropped; null when the row is kept. */
     String DROP_REASON = "drop_reason";
 
-    /** Whether a stage reads the previous stage's rows or produces rows of its own from outside sources. */
+    /** Whether a stage reads other stages' rows or produces rows of its own from outside sources. */
     enum Kind {
         /** Reads files (ingest): each raw record read becomes one row, kept or quarantined with a reason. */
         SOURCE,
-        /** Reads the previous stage's kept rows; in = the previous stage's kept count. */
+        /** Reads the kept rows of its input stages; in = the sum of their kept counts. */
         TRANSFORM
     }
 
@@ -39,6 +41,15 @@ public interface Stage {
     }
 
     /**
+     * The record type of the rows the stage reads: its input stages must write this type. A source stage reads
+     * files, not rows; it names the type it reads them into.
+     */
+    Class<? extends Record> reads();
+
+    /** The record type of the rows the stage writes: the columns of its {@code data/} and {@code dropped/}. */
+    Class<? extends Record> writes();
+
+    /**
      * Version of the stage's behaviour; part of its identity, so bumping it when the algorithm changes makes
      * finished runs redo the stage instead of reusing output computed the old way.
      */
@@ -47,7 +58,7 @@ public interface Stage {
     }
 
     /**
-     * Files the stage reads besides the previous stage's output (a source's files, benchmark test sets), each
+     * Files the stage reads besides its input stages' output (a source's files, benchmark test sets), each
      * with a fingerprint. They are part of the stage's identity: a changed benchmark file re-runs decontamination.
      * Called on the driver before {@link #apply}; listing only, no reading of the corpus.
      */

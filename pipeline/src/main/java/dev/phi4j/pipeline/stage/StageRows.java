@@ -24,13 +24,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Rows of a stage's output: the {@link Document} columns followed by {@link Stage#DROP_REASON}. Helpers to read
- * fields by name and to build rows, so stages that map rows in Java do not repeat column positions.
+ * Rows of a stage's output: the columns of the record type it writes followed by {@link Stage#DROP_REASON}. Most
+ * stages write {@link Document}s: helpers to read their fields and to build them, so stages that map rows in Java do
+ * not repeat column positions.
  */
 public final class StageRows {
 
     public static final StructType DOCUMENT = SparkRecords.structType(Document.class);
-    public static final StructType SCHEMA = DOCUMENT.add(Stage.DROP_REASON, DataTypes.StringType, true);
+    public static final StructType SCHEMA = schema(Document.class);
 
     public static final int ID = 0;
     public static final int SOURCE = 1;
@@ -46,6 +47,20 @@ public final class StageRows {
     /** The input rows with an empty {@link Stage#DROP_REASON} column: the schema {@link #SCHEMA} a stage starts from. */
     public static Dataset<Row> withReason(Dataset<Row> documents) {
         return documents.select(documentColumns()).withColumn(Stage.DROP_REASON, functions.lit(null).cast(DataTypes.StringType));
+    }
+
+    /** The columns of {@code record} (a record type's rows) followed by {@link Stage#DROP_REASON}: what a stage returns. */
+    public static StructType schema(Class<? extends Record> record) {
+        return SparkRecords.structType(record).add(Stage.DROP_REASON, DataTypes.StringType, true);
+    }
+
+    /** The columns of {@code record} in record order. */
+    public static Column[] columns(Class<? extends Record> record) {
+        return columns(SparkRecords.structType(record));
+    }
+
+    static Column[] columns(StructType schema) {
+        return java.util.Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new);
     }
 
     /** The {@link Document} columns in record order. */

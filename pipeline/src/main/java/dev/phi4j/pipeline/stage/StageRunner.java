@@ -2,7 +2,6 @@ package dev.phi4j.pipeline.stage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.io.Sha256;
-import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.io.SparkRecords;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -17,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 import java.io.IOException;
@@ -42,11 +42,12 @@ public final class StageRunner {
     /** What the runner needs to know about the run as a whole. */
     public record RunSettings(String runName, long seed, int outputPartitions, boolean keepDropped, int examples) {}
 
-    /** A stage ready to run: its position, its config's tag and hash, and what it reads. */
-    public record Planned(int index, Stage stage, String type, String configHash, JsonNode configValue,
+    /** A stage ready to run: its position and name, its config's tag and hash, and what it reads. */
+    public record Planned(int index, String name, Stage stage, String type, String configHash, JsonNode configValue,
                           List<StageInput> inputs, String identity) {}
 
     private static final int EXCERPT_CHARS = 300;
+    private static final String STAGE_OUTPUT = "stage_output";
 
     private final SparkSession spark;
     private final RunLayout layout;
@@ -70,39 +71,41 @@ public final class StageRunner {
     }
 
     /**
-     * Runs {@code planned} into {@code tmpDir}; {@code previous} is the manifest of the stage before (null for a
-     * source stage), whose kept rows are the input.
+     * Runs {@code planned} into {@code tmpDir}; {@code inputs} are the manifests of the stages it reads (none for a
+     * source stage), whose kept rows, unioned in this order, are its input.
      */
-    public Manifest run(Planned planned, Manifest previous, RunningContext context, Path tmpDir) {
+    public Manifest run(Planned planned, List<Manifest> inputs, RunningContext context, Path tmpDir) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         Stage stage = planned.stage();
-        String dirName = RunLayout.stageDirName(planned.index(), stage.name());
+        String dirName = RunLayout.stageDirName(planned.index(), planned.name());
+        StructType written = StageRows.schema(stage.writes());
         Map<String, Double> phases = new LinkedHashMap<>();
         try {
             FileSystem fs = tmpDir.getFileSystem(conf);
-            Dataset<Row> input = input(stage, previous);
-            Dataset<Row> marked = requireStageSchema(stage.apply(input, context), stage);
+            Dataset<Row> input = input(stage, inputs);
+            Dataset<Row> marked = requireSchema(stage.apply(input, context), stage, written);
             Dataset<Row> ordered = marked
                     .repartition(settings.outputPartitions(), col("id"))
                     .sortWithinPartitions(col("id"), col(Stage.DROP_REASON))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 int examples = settings.examples();
+                Tally.Columns columns = Tally.Columns.of(written);
                 Tally tally = Tally.merge(ordered.mapPartitions(
-                        (MapPartitionsFunction<Row, Tally>) rows -> Tally.ofPartition(rows, examples, EXCERPT_CHARS),
-                        Encoders.javaSerialization(Tally.class)).collectAsList(), examples);
+                        (MapPartitionsFunction<Row, Tally>) rows -> Tally.ofPartition(rows, columns, examples,
+                                EXCERPT_CHARS), Encoders.javaSerialization(Tally.class)).collectAsList(), examples);
                 long t1 = lap(phases, "compute", t0);
                 stage.summarize(ordered, context);
                 long t2 = lap(phases, "summarize", t1);
-                write(ordered.filter(col(Stage.DROP_REASON).isNull()).select(StageRows.documentColumns()),
+                write(ordered.filter(col(Stage.DROP_REASON).isNull()).select(StageRows.columns(stage.writes())),
                         RunLayout.data(tmpDir));
                 long t3 = lap(phases, "write_kept", t2);
                 if (settings.keepDropped()) {
                     write(ordered.filter(col(Stage.DROP_REASON).isNotNull()), RunLayout.dropped(tmpDir));
                 }
                 long t4 = lap(phases, "write_dropped", t3);
-                Manifest manifest = manifest(planned, previous, context, tally, tmpDir, fs);
+                Manifest manifest = manifest(planned, inputs, context, tally, tmpDir, fs);
                 lap(phases, "verify", t4);
                 if (!manifest.invariant().holds()) {
                     throw new IllegalStateException("stage " + dirName + " broke the accounting invariant "
@@ -117,19 +120,21 @@ public final class StageRunner {
         }
     }
 
-    private Dataset<Row> input(Stage stage, Manifest previous) {
-        if (stage.kind() == Stage.Kind.SOURCE || previous == null) {
-            return spark.createDataFrame(List.<Row>of(), StageRows.DOCUMENT);
+    /** The kept rows of {@code inputs} in their order; an input that kept nothing has no files to read. */
+    private Dataset<Row> input(Stage stage, List<Manifest> inputs) {
+        Dataset<Row> union = null;
+        for (Manifest input : inputs) {
+            if (input.counts().kept() > 0) {
+                Path inputDir = new Path(layout.root(), input.stage().dir());
+                Dataset<Row> rows = SparkRecords.read(spark, RunLayout.data(inputDir).toString(), stage.reads());
+                union = union == null ? rows : union.union(rows);
+            }
         }
-        if (previous.counts().kept() == 0) {
-            return spark.createDataFrame(List.<Row>of(), StageRows.DOCUMENT);
-        }
-        Path previousDir = new Path(layout.root(), previous.stage().dir());
-        return SparkRecords.read(spark, RunLayout.data(previousDir).toString(), Document.class);
+        return union != null ? union : spark.createDataFrame(List.<Row>of(), SparkRecords.structType(stage.reads()));
     }
 
-    private static Dataset<Row> requireStageSchema(Dataset<Row> marked, Stage stage) {
-        for (StructField field : StageRows.SCHEMA.fields()) {
+    private static Dataset<Row> requireSchema(Dataset<Row> marked, Stage stage, StructType schema) {
+        for (StructField field : schema.fields()) {
             List<String> names = List.of(marked.schema().fieldNames());
             if (!names.contains(field.name())) {
                 throw new IllegalStateException("stage " + stage.name() + " returned rows without column '"
@@ -141,15 +146,15 @@ public final class StageRunner {
                         + field.dataType().simpleString());
             }
         }
-        return marked.select(StageRows.documentColumnsAndReason());
+        return marked.select(StageRows.columns(schema));
     }
 
     private static void write(Dataset<Row> rows, Path path) {
         rows.write().mode(SaveMode.ErrorIfExists).parquet(path.toString());
     }
 
-    private Manifest manifest(Planned planned, Manifest previous, RunningContext context, Tally tally, Path tmpDir,
-                              FileSystem fs) throws IOException {
+    private Manifest manifest(Planned planned, List<Manifest> readFrom, RunningContext context, Tally tally,
+                              Path tmpDir, FileSystem fs) throws IOException {
         Stage stage = planned.stage();
         Tally.Cell kept = tally.total(Tally.KEPT::equals);
         Tally.Cell dropped = tally.total(outcome -> !Tally.KEPT.equals(outcome));
@@ -174,8 +179,10 @@ public final class StageRunner {
             byClass.put(sourceClass, new Manifest.Counts(classIn, classKept, classIn - classKept, classDropped));
         });
         boolean source = stage.kind() == Stage.Kind.SOURCE;
-        long in = source ? kept.rows() + dropped.rows() : previous == null ? 0 : previous.counts().kept();
-        long charsIn = source ? kept.chars() + dropped.chars() : previous == null ? 0 : previous.chars().kept();
+        long in = source ? kept.rows() + dropped.rows()
+                : readFrom.stream().mapToLong(input -> input.counts().kept()).sum();
+        long charsIn = source ? kept.chars() + dropped.chars()
+                : readFrom.stream().mapToLong(input -> input.chars().kept()).sum();
 
         Manifest.Output keptOutput = output(fs, RunLayout.data(tmpDir), RunLayout.DATA, kept);
         Manifest.Output droppedOutput = settings.keepDropped()
@@ -184,13 +191,8 @@ public final class StageRunner {
         boolean holds = in == kept.rows() + dropped.rows() && keptOutput.rows() == kept.rows()
                 && droppedWritten == (settings.keepDropped() ? dropped.rows() : 0);
 
-        List<StageInput> inputs = new ArrayList<>();
-        if (!source && previous != null) {
-            inputs.add(new StageInput("stage_output", previous.stage().dir(),
-                    previous.stage().dir() + "/" + RunLayout.DATA, previous.outputs().kept().files(),
-                    previous.outputs().kept().bytes(), previous.outputs().kept().fingerprint()));
-        }
-        inputs.addAll(planned.inputs().stream().filter(i -> !"stage_output".equals(i.kind())).toList());
+        List<StageInput> inputs = new ArrayList<>(readFrom.stream().map(StageRunner::stageOutput).toList());
+        inputs.addAll(planned.inputs().stream().filter(i -> !STAGE_OUTPUT.equals(i.kind())).toList());
 
         Map<String, List<Manifest.Example>> examples = new TreeMap<>();
         tally.samples().forEach((outcome, samples) -> examples.put(outcome, samples.stream()
@@ -201,9 +203,9 @@ public final class StageRunner {
         context.reported().forEach((name, value) -> sections.put(name, ManifestJson.tree(value)));
 
         return new Manifest(Manifest.FORMAT, Manifest.VERSION, settings.runName(),
-                new Manifest.StageInfo(planned.index(), stage.name(), planned.type(),
+                new Manifest.StageInfo(planned.index(), planned.name(), planned.type(),
                         stage.kind().name().toLowerCase(java.util.Locale.ROOT),
-                        RunLayout.stageDirName(planned.index(), stage.name()), stage.version()),
+                        RunLayout.stageDirName(planned.index(), planned.name()), stage.version()),
                 new Manifest.ConfigInfo(planned.configHash(), planned.configValue()),
                 inputs, planned.identity(),
                 new Manifest.Counts(in, kept.rows(), dropped.rows(), droppedRows),
@@ -216,6 +218,13 @@ public final class StageRunner {
                 new Manifest.Environment(spark.version(), spark.sparkContext().master(),
                         spark.sparkContext().defaultParallelism(), settings.outputPartitions(),
                         System.getProperty("java.version")));
+    }
+
+    /** The kept rows of a finished stage, as the input of a stage reading it. */
+    public static StageInput stageOutput(Manifest manifest) {
+        Manifest.Output kept = manifest.outputs().kept();
+        return new StageInput(STAGE_OUTPUT, manifest.stage().dir(), manifest.stage().dir() + "/" + RunLayout.DATA,
+                kept.files(), kept.bytes(), kept.fingerprint());
     }
 
     private Manifest.Output output(FileSystem fs, Path dir, String name, Tally.Cell cell) throws IOException {

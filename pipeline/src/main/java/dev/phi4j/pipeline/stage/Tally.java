@@ -3,6 +3,7 @@ package dev.phi4j.pipeline.stage;
 import dev.phi4j.core.io.Sha256;
 
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +17,29 @@ import java.util.TreeMap;
 /**
  * Everything a manifest counts about a stage's output, gathered in one pass over its rows: rows and characters per
  * (source class, outcome), an order-independent content fingerprint, and the first rows of each outcome. Computed
- * per partition on the executors and merged on the driver, so only this small summary is collected.
+ * per partition on the executors and merged on the driver, so only this small summary is collected. Any record type
+ * with an {@code id} can be tallied; characters count its {@code text}, and a type without {@code source_class}
+ * is tallied under {@link #NO_CLASS}.
  */
 public final class Tally implements Serializable {
 
     private static final long serialVersionUID = 1L;
     static final String KEPT = "kept";
+    static final String NO_CLASS = "none";
+
+    /** Positions of the columns the tally reads in a stage's rows; -1 where the record type has no such column. */
+    record Columns(int id, int sourceClass, int originUri, int text, int metadata, int reason) implements Serializable {
+
+        static Columns of(StructType written) {
+            List<String> names = List.of(written.fieldNames());
+            return new Columns(names.indexOf("id"), names.indexOf("source_class"), names.indexOf("origin_uri"),
+                    names.indexOf("text"), names.indexOf("metadata"), names.indexOf(Stage.DROP_REASON));
+        }
+
+        private String string(Row row, int column) {
+            return column < 0 ? "" : row.getString(column);
+        }
+    }
 
     /** Per (source class, outcome): rows, chars, and two sums of row hashes (mod 2⁶⁴) making a 128-bit fingerprint. */
     record Cell(long rows, long chars, long hashA, long hashB) implements Serializable {
@@ -42,23 +60,25 @@ public final class Tally implements Serializable {
     }
 
     /** The tally of one partition's rows; rows arrive sorted by id, so the first of each outcome are its smallest. */
-    static Iterator<Tally> ofPartition(Iterator<Row> rows, int examples, int excerptChars) {
+    static Iterator<Tally> ofPartition(Iterator<Row> rows, Columns columns, int examples, int excerptChars) {
         Tally tally = new Tally(examples);
         while (rows.hasNext()) {
             Row row = rows.next();
-            String reason = StageRows.reason(row);
+            String reason = row.isNullAt(columns.reason()) ? null : row.getString(columns.reason());
             String outcome = reason == null ? KEPT : reason;
-            String text = row.getString(StageRows.TEXT);
-            long a = rowHash(row, 0x9E3779B97F4A7C15L);
-            long b = rowHash(row, 0xC2B2AE3D27D4EB4FL);
-            tally.cells.computeIfAbsent(row.getString(StageRows.SOURCE_CLASS), c -> new TreeMap<>())
+            String text = columns.string(row, columns.text());
+            String sourceClass = columns.sourceClass() < 0 ? NO_CLASS : row.getString(columns.sourceClass());
+            long a = rowHash(row, columns.reason(), 0x9E3779B97F4A7C15L);
+            long b = rowHash(row, columns.reason(), 0xC2B2AE3D27D4EB4FL);
+            tally.cells.computeIfAbsent(sourceClass, c -> new TreeMap<>())
                     .merge(outcome, new Cell(1, text.length(), a, b), Cell::plus);
             List<Sample> list = tally.samples.computeIfAbsent(outcome, o -> new ArrayList<>());
             if (list.size() < examples) {
-                list.add(new Sample(outcome, row.getString(StageRows.ID), row.getString(StageRows.SOURCE_CLASS),
-                        row.getString(StageRows.ORIGIN_URI), text.length(),
-                        StageRows.excerpt(text, excerptChars),
-                        new TreeMap<>(StageRows.metadata(row))));
+                Map<String, String> metadata = columns.metadata() < 0 ? Map.of()
+                        : new TreeMap<>(row.<String, String>getJavaMap(columns.metadata()));
+                list.add(new Sample(outcome, row.getString(columns.id()), sourceClass,
+                        columns.string(row, columns.originUri()), text.length(), StageRows.excerpt(text, excerptChars),
+                        metadata));
             }
         }
         return List.of(tally).iterator();
@@ -102,17 +122,28 @@ public final class Tally implements Serializable {
         return Sha256.tagged(cell.rows() + ":" + Long.toHexString(cell.hashA()) + ":" + Long.toHexString(cell.hashB()));
     }
 
-    /** A 64-bit hash of every Document column (metadata in key order), seeded so two seeds give independent hashes. */
-    private static long rowHash(Row row, long seed) {
+    /**
+     * A 64-bit hash of every column but the drop reason, seeded so two seeds give independent hashes: maps in key
+     * order, lists item by item, anything else by its string form.
+     */
+    private static long rowHash(Row row, int reason, long seed) {
         long h = seed;
-        for (int column = 0; column < StageRows.METADATA; column++) {
-            h = mix(h, row.getString(column));
-        }
-        for (Map.Entry<String, String> entry : new TreeMap<>(StageRows.metadata(row)).entrySet()) {
-            h = mix(mix(h, entry.getKey()), entry.getValue());
-        }
-        for (String parent : StageRows.lineage(row)) {
-            h = mix(h, parent);
+        for (int column = 0; column < row.length(); column++) {
+            if (column == reason) {
+                continue;
+            }
+            Object value = row.get(column);
+            if (value instanceof scala.collection.Map<?, ?>) {
+                for (Map.Entry<Object, Object> entry : new TreeMap<>(row.getJavaMap(column)).entrySet()) {
+                    h = mix(mix(h, String.valueOf(entry.getKey())), String.valueOf(entry.getValue()));
+                }
+            } else if (value instanceof scala.collection.Seq<?>) {
+                for (Object item : row.getList(column)) {
+                    h = mix(h, String.valueOf(item));
+                }
+            } else {
+                h = mix(h, String.valueOf(value));
+            }
         }
         return h;
     }

@@ -136,7 +136,8 @@ public final class MixtureFixtures {
 
     static MixtureConfig config(Path run, Optional<String> outputDir, TokenizerConfig tokenizer,
                                 List<MixtureSetConfig> sets) {
-        return new MixtureConfig(Optional.of(run.toString()), Optional.empty(), outputDir, tokenizer, SPARK, 1234,
+        return new MixtureConfig(Map.of("default", run.resolve("decontam").toString()), outputDir, tokenizer, SPARK,
+                1234,
                 new ProfileConfig(3, 10, 500), sets);
     }
 

@@ -54,8 +54,7 @@ class PostTrainingSetsTest {
         lines.add("{\"messages\": [{\"role\": \"narrator\", \"content\": \"x\"}]}");
         lines.add("{not json");
         Files.write(chats, lines);
-        MixtureConfig config = new MixtureConfig(Optional.empty(), Optional.empty(),
-                Optional.of(dir.resolve("mixtures").toString()), MixtureFixtures.PHI4, MixtureFixtures.SPARK, 99,
+        MixtureConfig config = new MixtureConfig(Map.of(), Optional.of(dir.resolve("mixtures").toString()), MixtureFixtures.PHI4, MixtureFixtures.SPARK, 99,
                 new ProfileConfig(3, 10, 100), List.of(
                 new SftSetConfig("sft", SEQ_LEN, List.of(chats.toString()), PostTrainingInput.AUTO,
                         SftSetConfig.Packing.PACKED, 0.1, 1L << 27, 2),
@@ -222,7 +221,7 @@ class PostTrainingSetsTest {
         Files.writeString(mixtures.resolve("_tmp/chat-0f0f/shards/train-00000.bin"), "half a shard");
         Files.createDirectories(mixtures.resolve("chat/shards"));
         Files.writeString(mixtures.resolve("chat/shards/train-00000.bin"), "a set folder without its _mixture.json");
-        MixtureConfig config = new MixtureConfig(Optional.empty(), Optional.empty(), Optional.of(mixtures.toString()),
+        MixtureConfig config = new MixtureConfig(Map.of(), Optional.of(mixtures.toString()),
                 MixtureFixtures.PHI4, MixtureFixtures.SPARK, 99, new ProfileConfig(3, 10, 100), List.of(
                 new SftSetConfig("chat", SEQ_LEN, List.of(TestSpark.root().resolve("datasets/sample/sft/conversations.jsonl")
                         .toString()), PostTrainingInput.AUTO, SftSetConfig.Packing.PACKED, 0.0, 1L << 27, 1)));

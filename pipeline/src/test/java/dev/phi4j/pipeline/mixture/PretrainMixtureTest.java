@@ -46,7 +46,7 @@ class PretrainMixtureTest {
     }
 
     private static String stageData() {
-        return run.resolve(built.manifest().input().stageDir()).resolve("data").toString();
+        return run.resolve(built.manifest().inputs().get(0).stageDir()).resolve("data").toString();
     }
 
     private static Path shards() {
@@ -104,7 +104,7 @@ class PretrainMixtureTest {
         var counts = built.manifest().counts();
         assertEquals(counts.in(), counts.kept() + counts.dropped());
         assertEquals(counts.in(), spark.read().parquet(stageData()).count());
-        assertEquals("03-decontam", built.manifest().input().stageDir(), "the last stage's documents are mixed");
+        assertEquals("03-decontam", built.manifest().inputs().get(0).stageDir(), "the named stage's documents are mixed");
         assertTrue(counts.droppedByReason().containsKey("not_sampled"), counts.toString());
     }
 
@@ -183,6 +183,40 @@ class PretrainMixtureTest {
         Set<String> both = new HashSet<>(validation);
         both.retainAll(train);
         assertEquals(Set.of(), both);
+    }
+
+    @Test
+    void eachGroupReadsTheStageNamedForIt() {
+        MixtureConfig split = new MixtureConfig(Map.of("web", run.resolve("decontam").toString(),
+                "code", run.resolve("clean").toString()), Optional.of(run.resolve("split-mixtures").toString()),
+                MixtureFixtures.PHI4, MixtureFixtures.SPARK, 1234, new ProfileConfig(3, 10, 500),
+                List.of(MixtureFixtures.pretrain("split", SEQ_LEN, 0, 2)));
+        MixtureManifest manifest = MixtureFixtures.build(spark, split).get(0).manifest();
+
+        assertEquals(List.of(List.of("web"), List.of("code")),
+                manifest.inputs().stream().map(MixtureManifest.InputInfo::groups).toList());
+        assertEquals(List.of("03-decontam", "01-clean"),
+                manifest.inputs().stream().map(MixtureManifest.InputInfo::stageDir).toList());
+        Set<String> web = ids("03-decontam", "web");
+        Set<String> code = ids("01-clean", "code");
+        assertEquals(web.size() + code.size(), manifest.counts().in());
+        assertEquals(manifest.counts().in(), manifest.counts().kept() + manifest.counts().dropped());
+        assertTrue(manifest.notes().stream().anyMatch(n -> n.startsWith("no acquired documents")),
+                manifest.notes().toString());
+        Set<String> packed = new HashSet<>(spark.read().parquet(run.resolve("split-mixtures/split/sequences")
+                .toString()).select(org.apache.spark.sql.functions.explode(col("ids")).as("id")).distinct()
+                .filter(col("id").notEqual("")).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        Set<String> allowed = new HashSet<>(web);
+        allowed.addAll(code);
+        assertTrue(allowed.containsAll(packed), "only web documents of decontam and code documents of clean");
+        packed.retainAll(code);
+        assertFalse(packed.isEmpty(), "code documents come from the clean stage");
+    }
+
+    private static Set<String> ids(String stageDir, String sourceClass) {
+        return new HashSet<>(spark.read().parquet(run.resolve(stageDir).resolve("data").toString())
+                .filter(col("source_class").equalTo(sourceClass)).select("id")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     }
 
     @Test
