@@ -14,6 +14,7 @@ import dev.phi4j.pipeline.PipelineSpark;
 import dev.phi4j.pipeline.mixture.MixtureBuild;
 import dev.phi4j.pipeline.mixture.MixtureConfig;
 import dev.phi4j.pipeline.report.InspectionReport;
+import dev.phi4j.trainer.checkpoint.CheckpointFolders;
 import dev.phi4j.trainer.generate.Completion;
 import dev.phi4j.trainer.generate.DecodeLoop;
 import dev.phi4j.trainer.generate.Generator;
@@ -173,7 +174,7 @@ final class ReproduceCommand implements Callable<Integer> {
      */
     private static Optional<Path> pretrain(Phi4jConfig config, Tokenizer tokenizer, ShardSet shards) throws IOException {
         TrainerConfig trainer = config.trainer();
-        Optional<Path> latest = Checkpoint.latest(config.run().directory().resolve(Checkpoint.DIRECTORY));
+        Optional<Path> latest = CheckpointFolders.latest(config.run().directory().resolve(CheckpointFolders.DIRECTORY));
         if (latest.isPresent() && Checkpoint.step(latest.get()) >= trainer.maxSteps()) {
             stage(6, "pretrain", "reusing the finished run (step " + trainer.maxSteps() + "): " + latest.get());
             return latest;

@@ -13,14 +13,15 @@ import java.util.Map;
 
 /**
  * Which entries of the flattened parameter vector take weight decay, read from the network's own configuration: the
- * model marks every matrix with a {@link WeightDecay} and leaves the embedding and the norm gains unmarked.
+ * model marks every matrix with a {@link WeightDecay} and leaves the embedding and the norm gains unmarked. It is what
+ * {@link AdamW} is built with: {@code new AdamW(optimizerConfig, DecayMask.of(net))}.
  */
-final class DecayMask {
+public final class DecayMask {
 
     private DecayMask() {}
 
     /** 1 where decay applies, 0 elsewhere, laid out like {@code net.params()}. */
-    static INDArray of(ComputationGraph net) {
+    public static INDArray of(ComputationGraph net) {
         INDArray params = net.params();
         INDArray saved = params.dup();
         // The parameter table holds views into params(): writing through them lays the mask out exactly as the

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code --text FILE}: splits text files into documents, tokenizes them with the run's tokenizer, holds out whole
@@ -64,7 +65,7 @@ public final class TextPacker {
             if (fingerprint.equals(existing.manifest().metadata().get(SOURCE_KEY))) {
                 return new Result(existing, 0, 0, null, null, true);
             }
-            Checkpoint.deleteTree(outDir);
+            deleteTree(outDir);
         }
 
         List<String> documents = new ArrayList<>();
@@ -173,6 +174,14 @@ public final class TextPacker {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 }
