@@ -208,13 +208,13 @@ public final class Trainer {
         }
     }
 
-    /** Called before each micro-batch's forward pass; tests use it to feed the real loop broken data. */
+    /** Sees each micro-batch before the step that trains on it; tests use it to feed the real loop broken data. */
     @FunctionalInterface
     interface MicroBatchHook {
         void beforeForward(long step, int microBatch, MultiDataSet batch);
     }
 
-    /** Test hook: sees (and may alter) every micro-batch before its forward pass. */
+    /** Test hook: sees (and may alter) every micro-batch before it is trained on. */
     void hook(MicroBatchHook microBatchHook) {
         this.hook = microBatchHook;
     }
