@@ -174,7 +174,8 @@ final class ReproduceCommand implements Callable<Integer> {
      */
     private static Optional<Path> pretrain(Phi4jConfig config, Tokenizer tokenizer, ShardSet shards) throws IOException {
         TrainerConfig trainer = config.trainer();
-        Optional<Path> latest = CheckpointFolders.latest(config.run().directory().resolve(CheckpointFolders.DIRECTORY));
+        Optional<Path> latest = CheckpointFolders.latest(
+                config.run().directory().resolve(CheckpointFolders.DIRECTORY));
         if (latest.isPresent() && Checkpoint.step(latest.get()) >= trainer.maxSteps()) {
             stage(6, "pretrain", "reusing the finished run (step " + trainer.maxSteps() + "): " + latest.get());
             return latest;

@@ -57,7 +57,7 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
     public record Contents(ComputationGraph net, ModelConfig model, PhiDecoder.Masking masking, Tokenizer tokenizer,
                            TokenizerConfig tokenizerConfig) {}
 
-    /** Writes the model checkpoint files of {@code contents}, saved at training step {@code step}, into {@code folder}. */
+    /** Writes the files of {@code contents}, saved at training step {@code step}, into {@code folder}. */
     public static void write(Path folder, String name, long step, Contents contents) throws IOException {
         ModelSerializer.writeModel(contents.net(), folder.resolve(WEIGHTS).toFile(), false);
         if (contents.tokenizerConfig().kind() == TokenizerConfig.Kind.BPE) {
