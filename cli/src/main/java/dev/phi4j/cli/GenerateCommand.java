@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "a run directory, its checkpoints/ directory or one step directory")
+            description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
     Path checkpoint;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT",

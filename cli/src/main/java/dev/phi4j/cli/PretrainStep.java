@@ -4,6 +4,7 @@ import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.Default;
 import dev.phi4j.core.config.Variant;
 import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.trainer.checkpoint.CheckpointFolders;
 import dev.phi4j.trainer.train.Checkpoint;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
@@ -35,7 +36,8 @@ public record PretrainStep(
     public Optional<Record> run(RecipeRun recipe) throws IOException {
         Phi4jConfig config = recipe.config();
         TrainerConfig trainer = config.trainer();
-        Optional<Path> latest = Checkpoint.latest(config.run().directory().resolve(Checkpoint.DIRECTORY));
+        Optional<Path> latest = CheckpointFolders.latest(
+                config.run().directory().resolve(CheckpointFolders.DIRECTORY));
         if (latest.isPresent() && Checkpoint.step(latest.get()) >= trainer.maxSteps()) {
             recipe.headline("reusing the finished run (step " + trainer.maxSteps() + "): " + latest.get());
             return Optional.of(new TrainedModel(latest.get()));

@@ -24,7 +24,7 @@ final class ServeCommand implements Callable<Integer> {
     private static final ServeConfig DEFAULTS = ServeConfig.defaults("model");
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "a run directory, its checkpoints/ directory or one step directory")
+            description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
     Path checkpoint;
 
     @Option(names = "--host", defaultValue = "127.0.0.1",

@@ -10,7 +10,7 @@ import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.core.tokenizer.Tokenizers;
-import dev.phi4j.trainer.train.Checkpoint;
+import dev.phi4j.trainer.checkpoint.CheckpointFolders;
 import dev.phi4j.trainer.train.TextPacker;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
@@ -81,8 +81,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainerConfig trainer = config.trainer();
         ModelConfig model = config.model();
         Path runDir = config.run().directory();
-        Path checkpoints = runDir.resolve(Checkpoint.DIRECTORY);
-        Optional<Path> latest = Checkpoint.latest(checkpoints);
+        Path checkpoints = runDir.resolve(CheckpointFolders.DIRECTORY);
+        Optional<Path> latest = CheckpointFolders.latest(checkpoints);
         if (latest.isPresent() && !resume) {
             throw new IllegalArgumentException(runDir + " already has checkpoints (LATEST: "
                     + latest.get().getFileName() + "): pass --resume to continue that run, or choose another run "

@@ -26,10 +26,11 @@ final class TrainingSession {
         return resume ? Trainer.resume(run, shards, progress) : Trainer.start(run, shards, progress);
     }
 
-    /** "from step 12, document masking; AdamW lr 0.003, linear schedule". */
+    /** "from step 12, document masking; AdamW lr 0.003, linear schedule" (or "from scratch", "from the weights of DIR"). */
     static String describe(Trainer training, TrainerConfig trainer) {
         return String.format(Locale.ROOT, "%s, %s; AdamW lr %s, %s schedule",
-                training.state().step() == 0 ? "from scratch" : "from step " + training.state().step(),
+                training.state().step() > 0 ? "from step " + training.state().step()
+                        : trainer.initFrom().map(source -> "from the weights of " + source).orElse("from scratch"),
                 training.masking() == PhiDecoder.Masking.DOCUMENTS ? "document masking"
                         : "causal attention across documents", trainer.optimizer().lr(),
                 trainer.schedule().decay().name().toLowerCase(Locale.ROOT));

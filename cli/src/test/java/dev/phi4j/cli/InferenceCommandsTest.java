@@ -1,23 +1,17 @@
 package dev.phi4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.phi4j.core.config.ConfigJson;
 import dev.phi4j.core.model.ModelPresets;
-import dev.phi4j.core.shard.TokenizerFingerprint;
 import dev.phi4j.core.tokenizer.BpeTokenizer;
 import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.trainer.checkpoint.CheckpointFolders;
+import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 import dev.phi4j.trainer.model.PhiDecoder;
-import dev.phi4j.trainer.train.AdamW;
-import dev.phi4j.trainer.train.Checkpoint;
-import dev.phi4j.trainer.train.TrainerConfig;
-import dev.phi4j.trainer.train.TrainingState;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
 import java.io.ByteArrayOutputStream;
@@ -32,7 +26,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code phi4j generate} and the inference benchmarks, on a tiny checkpoint written by {@link Checkpoint#save}. */
+/** {@code phi4j generate} and the inference benchmarks, on a tiny model checkpoint (no training state) written by {@link ModelCheckpoint#write}. */
 class InferenceCommandsTest {
 
     private static final Path ROOT = Path.of(System.getProperty("phi4j.root", ".."));
@@ -53,12 +47,12 @@ class InferenceCommandsTest {
         tokenizer.save(tokenizerFile);
         ComputationGraph net = PhiDecoder.build(ModelPresets.TINY, PhiDecoder.Masking.DOCUMENTS,
                 new NeuralNetConfiguration.Builder().seed(3).updater(new NoOp()));
-        TrainerConfig trainer = ConfigJson.fromJson(new ObjectMapper().createObjectNode(), TrainerConfig.class, "test");
-        Checkpoint.save(run.resolve(Checkpoint.DIRECTORY), Checkpoint.stepName(0), new Checkpoint.Snapshot(net,
-                new AdamW(trainer.optimizer(), Nd4j.zerosLike(net.params())), ModelPresets.TINY,
+        String name = CheckpointFolders.stepName(0);
+        ModelCheckpoint.Contents contents = new ModelCheckpoint.Contents(net, ModelPresets.TINY,
                 PhiDecoder.Masking.DOCUMENTS, tokenizer,
-                new TokenizerConfig(TokenizerConfig.Kind.BPE, Optional.of(tokenizerFile), 1024, List.of()), trainer,
-                TrainingState.initial(TokenizerFingerprint.of(tokenizer), 3), 0, 0));
+                new TokenizerConfig(TokenizerConfig.Kind.BPE, Optional.of(tokenizerFile), 1024, List.of()));
+        CheckpointFolders.commit(run.resolve(CheckpointFolders.DIRECTORY), name,
+                folder -> ModelCheckpoint.write(folder, name, 0, contents));
     }
 
     @Test

@@ -62,13 +62,13 @@ public final class TrainBench {
 
         double firstLoss = Double.NaN;
         for (int i = 0; i < warmupSteps; i++) {
-            double loss = step.run(i + 1, batch, 3e-4, (s, m, b) -> { }).loss();
+            double loss = step.run(batch, 3e-4).loss();
             firstLoss = i == 0 ? loss : firstLoss;
         }
         long start = System.nanoTime();
         double lastLoss = Double.NaN;
         for (int i = 0; i < timedSteps; i++) {
-            lastLoss = step.run(warmupSteps + i + 1, batch, 3e-4, (s, m, b) -> { }).loss();
+            lastLoss = step.run(batch, 3e-4).loss();
         }
         double seconds = (System.nanoTime() - start) / 1e9 / timedSteps;
         double tokensPerSecond = (double) shape.microBatch() * shape.seq() / seconds;

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Which entries of the flattened parameter vector take weight decay, read from the network's own configuration: the
- * model marks every matrix with a {@link WeightDecay} and leaves the embedding and the norm gains unmarked.
- * Public for the training benchmark, which builds the trainer's {@link AdamW} itself.
+ * model marks every matrix with a {@link WeightDecay} and leaves the embedding and the norm gains unmarked. It is what
+ * {@link AdamW} is built with: {@code new AdamW(optimizerConfig, DecayMask.of(net))}.
  */
 public final class DecayMask {
 

@@ -1,10 +1,6 @@
 package dev.phi4j.trainer.train;
 
-import dev.phi4j.core.model.ModelConfig;
-import dev.phi4j.core.tokenizer.Tokenizer;
-import dev.phi4j.core.tokenizer.TokenizerConfig;
-import dev.phi4j.trainer.model.PhiDecoder;
-import org.deeplearning4j.nn.graph.ComputationGraph;
+import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -13,17 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A checkpoint read back by {@link Checkpoint#load}: the network with its weights, and everything needed to use or
- * continue it without repeating flags.
+ * A checkpoint read back by {@link Checkpoint#load} to resume a run: the model checkpoint and the training state.
  *
- * @param directory       the step (or milestone) directory it was read from
- * @param net             the decoder, weights restored; its DL4J updater is a no-op (the trainer's AdamW holds the
- *                        optimizer state, see {@link #restoreOptimizer})
- * @param tokenizerConfig the tokenizer as a config; for {@code bpe} its path is the checkpoint's own copy
+ * @param model the network with its weights and what describes it; its DL4J updater is a no-op (the trainer's AdamW
+ *              holds the optimizer state, see {@link #restoreOptimizer})
  */
-public record LoadedCheckpoint(Path directory, String name, ModelConfig model, PhiDecoder.Masking masking,
-                               ComputationGraph net, Tokenizer tokenizer, TokenizerConfig tokenizerConfig,
-                               TrainerConfig trainer, TrainingState state) {
+public record LoadedCheckpoint(ModelCheckpoint model, TrainerConfig trainer, TrainingState state) {
+
+    /** The checkpoint folder it was read from. */
+    public Path directory() {
+        return model.directory();
+    }
 
     public long step() {
         return state.step();
@@ -31,7 +27,7 @@ public record LoadedCheckpoint(Path directory, String name, ModelConfig model, P
 
     /** Loads the AdamW moments into {@code optimizer}, which must be built for this network. */
     public void restoreOptimizer(AdamW optimizer) throws IOException {
-        Path file = directory.resolve(Checkpoint.OPTIMIZER);
+        Path file = directory().resolve(Checkpoint.OPTIMIZER);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             optimizer.restore(in, state.optimizerUpdates());
         } catch (IOException e) {

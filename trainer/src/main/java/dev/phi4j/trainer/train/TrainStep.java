@@ -7,77 +7,87 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import java.util.List;
 
 /**
- * One optimizer step: the gradient of the mean per-token loss over all micro-batches, clipped by its global norm,
- * applied by AdamW, unless the loss or the norm is not finite.
+ * One optimizer step in two halves: {@link #accumulate} sums an {@link Objective}'s loss and gradient over the step's
+ * micro-batches, {@link #apply} turns the sums into the gradient of the mean per-token loss, clips it by its global
+ * norm and applies AdamW, unless the loss or the norm is not finite. {@link #run} is both. Between the halves the
+ * sums may be combined with other workers' (sum the losses, targets and {@link #gradient()} buffers), so every target
+ * of the global batch weighs the same however it is split into micro-batches.
  *
- * <p>Loss scaling. DL4J's gradient is of the micro-batch's summed loss, Σ over rows and unmasked positions, while its
- * {@code score()} is that sum divided by the number of rows, plus the weight-decay penalty ½λ‖w‖² of the configured
- * regularization (which this trainer applies itself, decoupled). So each micro-batch adds
- * {@code (score − penalty) · rows} to the loss sum and its raw gradient to the accumulator, and the step divides both
- * by the total count of unmasked targets: every token of the global batch weighs the same however it is split into
- * micro-batches.
- *
- * <p>Public so that the training benchmark ({@code phi4j bench train}, in the bench module) times the very step the
- * trainer runs.
+ * <pre>{@code
+ * TrainStep step = new TrainStep(net, new AdamW(optimizerConfig, DecayMask.of(net)), 1.0);
+ * TrainStep.Outcome outcome = step.run(microBatches, lr);       // loss, gradient norm, clipped, applied
+ * }</pre>
  */
 public final class TrainStep {
 
-    /** Called before each micro-batch's forward pass; tests use it to feed the real loop broken data. */
-    @FunctionalInterface
-    public interface MicroBatchHook {
-        void beforeForward(long step, int microBatch, MultiDataSet batch);
-    }
-
+    /**
+     * @param loss     the mean per-token loss before the update
+     * @param gradNorm the gradient's global L2 norm before clipping
+     * @param applied  false when the loss or the norm was not finite and the weights were left alone
+     */
     public record Outcome(double loss, double gradNorm, boolean clipped, boolean applied) {}
 
-    private final ComputationGraph net;
+    private final Objective objective;
+    private final INDArray params;
     private final AdamW optimizer;
     private final double gradClip;
-    private final INDArray accumulated;
+    private final INDArray gradient;
 
+    /** A step of next-token cross-entropy ({@link NextTokenCrossEntropy}) on {@code net}. */
     public TrainStep(ComputationGraph net, AdamW optimizer, double gradClip) {
-        this.net = net;
-        this.optimizer = optimizer;
-        this.gradClip = gradClip;
-        this.accumulated = net.params().ulike();
+        this(net, new NextTokenCrossEntropy(net), optimizer, gradClip);
     }
 
-    public Outcome run(long step, List<MultiDataSet> microBatches, double lr, MicroBatchHook hook) {
-        double penalty = net.calcRegularizationScore(true);       // the same for every micro-batch of the step
-        double lossSum = 0;
-        double targets = 0;
-        accumulated.assign(0);
-        for (int i = 0; i < microBatches.size(); i++) {
-            MultiDataSet batch = microBatches.get(i);
-            hook.beforeForward(step, i, batch);
-            net.setInputs(batch.getFeatures());
-            net.setLabels(batch.getLabels());
-            net.setLayerMaskArrays(null, batch.getLabelsMaskArrays());
-            net.computeGradientAndScore();
-            lossSum += (net.score() - penalty) * batch.getFeatures(0).size(0);
-            targets += MicroBatches.targets(batch);
-            accumulated.addi(net.gradient().gradient());
-            net.clearLayerMaskArrays();
+    /** @param gradClip the global L2 norm gradients are clipped to; 0 disables clipping */
+    public TrainStep(ComputationGraph net, Objective objective, AdamW optimizer, double gradClip) {
+        this.objective = objective;
+        this.params = net.params();
+        this.optimizer = optimizer;
+        this.gradClip = gradClip;
+        this.gradient = params.ulike();
+    }
+
+    /** Accumulates, then applies: one optimizer step at learning rate {@code lr}. */
+    public Outcome run(List<MultiDataSet> microBatches, double lr) {
+        return apply(accumulate(microBatches), lr);
+    }
+
+    /**
+     * The objective's loss and target sums over {@code microBatches} at the current weights; the sum of their
+     * gradients is left in {@link #gradient()}. Changes no weights.
+     */
+    public Objective.Sum accumulate(List<MultiDataSet> microBatches) {
+        gradient.assign(0);
+        Objective.Sum total = Objective.Sum.ZERO;
+        for (MultiDataSet microBatch : microBatches) {
+            total = total.plus(objective.accumulate(microBatch, gradient));
         }
-        double loss = lossSum / targets;
-        accumulated.divi(targets);
-        double norm = GradientClipping.clipByGlobalNorm(accumulated, gradClip);
+        return total;
+    }
+
+    /**
+     * Divides the summed loss and {@link #gradient()} by {@code total.targets()}, clips the gradient and updates the
+     * weights with AdamW at learning rate {@code lr}, unless the loss or the gradient norm is not finite.
+     */
+    public Outcome apply(Objective.Sum total, double lr) {
+        double loss = total.loss() / total.targets();
+        gradient.divi(total.targets());
+        double norm = GradientClipping.clipByGlobalNorm(gradient, gradClip);
         boolean finite = Double.isFinite(loss) && Double.isFinite(norm);
         if (finite) {
-            optimizer.update(net.params(), accumulated, lr);
+            optimizer.update(params, gradient, lr);
         }
         return new Outcome(loss, norm, finite && gradClip > 0 && norm > gradClip, finite);
     }
 
-    /** The last step's gradient of the mean loss, after clipping. */
-    INDArray gradient() {
-        return accumulated;
+    /** The gradient buffer: after {@link #accumulate} the summed gradient, after {@link #apply} the clipped mean. */
+    public INDArray gradient() {
+        return gradient;
     }
 
-    /** Mean per-token loss of {@code batch} at the current weights, no gradient. */
-    double meanLoss(MultiDataSet batch) {
-        double penalty = net.calcRegularizationScore(true);
-        double score = net.score(batch, false);
-        return (score - penalty) * batch.getFeatures(0).size(0) / MicroBatches.targets(batch);
+    /** Mean per-token loss of {@code microBatch} at the current weights, no gradient. */
+    public double meanLoss(MultiDataSet microBatch) {
+        Objective.Sum sum = objective.evaluate(microBatch);
+        return sum.loss() / sum.targets();
     }
 }

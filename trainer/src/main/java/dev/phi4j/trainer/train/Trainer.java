@@ -1,6 +1,8 @@
 package dev.phi4j.trainer.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.config.ConfigJson;
 import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardManifest;
@@ -10,9 +12,12 @@ import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.core.shard.TokenizerFingerprint;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.trainer.checkpoint.CheckpointFolders;
+import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 import dev.phi4j.trainer.model.PhiDecoder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
@@ -21,20 +26,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pretraining loop. Each step draws {@code accumulation × micro_batch_size} sequences in the run's data order,
+ * The training loop. Each step draws {@code accumulation × micro_batch_size} sequences in the run's data order,
  * accumulates the gradient of their mean per-token loss, clips it by global norm and applies AdamW at the scheduled
  * learning rate ({@link TrainStep}); it logs metrics, evaluates and checkpoints on schedule. Everything a step depends
  * on (weights, moments, data position, counters, the per-step ND4J seed) is in the checkpoint, so a resumed run
  * computes exactly the losses the uninterrupted run would have.
  *
  * <p>Bad input stops the run before its first step: shards of another vocabulary, context length or tokenizer than
- * the model's, a checkpoint of another model or data. A step with a NaN or infinite loss or gradient norm is skipped
+ * the model's, a checkpoint of another model or data, a {@code trainer.init_from} checkpoint of another shape. A
+ * run started from another run's model checkpoint ({@code init_from}) takes its weights only, under this run's
+ * context length and RoPE base. A step with a NaN or infinite loss or gradient norm is skipped
  * (no update, counted, logged); {@code nan_tolerance} of them in a row abort the run.
  */
 public final class Trainer {
@@ -44,7 +52,7 @@ public final class Trainer {
                       TokenizerConfig tokenizerConfig, TrainerConfig config) {
 
         public Path checkpoints() {
-            return directory.resolve(Checkpoint.DIRECTORY);
+            return directory.resolve(CheckpointFolders.DIRECTORY);
         }
     }
 
@@ -66,7 +74,7 @@ public final class Trainer {
     private final int accumulation;
     private final String resumedFrom;
     private TrainingState state;
-    private TrainStep.MicroBatchHook hook = (step, microBatch, batch) -> { };
+    private MicroBatchHook hook = (step, microBatch, batch) -> { };
     private volatile boolean stopRequested;
 
     private Trainer(Run run, ShardSet data, Optional<LoadedCheckpoint> checkpoint, TrainingProgress progress)
@@ -87,7 +95,7 @@ public final class Trainer {
         if (checkpoint.isPresent()) {
             LoadedCheckpoint loaded = checkpoint.get();
             checkResumable(loaded, dataFingerprint);
-            this.net = loaded.net();
+            this.net = loaded.model().net();
             this.optimizer = new AdamW(config.optimizer(), DecayMask.of(net));
             loaded.restoreOptimizer(optimizer);
             this.state = loaded.state();
@@ -99,6 +107,9 @@ public final class Trainer {
                 training.weightDecay(config.optimizer().weightDecay(), true);   // marks the matrices that decay
             }
             this.net = PhiDecoder.build(model, masking, training);
+            if (config.initFrom().isPresent()) {
+                copyWeights(ModelCheckpoint.load(config.initFrom().get()));
+            }
             this.optimizer = new AdamW(config.optimizer(), DecayMask.of(net));
             this.state = TrainingState.initial(dataFingerprint, run.seed());
             this.resumedFrom = null;
@@ -115,7 +126,7 @@ public final class Trainer {
 
     /** Continues from the run's LATEST checkpoint, or starts anew when it has none. */
     public static Trainer resume(Run run, ShardSet data, TrainingProgress progress) throws IOException {
-        Optional<Path> latest = Checkpoint.latest(run.checkpoints());
+        Optional<Path> latest = CheckpointFolders.latest(run.checkpoints());
         return new Trainer(run, data, latest.map(Checkpoint::load), progress);
     }
 
@@ -140,12 +151,12 @@ public final class Trainer {
 
     private void checkResumable(LoadedCheckpoint loaded, String dataFingerprint) {
         Path dir = loaded.directory();
-        if (!loaded.model().equals(run.model())) {
-            throw new IllegalArgumentException(dir + ": the checkpoint's model " + loaded.model()
+        if (!loaded.model().model().equals(run.model())) {
+            throw new IllegalArgumentException(dir + ": the checkpoint's model " + loaded.model().model()
                     + " differs from the config's " + run.model() + "; resume with the config it was trained with");
         }
-        if (loaded.masking() != masking) {
-            throw new IllegalArgumentException(dir + ": the checkpoint was trained with " + loaded.masking()
+        if (loaded.model().masking() != masking) {
+            throw new IllegalArgumentException(dir + ": the checkpoint was trained with " + loaded.model().masking()
                     + " attention, trainer.data.document_masking asks for " + masking);
         }
         if (!loaded.state().dataFingerprint().equals(dataFingerprint)) {
@@ -167,8 +178,43 @@ public final class Trainer {
         }
     }
 
-    /** Test hook: sees (and may alter) every micro-batch before its forward pass. */
-    void hook(TrainStep.MicroBatchHook microBatchHook) {
+    /**
+     * A new phase starts from {@code source}'s weights, copied by parameter name into the network built for this
+     * run's model config, so the context length and RoPE base are this run's. Anything else that differs would
+     * change the parameters' shapes or meaning, and the tokenizer must be the same.
+     */
+    private void copyWeights(ModelCheckpoint source) {
+        JsonNode theirs = ConfigJson.toJson(source.model());
+        ObjectNode ours = ConfigJson.toJson(run.model());
+        ours.remove(List.of("context_length", "rope_theta"));
+        for (Iterator<String> keys = ours.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!ours.get(key).equals(theirs.get(key))) {
+                throw new IllegalArgumentException(source.directory() + ": trainer.init_from's model has model." + key
+                        + " " + theirs.get(key) + ", this run's config " + ours.get(key) + "; a new phase may change "
+                        + "model.context_length and model.rope_theta only");
+            }
+        }
+        String fingerprint = TokenizerFingerprint.of(run.tokenizer());
+        if (!TokenizerFingerprint.of(source.tokenizer()).equals(fingerprint)) {
+            throw new IllegalArgumentException(source.directory() + ": trainer.init_from's model was trained with "
+                    + "tokenizer '" + source.tokenizer().name() + "', this run uses '" + run.tokenizer().name()
+                    + "' (" + fingerprint + ")");
+        }
+        Map<String, INDArray> weights = source.net().paramTable();
+        for (Map.Entry<String, INDArray> param : net.paramTable().entrySet()) {
+            param.getValue().assign(weights.get(param.getKey()));
+        }
+    }
+
+    /** Sees each micro-batch before the step that trains on it; tests use it to feed the real loop broken data. */
+    @FunctionalInterface
+    interface MicroBatchHook {
+        void beforeForward(long step, int microBatch, MultiDataSet batch);
+    }
+
+    /** Test hook: sees (and may alter) every micro-batch before it is trained on. */
+    void hook(MicroBatchHook microBatchHook) {
         this.hook = microBatchHook;
     }
 
@@ -234,7 +280,7 @@ public final class Trainer {
                 long startTime = System.nanoTime();
                 Nd4j.getRandom().setSeed(run.seed() * 1_000_003L + step);
                 double lr = schedule.at(step);
-                TrainStep.Outcome outcome = stepper.run(step, nextMicroBatches(), lr, hook);
+                TrainStep.Outcome outcome = stepper.run(nextMicroBatches(step), lr);
                 double seconds = (System.nanoTime() - startTime) / 1e9;
                 sessionSeconds += seconds;
                 sessionSteps++;
@@ -271,7 +317,7 @@ public final class Trainer {
                         throw new TrainingAbortedException(step, state.consecutiveSkipped() + " consecutive steps "
                                 + "with a non-finite loss or gradient norm (trainer.nan_tolerance = "
                                 + config.nanTolerance() + "); the last checkpoint is "
-                                + Checkpoint.latest(run.checkpoints()).map(Path::toString).orElse("none"));
+                                + CheckpointFolders.latest(run.checkpoints()).map(Path::toString).orElse("none"));
                     }
                 } else {
                     lastLoss = outcome.loss();
@@ -288,10 +334,11 @@ public final class Trainer {
                 }
                 Optional<String> milestone = milestone(step);
                 if (finalStep || milestone.isPresent() || step % config.checkpoint().interval() == 0) {
-                    checkpointDir = Checkpoint.save(run.checkpoints(), milestone.orElse(Checkpoint.stepName(step)),
-                            new Checkpoint.Snapshot(net, optimizer, model, masking, run.tokenizer(),
-                                    run.tokenizerConfig(), config, state, lr, train.size()));
-                    Checkpoint.prune(run.checkpoints(), config.checkpoint().keepLast());
+                    checkpointDir = Checkpoint.save(run.checkpoints(),
+                            milestone.orElse(CheckpointFolders.stepName(step)), new Checkpoint.Snapshot(
+                                    new ModelCheckpoint.Contents(net, model, masking, run.tokenizer(),
+                                            run.tokenizerConfig()), optimizer, config, state, lr, train.size()));
+                    CheckpointFolders.prune(run.checkpoints(), config.checkpoint().keepLast());
                     LossCurve.write(lossCurve, title(step), metrics.trainLoss(), metrics.validationLoss());
                     progress.checkpointed(step, checkpointDir);
                 }
@@ -319,7 +366,7 @@ public final class Trainer {
         return Optional.empty();
     }
 
-    private List<MultiDataSet> nextMicroBatches() {
+    private List<MultiDataSet> nextMicroBatches(long step) {
         List<MultiDataSet> batches = new ArrayList<>(accumulation);
         long position = state.sequencesConsumed();
         for (int i = 0; i < accumulation; i++) {
@@ -327,7 +374,9 @@ public final class Trainer {
             for (int r = 0; r < config.microBatchSize(); r++) {
                 rows.add(train.get(order.rowAt(position++)));
             }
-            batches.add(MicroBatches.of(rows, run.model().contextLength(), masking));
+            MultiDataSet batch = MicroBatches.of(rows, run.model().contextLength(), masking);
+            hook.beforeForward(step, i, batch);
+            batches.add(batch);
         }
         return batches;
     }

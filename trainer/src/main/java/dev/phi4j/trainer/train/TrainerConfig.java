@@ -12,6 +12,10 @@ import java.util.Optional;
 
 /** How a model is trained. Defaults are the Phi-4 pretraining values (arXiv 2412.08905 §3). */
 public record TrainerConfig(
+        @Doc("start a new phase from a model checkpoint's weights (a run, checkpoints or checkpoint folder), e.g. "
+                + "midtraining from pretraining: optimizer, schedule and data position start afresh, and model may "
+                + "change context_length and rope_theta but nothing else; unset: random initialisation")
+        Optional<Path> initFrom,
         @Doc("AdamW settings") OptimizerConfig optimizer,
         @Doc("learning-rate schedule") ScheduleConfig schedule,
         @Doc("optimizer steps to run") @Default("1000") @Range(min = 1) long maxSteps,

@@ -35,15 +35,39 @@ class AccumulationTest {
         TrainStep splitStep = new TrainStep(split, new AdamW(CONFIG.optimizer(), DecayMask.of(split)), 0);
         TrainStep wholeStep = new TrainStep(whole, new AdamW(CONFIG.optimizer(), DecayMask.of(whole)), 0);
 
-        TrainStep.Outcome a = splitStep.run(1, List.of(batch(rows.subList(0, 4)), batch(rows.subList(4, 8))), 1e-3,
-                (step, i, b) -> { });
-        TrainStep.Outcome b = wholeStep.run(1, List.of(batch(rows)), 1e-3, (step, i, mb) -> { });
+        TrainStep.Outcome a = splitStep.run(List.of(batch(rows.subList(0, 4)), batch(rows.subList(4, 8))), 1e-3);
+        TrainStep.Outcome b = wholeStep.run(List.of(batch(rows)), 1e-3);
 
         assertEquals(b.loss(), a.loss(), 1e-6 * b.loss());
         assertEquals(b.gradNorm(), a.gradNorm(), 1e-5 * b.gradNorm());
         double largest = split.params().sub(whole.params()).amaxNumber().doubleValue();
         // Float rounding of the two sums: a weight whose gradient (~2e-10) is far below AdamW's eps 1e-8 moves by
         // lr·g/eps, so a few percent of rounding in g shows as ~1e-6 (measured 1.03e-6 with the hand-written blocks).
+        assertTrue(largest < 5e-6, "parameters differ by up to " + largest);
+    }
+
+    @Test
+    void twoWorkersSummingTheirGradientsBeforeTheUpdateEqualOneStep() {
+        List<TokenRow> rows = rows(8, 13);
+        ComputationGraph single = net();
+        ComputationGraph first = net();
+        ComputationGraph second = net();
+        TrainStep singleStep = new TrainStep(single, new AdamW(CONFIG.optimizer(), DecayMask.of(single)), 1.0);
+        TrainStep firstStep = new TrainStep(first, new AdamW(CONFIG.optimizer(), DecayMask.of(first)), 1.0);
+        TrainStep secondStep = new TrainStep(second, new AdamW(CONFIG.optimizer(), DecayMask.of(second)), 1.0);
+        INDArray before = first.params().dup();
+
+        TrainStep.Outcome expected = singleStep.run(List.of(batch(rows.subList(0, 4)), batch(rows.subList(4, 8))), 1e-3);
+        Objective.Sum firstSum = firstStep.accumulate(List.of(batch(rows.subList(0, 4))));
+        Objective.Sum secondSum = secondStep.accumulate(List.of(batch(rows.subList(4, 8))));
+        assertEquals(before, first.params(), "accumulating changes no weight");
+        firstStep.gradient().addi(secondStep.gradient());
+        TrainStep.Outcome combined = firstStep.apply(firstSum.plus(secondSum), 1e-3);
+
+        assertEquals(expected.loss(), combined.loss(), 1e-6 * expected.loss());
+        assertEquals(expected.gradNorm(), combined.gradNorm(), 1e-5 * expected.gradNorm());
+        assertEquals(expected.clipped(), combined.clipped());
+        double largest = single.params().sub(first.params()).amaxNumber().doubleValue();
         assertTrue(largest < 5e-6, "parameters differ by up to " + largest);
     }
 
@@ -56,8 +80,7 @@ class AccumulationTest {
         TrainStep step = new TrainStep(net, new AdamW(CONFIG.optimizer(), DecayMask.of(net)), 0);
         assertEquals(reference, step.meanLoss(batch), 1e-5 * reference);
 
-        TrainStep.Outcome outcome = step.run(1, List.of(batch(rows.subList(0, 1)), batch(rows.subList(1, 4))), 0.0,
-                (s, i, b) -> { });
+        TrainStep.Outcome outcome = step.run(List.of(batch(rows.subList(0, 1)), batch(rows.subList(1, 4))), 0.0);
         assertEquals(reference, outcome.loss(), 1e-5 * reference);
 
         // lr 0 left the weights alone; the directional derivative along the gradient must be its norm.
