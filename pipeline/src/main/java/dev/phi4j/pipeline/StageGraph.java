@@ -34,7 +34,8 @@ final class StageGraph {
             Integer first = positions.putIfAbsent(steps.get(i).name(), i);
             if (first != null) {
                 throw new IllegalArgumentException("stages[" + i + "].name: stage name '" + steps.get(i).name()
-                        + "' is also the name of stages[" + first + "]; give one of them its own name: key");
+                        + "' is also the name of stages[" + first + "]; give one of them its own name with the "
+                        + "name: key");
             }
         }
         List<List<Integer>> inputs = new ArrayList<>();

@@ -1,8 +1,6 @@
 package dev.phi4j.trainer.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.config.ConfigException;
 import dev.phi4j.core.config.ConfigJson;
@@ -24,6 +22,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+
+import static dev.phi4j.trainer.checkpoint.CheckpointJson.required;
 
 /**
  * A model checkpoint: what generation, serving, evaluation, export and the next training phase load. One folder
@@ -51,8 +51,6 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
     public static final String WEIGHTS = "model.zip";
     public static final String TOKENIZER = "tokenizer.bpe";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     /** What a model checkpoint is written from. */
     public record Contents(ComputationGraph net, ModelConfig model, PhiDecoder.Masking masking, Tokenizer tokenizer,
                            TokenizerConfig tokenizerConfig) {}
@@ -63,13 +61,11 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
         if (contents.tokenizerConfig().kind() == TokenizerConfig.Kind.BPE) {
             Files.copy(contents.tokenizerConfig().path().orElseThrow(), folder.resolve(TOKENIZER));
         }
-        Files.writeString(folder.resolve(JSON_FILE), JSON.writeValueAsString(describe(name, step, contents)) + "\n");
+        CheckpointJson.write(folder.resolve(JSON_FILE), describe(name, step, contents));
     }
 
     private static ObjectNode describe(String name, long step, Contents c) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
+        ObjectNode root = CheckpointJson.start(FORMAT, VERSION);
         root.put("name", name);
         root.put("step", step);
         root.put("created", Instant.now().toString());
@@ -100,10 +96,7 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
         Path dir = CheckpointFolders.resolve(path);
         Path jsonFile = dir.resolve(JSON_FILE);
         try {
-            JsonNode root = JSON.readTree(Files.readString(jsonFile));
-            if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
-                throw new IllegalArgumentException(jsonFile + ": not a " + FORMAT + " version " + VERSION + " file");
-            }
+            JsonNode root = CheckpointJson.read(jsonFile, FORMAT, VERSION);
             ModelConfig model = ConfigJson.fromJson(required(root, "model", jsonFile), ModelConfig.class,
                     jsonFile.toString());
             PhiDecoder.Masking masking = PhiDecoder.Masking.valueOf(
@@ -131,16 +124,9 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
         }
     }
 
-    private static JsonNode required(JsonNode root, String key, Path file) {
-        JsonNode value = root.get(key);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException(file + ": lacks '" + key + "'");
-        }
-        return value;
-    }
-
     private static TokenizerConfig tokenizerConfig(JsonNode tokenizer, Path dir) {
-        TokenizerConfig.Kind kind = TokenizerConfig.Kind.valueOf(tokenizer.path("kind").asText().toUpperCase(Locale.ROOT));
+        TokenizerConfig.Kind kind = TokenizerConfig.Kind.valueOf(
+                tokenizer.path("kind").asText().toUpperCase(Locale.ROOT));
         int vocab = tokenizer.path("vocab_size").asInt();
         return kind == TokenizerConfig.Kind.BPE
                 ? new TokenizerConfig(kind, Optional.of(dir.resolve(tokenizer.path("file").asText(TOKENIZER))), vocab,

@@ -1,12 +1,11 @@
 package dev.phi4j.trainer.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.config.ConfigException;
 import dev.phi4j.core.config.ConfigJson;
 import dev.phi4j.trainer.checkpoint.CheckpointFolders;
+import dev.phi4j.trainer.checkpoint.CheckpointJson;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 
 import java.io.BufferedOutputStream;
@@ -16,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+
+import static dev.phi4j.trainer.checkpoint.CheckpointJson.required;
 
 /**
  * A training run's checkpoint: a {@link ModelCheckpoint} (model.json, model.zip, tokenizer.bpe) and, in the same
@@ -34,8 +35,6 @@ public final class Checkpoint {
     public static final String JSON_FILE = "training.json";
     public static final String OPTIMIZER = "optimizer.bin";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private Checkpoint() {}
 
     /** What a checkpoint stores. {@code learningRate} is the schedule's value at {@code state.step()}. */
@@ -50,14 +49,12 @@ public final class Checkpoint {
                     Files.newOutputStream(folder.resolve(OPTIMIZER))))) {
                 snapshot.optimizer().writeMoments(out);
             }
-            Files.writeString(folder.resolve(JSON_FILE), JSON.writeValueAsString(describe(snapshot)) + "\n");
+            CheckpointJson.write(folder.resolve(JSON_FILE), describe(snapshot));
         });
     }
 
     private static ObjectNode describe(Snapshot s) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
+        ObjectNode root = CheckpointJson.start(FORMAT, VERSION);
         root.put("step", s.state().step());
         root.set("trainer", ConfigJson.toJson(s.trainer()));
         root.set("state", ConfigJson.toJson(s.state()));
@@ -105,24 +102,12 @@ public final class Checkpoint {
 
     private static JsonNode read(Path jsonFile) {
         try {
-            JsonNode root = JSON.readTree(Files.readString(jsonFile));
-            if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
-                throw new IllegalArgumentException(jsonFile + ": not a " + FORMAT + " version " + VERSION + " file");
-            }
-            return root;
+            return CheckpointJson.read(jsonFile, FORMAT, VERSION);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(jsonFile + ": missing: the folder holds a model without its training "
                     + "state, which cannot be resumed; start a new run from it with trainer.init_from");
         } catch (IOException e) {
             throw new UncheckedIOException(jsonFile + ": cannot read the checkpoint: " + e.getMessage(), e);
         }
-    }
-
-    private static JsonNode required(JsonNode root, String key, Path file) {
-        JsonNode value = root.get(key);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException(file + ": lacks '" + key + "'");
-        }
-        return value;
     }
 }
