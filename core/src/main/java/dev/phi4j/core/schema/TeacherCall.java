@@ -2,14 +2,36 @@ package dev.phi4j.core.schema;
 
 import dev.phi4j.core.Doc;
 
-/** Which teacher model produced a response, and the id of the logged request, so it can be audited. */
-@Doc("the teacher model and the id of the logged request that produced a response")
+/**
+ * One request a synthetic sample cost: which teacher answered which step, how (finish reason, tokens, from the
+ * cache or not), and the cache key that finds the logged request and response again.
+ */
+@Doc("one teacher request behind a sample: teacher, step, finish reason, tokens, cache key")
 public record TeacherCall(
-        @Doc("teacher model name as the endpoint reports it") String model,
-        @Doc("id of the logged request: call- + SHA-256 prefix of model, messages and sampling settings") String callId) {
+        @Doc("the teacher's name in the config (a member of the panel)") String teacher,
+        @Doc("model name as the endpoint reports it") String model,
+        @Doc("id of the logged request: call- + SHA-256 prefix of the cache key") String callId,
+        @Doc("sha256:… of endpoint, model, messages and sampling settings: the response cache entry") String cacheKey,
+        @Doc("the flow step that made the call, e.g. planner, writer, critique-1, answer-3") String step,
+        @Doc("the endpoint's finish reason (stop, length), or the failure reason (teacher_timeout, …) when no "
+                + "answer came") String finishReason,
+        @Doc("prompt tokens the endpoint counted") int promptTokens,
+        @Doc("completion tokens the endpoint counted") int completionTokens,
+        @Doc("answered from the response cache, no request made") boolean cached) {
 
     public TeacherCall {
-        Require.nonBlank(model, "TeacherCall.model");
+        Require.nonBlank(teacher, "TeacherCall.teacher");
+        Require.nonNull(model, "TeacherCall.model");
         Require.id(IdKind.TEACHER_CALL, callId, "TeacherCall.callId");
+        Require.nonBlank(cacheKey, "TeacherCall.cacheKey");
+        Require.nonBlank(step, "TeacherCall.step");
+        Require.nonBlank(finishReason, "TeacherCall.finishReason");
+        Require.atLeast(promptTokens, 0, "TeacherCall.promptTokens");
+        Require.atLeast(completionTokens, 0, "TeacherCall.completionTokens");
+    }
+
+    /** The call id of a cache key: the same request always has the same id. */
+    public static String callId(String cacheKey) {
+        return RecordIds.of(IdKind.TEACHER_CALL, cacheKey);
     }
 }

@@ -114,7 +114,7 @@ class ParquetRecordsTest {
                 .findFirst().orElseThrow();
         Document source = documents.get(seeds.get(seedId).documentId());
 
-        assertEquals(sample.teacher().callId(), callId);
+        assertEquals(sample.calls().get(0).callId(), callId);
         assertEquals(WEB_PAGE.originUri(), source.originUri());
         assertEquals(seeds.get(seedId).text(),
                 source.text().substring(seeds.get(seedId).span().start(), seeds.get(seedId).span().end()));

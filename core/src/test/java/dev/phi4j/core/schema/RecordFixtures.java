@@ -18,23 +18,25 @@ final class RecordFixtures {
     static final Document EMPTY_BOOK = Document.of("gutenberg", SourceClass.BOOKS, "file:///books/empty.txt#line=1",
             "", Map.of(), List.of());
 
-    static final Seed SEED = Seed.of(WEB_PAGE, 4, 20, new SeedTags(3, 4, 2), 0.875);
+    static final Seed SEED = Seed.of(WEB_PAGE, 4, 20, SeedKind.PASSAGE, new SeedTags(3, 4, 2), 0.875,
+            Map.of("heading", "Straße"));
 
-    static final TeacherCall CALL = new TeacherCall("gpt-4o-2024-08-06",
-            RecordIds.of(IdKind.TEACHER_CALL, "gpt-4o-2024-08-06", SEED.text(), "temperature=0.7"));
+    static final TeacherCall CALL = new TeacherCall("panel-a", "gpt-4o-2024-08-06",
+            TeacherCall.callId("sha256:0123abcd"), "sha256:0123abcd", "writer", "stop", 412, 87, false);
 
     static final SyntheticSample REVISED_SAMPLE = SyntheticSample.of("self_revision",
             List.of(Message.system("Du bist ein Lehrer."), Message.user("Erkläre: " + SEED.text())),
-            "Eine Straße von 5 km ≈ 3,1 Meilen ✓", CALL,
+            "Eine Straße von 5 km ≈ 3,1 Meilen ✓", List.of(CALL),
             List.of(new Revision(1, "5 km = 3 Meilen", "Rundung fehlt; Punktzahl 6/10", 6.0, "5 km ≈ 3,1 Meilen"),
                     new Revision(2, "5 km ≈ 3,1 Meilen", "", 9.5, "Eine Straße von 5 km ≈ 3,1 Meilen ✓")),
             Map.of("fidelity", 0.93, "judge_accuracy", 4.0),
             new Validation(ValidationStatus.PASSED, "3/3 checks"),
+            Map.of("template", "textbook_section", "audience", "Schüler"),
             List.of(SEED.id(), CALL.callId()));
 
     static final SyntheticSample BARE_SAMPLE = SyntheticSample.of("instruction_reversal",
-            List.of(Message.user("def add(a, b): return a + b")), "", CALL,
-            List.of(), Map.of(), Validation.notRun(), List.of());
+            List.of(Message.user("def add(a, b): return a + b")), "", List.of(),
+            List.of(), Map.of(), Validation.notRun(), Map.of(), List.of());
 
     static final Document SYNTHETIC_DOC = Document.of("synthetic-v1", SourceClass.SYNTHETIC,
             "sample:" + REVISED_SAMPLE.id(), REVISED_SAMPLE.response(), Map.of("technique", "self_revision"),

@@ -23,8 +23,9 @@ class RecordSchemaTest {
     void nestedRecordsBecomeGroupsAndListsOfRecordsBecomeListsOfGroups() {
         String schema = RecordSchema.of(SyntheticSample.class).messageType().toString();
 
-        assertTrue(schema.contains("required group teacher {\n    required binary model (STRING);\n"
-                + "    required binary call_id (STRING);\n  }"), schema);
+        assertTrue(schema.contains("required group calls (LIST) {\n    repeated group list {\n"
+                + "      required group element {\n        required binary teacher (STRING);\n"
+                + "        required binary model (STRING);\n        required binary call_id (STRING);"), schema);
         assertTrue(schema.contains("required group prompt (LIST) {\n    repeated group list {\n"
                 + "      required group element {\n        required binary role (STRING);"), schema);
         assertTrue(schema.contains("required group scores (MAP) {\n    repeated group key_value {\n"

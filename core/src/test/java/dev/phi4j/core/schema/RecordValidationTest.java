@@ -19,19 +19,20 @@ class RecordValidationTest {
         assertMessage(IllegalArgumentException.class, "Document.originUri",
                 () -> new Document(WEB_PAGE.id(), "cc", SourceClass.WEB, " ", "t", Map.of(), List.of()));
         assertMessage(IllegalArgumentException.class, "SyntheticSample.technique",
-                () -> SyntheticSample.of("", REVISED_SAMPLE.prompt(), "r", CALL, List.of(), Map.of(),
-                        Validation.notRun(), List.of()));
+                () -> SyntheticSample.of("", REVISED_SAMPLE.prompt(), "r", List.of(CALL), List.of(), Map.of(),
+                        Validation.notRun(), Map.of(), List.of()));
         assertMessage(NullPointerException.class, "SyntheticSample.prompt[1]",
-                () -> SyntheticSample.of("t", java.util.Arrays.asList(Message.user("a"), null), "r", CALL,
-                        List.of(), Map.of(), Validation.notRun(), List.of()));
+                () -> SyntheticSample.of("t", java.util.Arrays.asList(Message.user("a"), null), "r",
+                        List.of(CALL), List.of(), Map.of(), Validation.notRun(), Map.of(), List.of()));
     }
 
     @Test
     void idsMustCarryTheirRecordsPrefix() {
         assertMessage(IllegalArgumentException.class, "Seed.documentId must be an id starting with 'doc-'",
-                () -> new Seed(SEED.id(), SEED.id(), SEED.text(), SEED.span(), SEED.tags(), 0.5, List.of()));
+                () -> new Seed(SEED.id(), SEED.id(), SEED.text(), SEED.span(), SEED.sourceClass(), SEED.kind(),
+                        SEED.tags(), 0.5, Map.of(), List.of()));
         assertMessage(IllegalArgumentException.class, "TeacherCall.callId",
-                () -> new TeacherCall("gpt", "abc"));
+                () -> new TeacherCall("t", "gpt", "abc", "sha256:1", "writer", "stop", 1, 1, false));
     }
 
     @Test
@@ -45,9 +46,10 @@ class RecordValidationTest {
         assertEquals(WEB_PAGE.text().substring(4, 20), SEED.text());
         assertEquals(List.of(WEB_PAGE.id()), SEED.lineage());
         assertMessage(IllegalArgumentException.class, "Seed.span",
-                () -> new Seed(SEED.id(), WEB_PAGE.id(), "short", new TextSpan(0, 9), SEED.tags(), 0.5, List.of()));
+                () -> new Seed(SEED.id(), WEB_PAGE.id(), "short", new TextSpan(0, 9), SEED.sourceClass(),
+                        SEED.kind(), SEED.tags(), 0.5, Map.of(), List.of()));
         assertMessage(IllegalArgumentException.class, "Seed.educationalValue",
-                () -> Seed.of(WEB_PAGE, 0, 3, SEED.tags(), 1.5));
+                () -> Seed.of(WEB_PAGE, 0, 3, SeedKind.PASSAGE, SEED.tags(), 1.5, Map.of()));
         assertMessage(IllegalArgumentException.class, "SeedTags.complexity", () -> new SeedTags(0, 1, 1));
     }
 

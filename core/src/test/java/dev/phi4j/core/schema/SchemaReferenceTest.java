@@ -40,7 +40,7 @@ class SchemaReferenceTest {
     void referenceShowsNestedColumnsAndEnumChoices() {
         String markdown = SchemaReference.markdown();
 
-        assertTrue(markdown.contains("| `teacher.call_id` | `binary (STRING)` |"), markdown);
+        assertTrue(markdown.contains("| `calls[].call_id` | `binary (STRING)` |"), markdown);
         assertTrue(markdown.contains("| `prompt[].role` | `binary (STRING)` |"), markdown);
         assertTrue(markdown.contains("| `tokens` | `list<int32>` |"), markdown);
         assertTrue(markdown.contains("one of `passed`, `failed`, `not_run`"), markdown);

@@ -14,6 +14,7 @@ import dev.phi4j.core.schema.RecordSchema;
 import dev.phi4j.core.schema.Revision;
 import dev.phi4j.core.schema.SchemaMismatchException;
 import dev.phi4j.core.schema.Seed;
+import dev.phi4j.core.schema.SeedKind;
 import dev.phi4j.core.schema.SeedTags;
 import dev.phi4j.core.schema.SourceClass;
 import dev.phi4j.core.schema.SyntheticSample;
@@ -47,14 +48,18 @@ class SparkRecordsTest {
 
     private static final Document PAGE = Document.of("cc-2024-22", SourceClass.WEB, "whirlwind.warc.gz#offset=1234",
             "Die Straße — 数学 ∑ 🧮\nzweite Zeile", Map.of("url", "https://de.wikipedia.org/wiki/Straße"), List.of());
-    private static final Seed SEED = Seed.of(PAGE, 4, 10, new SeedTags(2, 5, 3), 0.5);
-    private static final TeacherCall CALL = new TeacherCall("gpt-4o", RecordIds.of(IdKind.TEACHER_CALL, SEED.text()));
+    private static final Seed SEED = Seed.of(PAGE, 4, 10, SeedKind.PASSAGE, new SeedTags(2, 5, 3), 0.5,
+            Map.of());
+    private static final TeacherCall CALL = new TeacherCall("panel-a", "gpt-4o",
+            TeacherCall.callId("sha256:" + SEED.id()), "sha256:" + SEED.id(), "writer", "length", 10, 0, true);
     private static final SyntheticSample SAMPLE = SyntheticSample.of("self_revision",
-            List.of(Message.system(""), Message.user("Erkläre " + SEED.text())), "Straße ✓", CALL,
+            List.of(Message.system(""), Message.user("Erkläre " + SEED.text())), "Straße ✓", List.of(CALL, CALL),
             List.of(new Revision(1, "Strasse", "spelling; 4/10", 4.0, "Straße ✓")), Map.of("fidelity", 0.75),
-            new Validation(ValidationStatus.FAILED, "1 of 2 checks"), List.of(SEED.id(), CALL.callId()));
+            new Validation(ValidationStatus.FAILED, "1 of 2 checks"), Map.of("template", "t"),
+            List.of(SEED.id(), CALL.callId()));
     private static final SyntheticSample BARE = SyntheticSample.of("instruction_reversal",
-            List.of(Message.user("def f(): pass")), "", CALL, List.of(), Map.of(), Validation.notRun(), List.of());
+            List.of(Message.user("def f(): pass")), "", List.of(), List.of(), Map.of(), Validation.notRun(),
+            Map.of(), List.of());
     private static final Conversation CHAT = Conversation.of(
             List.of(Message.user("Wie?"), Message.assistant(SAMPLE.response())), List.of(SAMPLE.id()));
     private static final PreferencePair PAIR = PreferencePair.of(List.of(Message.user("2 + 2 =")), " 4", " 5",
