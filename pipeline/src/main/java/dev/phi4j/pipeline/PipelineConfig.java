@@ -9,7 +9,12 @@ import dev.phi4j.pipeline.clean.CleanConfig;
 import dev.phi4j.pipeline.decontam.DecontamConfig;
 import dev.phi4j.pipeline.dedup.DedupConfig;
 import dev.phi4j.pipeline.ingest.IngestConfig;
+import dev.phi4j.pipeline.seed.SeedConfig;
 import dev.phi4j.pipeline.stage.StageConfig;
+import dev.phi4j.pipeline.synth.ExecuteConfig;
+import dev.phi4j.pipeline.synth.PluralityConfig;
+import dev.phi4j.pipeline.synth.SynthConfig;
+import dev.phi4j.pipeline.synth.SynthDocumentsConfig;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +33,8 @@ public record PipelineConfig(
         @Doc("dropped rows and quoted examples each stage writes") StageOutputConfig stageOutput,
         @Doc("the stages in order; `stage:` names each kind, `input:` the stages it reads")
         @Variants(key = "stage", value = {IngestConfig.class, CleanConfig.class, DedupConfig.class,
-                DecontamConfig.class}) List<StageConfig> stages) {
+                DecontamConfig.class, SeedConfig.class, SynthConfig.class, ExecuteConfig.class, PluralityConfig.class,
+                SynthDocumentsConfig.class}) List<StageConfig> stages) {
 
     public PipelineConfig {
         if (stages.isEmpty()) {

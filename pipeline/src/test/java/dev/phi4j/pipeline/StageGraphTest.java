@@ -4,6 +4,7 @@ import dev.phi4j.core.config.Variant;
 import dev.phi4j.core.run.RunConfig;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.schema.Seed;
+import dev.phi4j.core.schema.SeedKind;
 import dev.phi4j.core.schema.SeedTags;
 import dev.phi4j.core.schema.SourceClass;
 import dev.phi4j.pipeline.ingest.IngestConfig;
@@ -107,7 +108,8 @@ public class StageGraphTest {
             return in.map((MapFunction<Row, Row>) row -> {
                 Document document = SparkRecords.fromRow(row, Document.class);
                 int end = Math.min(CHARS, document.text().length());
-                Row seed = SparkRecords.toRow(Seed.of(document, 0, Math.max(end, 1), new SeedTags(1, 1, 0), 0.5));
+                Row seed = SparkRecords.toRow(Seed.of(document, 0, Math.max(end, 1), SeedKind.PASSAGE,
+                        new SeedTags(1, 1, 0), 0.5, java.util.Map.of()));
                 Object[] cells = new Object[seed.length() + 1];
                 for (int i = 0; i < seed.length(); i++) {
                     cells[i] = seed.get(i);

@@ -30,7 +30,14 @@ public interface Stage {
         /** Reads files (ingest): each raw record read becomes one row, kept or quarantined with a reason. */
         SOURCE,
         /** Reads the kept rows of its input stages; in = the sum of their kept counts. */
-        TRANSFORM
+        TRANSFORM,
+        /**
+         * Reads the kept rows of its input stages and yields any number of rows for each (a document's seed
+         * excerpts). Each output row names its input row in {@link #parentColumn()}; every input row must be the
+         * parent of at least one output row, kept or dropped, so an input that yields nothing is still accounted for
+         * by a dropped row saying why.
+         */
+        EXPAND
     }
 
     /** Short name used for the stage's folder and manifest, e.g. {@code clean} or {@code dedup}. */
@@ -38,6 +45,11 @@ public interface Stage {
 
     default Kind kind() {
         return Kind.TRANSFORM;
+    }
+
+    /** For an {@link Kind#EXPAND} stage: the column of its output naming the id of the input row it came from. */
+    default String parentColumn() {
+        throw new UnsupportedOperationException("stage " + name() + " is not an expanding stage");
     }
 
     /**

@@ -49,6 +49,17 @@ public final class StageRows {
         return documents.select(documentColumns()).withColumn(Stage.DROP_REASON, functions.lit(null).cast(DataTypes.StringType));
     }
 
+    /** The row of {@code record} followed by its drop reason (null: kept), as a stage writing its type returns it. */
+    public static <R extends Record> Row row(R record, String dropReason) {
+        Row row = SparkRecords.toRow(record);
+        Object[] cells = new Object[row.length() + 1];
+        for (int i = 0; i < row.length(); i++) {
+            cells[i] = row.get(i);
+        }
+        cells[row.length()] = dropReason;
+        return RowFactory.create(cells);
+    }
+
     /** The columns of {@code record} (a record type's rows) followed by {@link Stage#DROP_REASON}: what a stage returns. */
     public static StructType schema(Class<? extends Record> record) {
         return SparkRecords.structType(record).add(Stage.DROP_REASON, DataTypes.StringType, true);

@@ -47,6 +47,13 @@ public final class StageRunner {
                           List<StageInput> inputs, String identity) {}
 
     private static final int EXCERPT_CHARS = 300;
+    private static final String RULE = "in = kept + dropped; kept and dropped as counted in the written Parquet files";
+    private static final String EXPAND_RULE = "every input row is the parent of at least one output row; "
+            + "out = kept + dropped; kept and dropped as counted in the written Parquet files";
+    /** Manifest section of an expanding stage: input rows, how many of them yielded rows, rows yielded. */
+    static final String EXPANSION = "stage.expansion";
+
+    record Expansion(long inputRows, long inputRowsWithOutput, long outputRows) {}
     private static final String STAGE_OUTPUT = "stage_output";
 
     private final SparkSession spark;
@@ -105,7 +112,8 @@ public final class StageRunner {
                     write(ordered.filter(col(Stage.DROP_REASON).isNotNull()), RunLayout.dropped(tmpDir));
                 }
                 long t4 = lap(phases, "write_dropped", t3);
-                Manifest manifest = manifest(planned, inputs, context, tally, tmpDir, fs);
+                long parentsCovered = stage.kind() == Stage.Kind.EXPAND ? parentsCovered(stage, ordered, input) : -1;
+                Manifest manifest = manifest(planned, inputs, context, tally, tmpDir, fs, parentsCovered);
                 lap(phases, "verify", t4);
                 if (!manifest.invariant().holds()) {
                     throw new IllegalStateException("stage " + dirName + " broke the accounting invariant "
@@ -118,6 +126,13 @@ public final class StageRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("stage " + dirName + ": " + e.getMessage(), e);
         }
+    }
+
+    /** How many input rows are the parent of at least one output row of an expanding stage. */
+    private static long parentsCovered(Stage stage, Dataset<Row> output, Dataset<Row> input) {
+        Dataset<Row> parents = output.select(col(stage.parentColumn()).as("parent")).distinct();
+        return parents.join(input.select(col("id")), parents.col("parent").equalTo(input.col("id")), "left_semi")
+                .count();
     }
 
     /** The kept rows of {@code inputs} in their order; an input that kept nothing has no files to read. */
@@ -154,7 +169,7 @@ public final class StageRunner {
     }
 
     private Manifest manifest(Planned planned, List<Manifest> readFrom, RunningContext context, Tally tally,
-                              Path tmpDir, FileSystem fs) throws IOException {
+                              Path tmpDir, FileSystem fs, long parentsCovered) throws IOException {
         Stage stage = planned.stage();
         Tally.Cell kept = tally.total(Tally.KEPT::equals);
         Tally.Cell dropped = tally.total(outcome -> !Tally.KEPT.equals(outcome));
@@ -178,18 +193,21 @@ public final class StageRunner {
             }
             byClass.put(sourceClass, new Manifest.Counts(classIn, classKept, classIn - classKept, classDropped));
         });
-        boolean source = stage.kind() == Stage.Kind.SOURCE;
-        long in = source ? kept.rows() + dropped.rows()
+        boolean countsOwnRows = stage.kind() != Stage.Kind.TRANSFORM;
+        long in = countsOwnRows ? kept.rows() + dropped.rows()
                 : readFrom.stream().mapToLong(input -> input.counts().kept()).sum();
-        long charsIn = source ? kept.chars() + dropped.chars()
+        long charsIn = countsOwnRows ? kept.chars() + dropped.chars()
                 : readFrom.stream().mapToLong(input -> input.chars().kept()).sum();
+        long inputRows = readFrom.stream().mapToLong(input -> input.counts().kept()).sum();
+        boolean expand = stage.kind() == Stage.Kind.EXPAND;
 
         Manifest.Output keptOutput = output(fs, RunLayout.data(tmpDir), RunLayout.DATA, kept);
         Manifest.Output droppedOutput = settings.keepDropped()
                 ? output(fs, RunLayout.dropped(tmpDir), RunLayout.DROPPED, dropped) : null;
         long droppedWritten = droppedOutput == null ? 0 : droppedOutput.rows();
         boolean holds = in == kept.rows() + dropped.rows() && keptOutput.rows() == kept.rows()
-                && droppedWritten == (settings.keepDropped() ? dropped.rows() : 0);
+                && droppedWritten == (settings.keepDropped() ? dropped.rows() : 0)
+                && (!expand || parentsCovered == inputRows);
 
         List<StageInput> inputs = new ArrayList<>(readFrom.stream().map(StageRunner::stageOutput).toList());
         inputs.addAll(planned.inputs().stream().filter(i -> !STAGE_OUTPUT.equals(i.kind())).toList());
@@ -200,6 +218,9 @@ public final class StageRunner {
                         s.metadata())).toList()));
 
         Map<String, JsonNode> sections = new LinkedHashMap<>();
+        if (expand) {
+            sections.put(EXPANSION, ManifestJson.tree(new Expansion(inputRows, parentsCovered, in)));
+        }
         context.reported().forEach((name, value) -> sections.put(name, ManifestJson.tree(value)));
 
         return new Manifest(Manifest.FORMAT, Manifest.VERSION, settings.runName(),
@@ -212,8 +233,8 @@ public final class StageRunner {
                 new Manifest.Counts(charsIn, kept.chars(), dropped.chars(), droppedChars),
                 byClass,
                 new Manifest.Outputs(keptOutput, droppedOutput),
-                new Manifest.Invariant("in = kept + dropped; kept and dropped as counted in the written Parquet files",
-                        holds, in, kept.rows(), dropped.rows(), keptOutput.rows(), droppedWritten),
+                new Manifest.Invariant(expand ? EXPAND_RULE : RULE, holds, in, kept.rows(), dropped.rows(),
+                        keptOutput.rows(), droppedWritten),
                 null, examples, sections,
                 new Manifest.Environment(spark.version(), spark.sparkContext().master(),
                         spark.sparkContext().defaultParallelism(), settings.outputPartitions(),

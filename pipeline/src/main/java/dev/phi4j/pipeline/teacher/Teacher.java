@@ -14,4 +14,7 @@ public interface Teacher {
      * had after the configured retries; a truncated answer is returned, not thrown ({@link ChatResult#truncated()}).
      */
     ChatResult complete(ChatRequest request);
+
+    /** The response-cache key of {@code request} for this teacher: recorded on a failed call, so it can be retried. */
+    String cacheKey(ChatRequest request);
 }

@@ -1,0 +1,115 @@
+package dev.phi4j.pipeline.synth;
+
+import dev.phi4j.core.schema.Message;
+import dev.phi4j.core.schema.Seed;
+import dev.phi4j.core.schema.SyntheticSample;
+import dev.phi4j.core.schema.Validation;
+import dev.phi4j.pipeline.io.SparkRecords;
+import dev.phi4j.pipeline.stage.Stage;
+import dev.phi4j.pipeline.stage.StageContext;
+import dev.phi4j.pipeline.stage.StageRows;
+import dev.phi4j.pipeline.teacher.Teacher;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Seeds → synthetic samples with one template ({@link FlowRunner}), one sample per seed. A seed the template does
+ * not apply to is dropped as {@code not_applicable}, one past {@code limit} as {@code over_limit}, and a flow that
+ * failed keeps what it got with the failure as its reason ({@code teacher_timeout}, {@code truncated}, …). Re-running
+ * after a crash or with failures re-asks only what the response cache does not hold.
+ */
+final class SynthStage implements Stage {
+
+    static final String NOT_APPLICABLE = "not_applicable";
+    static final String OVER_LIMIT = "over_limit";
+    private static final String RANK = "_rank";
+
+    private final SynthConfig config;
+    private final SynthTemplate template;
+    private long appliedAt;
+
+    SynthStage(SynthConfig config, SynthTemplate template) {
+        this.config = config;
+        this.template = template;
+    }
+
+    @Override
+    public String name() {
+        return "synthesize";
+    }
+
+    @Override
+    public Class<Seed> reads() {
+        return Seed.class;
+    }
+
+    @Override
+    public Class<SyntheticSample> writes() {
+        return SyntheticSample.class;
+    }
+
+    @Override
+    public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
+        appliedAt = System.nanoTime();
+        SynthTemplate flow = template;
+        Sampling sampling = config.sampling();
+        long runSeed = context.seed();
+        int limit = config.limit();
+        TeacherPanel panel = new TeacherPanel(config.teachers(), config.cacheDir(), executors(context));
+        Dataset<Row> ranked = limit == 0 ? in.withColumn(RANK, functions.lit(0))
+                : in.withColumn(RANK, functions.row_number().over(Window.orderBy(col("educational_value").desc(),
+                        col("id")))).repartition(context.spark().sparkContext().defaultParallelism());
+        return ranked.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+            List<Row> input = new ArrayList<>();
+            rows.forEachRemaining(input::add);
+            List<Teacher> teachers = panel.teachers().isEmpty() ? List.of() : panel.open();
+            FlowRunner runner = new FlowRunner(flow, sampling, runSeed);
+            return panel.map(input, row -> {
+                Seed seed = SparkRecords.fromRow(row, Seed.class);
+                if (!flow.appliesTo(seed)) {
+                    return StageRows.row(unused(flow, seed), NOT_APPLICABLE);
+                }
+                if (limit > 0 && row.getInt(row.fieldIndex(RANK)) > limit) {
+                    return StageRows.row(unused(flow, seed), OVER_LIMIT);
+                }
+                Teacher teacher = teachers.isEmpty() ? NoTeacher.INSTANCE
+                        : TeacherPanel.pick(teachers, seed.id() + "\u0000" + flow.name());
+                Generation generation = runner.run(seed, teacher);
+                return StageRows.row(generation.sample(), generation.dropReason());
+            }).iterator();
+        }, Encoders.row(StageRows.schema(SyntheticSample.class)));
+    }
+
+    @Override
+    public void summarize(Dataset<Row> output, StageContext context) {
+        double seconds = (System.nanoTime() - appliedAt) / 1e9;
+        SynthSummaries.teacherUsage(output, config.teachers(), "", seconds, context);
+        if (template.revision().isPresent()) {
+            SynthSummaries.revisionScores(output, context);
+        }
+    }
+
+    /** A seed the template was not run on, as a sample with no response, so the drop is visible with its seed. */
+    private static SyntheticSample unused(SynthTemplate template, Seed seed) {
+        return SyntheticSample.of(template.name(), List.of(Message.user(seed.text())), "", List.of(), List.of(),
+                Map.of(), Validation.notRun(), Map.of("template", template.name(), "seed_id", seed.id(),
+                        "seed_kind", seed.kind().name().toLowerCase(Locale.ROOT)), List.of(seed.id()));
+    }
+
+    /** Executors sharing a job-wide rate limit: the non-driver block managers, or 1 in local mode. */
+    private static int executors(StageContext context) {
+        int blockManagers = context.spark().sparkContext().getExecutorMemoryStatus().size();
+        return Math.max(1, blockManagers - 1);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.phi4j.pipeline.synth;
+
+import dev.phi4j.pipeline.teacher.TeacherConfig;
+import dev.phi4j.pipeline.teacher.Teacher;
+import dev.phi4j.pipeline.teacher.Teachers;
+import org.apache.hadoop.conf.Configuration;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * The teachers of a stage as an executor sees them: opened once per JVM (shared connections, concurrency bound and
+ * rate limit, see {@link Teachers}), the job-wide rate shared out between {@code executors}. Work on a partition runs
+ * on as many threads as the panel allows requests in flight, and comes back in input order.
+ */
+record TeacherPanel(List<TeacherConfig> teachers, String cacheDir, int executors) implements Serializable {
+
+    List<Teacher> open() {
+        List<Teacher> opened = new ArrayList<>(teachers.size());
+        for (TeacherConfig teacher : teachers) {
+            opened.add(Teachers.client(teacher, cacheDir, teacher.requestsPerSecond() / executors,
+                    new Configuration()));
+        }
+        return opened;
+    }
+
+    /** Member {@code key} picks: the same key always goes to the same teacher. */
+    static Teacher pick(List<Teacher> opened, String key) {
+        return opened.get(Math.floorMod(Placeholders.hash(key), opened.size()));
+    }
+
+    int threads() {
+        return Math.max(1, teachers.stream().mapToInt(TeacherConfig::maxConcurrency).sum());
+    }
+
+    /** {@code work} applied to every item on {@link #threads()} threads, results in input order. */
+    <I, O> List<O> map(List<I> items, Function<I, O> work) {
+        if (items.size() <= 1 || threads() == 1) {
+            return items.stream().map(work).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads(), items.size()));
+        try {
+            List<Future<O>> futures = new ArrayList<>(items.size());
+            for (I item : items) {
+                futures.add(pool.submit(() -> work.apply(item)));
+            }
+            List<O> results = new ArrayList<>(items.size());
+            for (Future<O> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for teacher calls", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
