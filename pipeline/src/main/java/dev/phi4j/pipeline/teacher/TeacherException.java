@@ -7,6 +7,11 @@ package dev.phi4j.pipeline.teacher;
  */
 public final class TeacherException extends RuntimeException {
 
+    public static final String TIMEOUT = "teacher_timeout";
+    public static final String RATE_LIMITED = "teacher_rate_limited";
+    public static final String INVALID_JSON = "teacher_invalid_json";
+    public static final String UNREACHABLE = "teacher_unreachable";
+
     private final String reason;
     private final String raw;
     private final int attempts;
@@ -16,6 +21,11 @@ public final class TeacherException extends RuntimeException {
         this.reason = reason;
         this.raw = raw == null ? "" : raw;
         this.attempts = attempts;
+    }
+
+    /** {@code teacher_http_<status>}, the reason for an HTTP error other than 429. */
+    public static String http(int status) {
+        return "teacher_http_" + status;
     }
 
     public String reason() {
