@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * Cuts a document into candidate seed excerpts. The cuts follow the text's own structure so an excerpt reads on its
  * own: paragraphs for prose, top-level definitions for code, the whole text for a question or a programming problem.
  */
-final class Excerpts {
+final class Excerpts implements java.io.Serializable {
 
     /** Metadata key that marks a programming problem: it carries its tests and must stay whole to run them. */
     static final String TEST_KEY = "test";

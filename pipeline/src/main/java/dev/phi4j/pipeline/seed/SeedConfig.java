@@ -8,7 +8,6 @@ import dev.phi4j.core.config.Variant;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageConfig;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,7 +37,7 @@ public record SeedConfig(
         @Doc("words that mark navigation, ads and legal boilerplate; each lowers educational value")
         @Default("[cookie, cookies, login, log in, sign up, subscribe, click here, privacy policy, terms of use, "
                 + "all rights reserved, advertisement]")
-        List<String> boilerplateMarkers) implements StageConfig, Serializable {
+        List<String> boilerplateMarkers) implements StageConfig {
 
     public SeedConfig {
         if (minChars > maxChars) {

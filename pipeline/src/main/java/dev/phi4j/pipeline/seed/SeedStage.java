@@ -65,15 +65,16 @@ final class SeedStage implements Stage {
 
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
-        SeedConfig settings = config;
-        return in.flatMap((FlatMapFunction<Row, Row>) row -> seeds(SparkRecords.fromRow(row, Document.class),
-                settings).iterator(), Encoders.row(StageRows.schema(Seed.class)));
-    }
-
-    /** The seed rows of one document, kept ones first, each with its drop reason column. */
-    static List<Row> seeds(Document document, SeedConfig config) {
         Excerpts excerpts = new Excerpts(config.minChars(), config.maxChars());
         SeedScorer scorer = new SeedScorer(config.reasoningMarkers(), config.boilerplateMarkers());
+        int maxSeeds = config.maxSeedsPerDocument();
+        double minValue = config.minEducationalValue();
+        return in.flatMap((FlatMapFunction<Row, Row>) row -> seeds(SparkRecords.fromRow(row, Document.class),
+                excerpts, scorer, maxSeeds, minValue).iterator(), Encoders.row(StageRows.schema(Seed.class)));
+    }
+
+    /** The seed rows of one document, best first, each with its drop reason column. */
+    static List<Row> seeds(Document document, Excerpts excerpts, SeedScorer scorer, int maxSeeds, double minValue) {
         Map<String, String> metadata = document.metadata();
         boolean hasTests = metadata.containsKey(Excerpts.TEST_KEY);
         List<Seed> candidates = new ArrayList<>();
@@ -91,9 +92,9 @@ final class SeedStage implements Stage {
         int kept = 0;
         for (Seed seed : candidates) {
             String reason = null;
-            if (seed.educationalValue() < config.minEducationalValue()) {
+            if (seed.educationalValue() < minValue) {
                 reason = LOW_VALUE;
-            } else if (kept == config.maxSeedsPerDocument()) {
+            } else if (kept == maxSeeds) {
                 reason = OVER_LIMIT;
             } else {
                 kept++;

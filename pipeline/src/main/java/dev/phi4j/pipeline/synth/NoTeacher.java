@@ -5,8 +5,11 @@ import dev.phi4j.pipeline.teacher.ChatResult;
 import dev.phi4j.pipeline.teacher.Teacher;
 
 /** The teacher of a template without steps: it is never asked, and says so if it is. */
-enum NoTeacher implements Teacher {
-    INSTANCE;
+final class NoTeacher implements Teacher {
+
+    static final NoTeacher INSTANCE = new NoTeacher();
+
+    private NoTeacher() {}
 
     @Override
     public String name() {

@@ -2,10 +2,13 @@ package dev.phi4j.pipeline.synth;
 
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.teacher.TeacherConfig;
+import dev.phi4j.pipeline.teacher.TeacherUsage;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,14 +26,6 @@ import static org.apache.spark.sql.functions.when;
  */
 final class SynthSummaries {
 
-    /** Per teacher: answered, cached and failed calls, tokens, cost. */
-    record TeacherUsage(String model, long calls, long cachedCalls, long failedCalls, long promptTokens,
-                        long completionTokens, double costUsd) {}
-
-    /** The section's value: per teacher, then the stage's throughput over its wall time. */
-    record Usage(List<TeacherUsage> models, double seconds, long requests, double requestsPerSecond,
-                 double completionTokensPerSecond, double cacheHitRate) {}
-
     record RoundScores(int round, long samples, double meanBefore, double meanAfter) {}
 
     record ScoreChange(String delta, long samples) {}
@@ -39,40 +34,45 @@ final class SynthSummaries {
 
     private SynthSummaries() {}
 
-    /** Usage of the calls whose step starts with {@code stepPrefix} ("" for all): a stage counts only its own calls. */
+    /**
+     * {@code teacher.usage} of the calls whose step starts with {@code stepPrefix} ("" for all: a stage counts only its
+     * own calls): per teacher as {@link TeacherUsage#section}, tokens and cost for fetched answers only (a cached one
+     * was paid for by an earlier run), then the stage's requests per second, completion tokens per second over its wall
+     * time, and the cache hit rate.
+     */
     static void teacherUsage(Dataset<Row> output, List<TeacherConfig> teachers, String stepPrefix, double seconds,
                              StageContext context) {
         Map<String, TeacherConfig> byName = new TreeMap<>();
         teachers.forEach(teacher -> byName.put(teacher.name(), teacher));
+        Column failed = col("call.finish_reason").startsWith("teacher_");
+        Column fetched = col("call.cached").equalTo(false).and(failed.equalTo(false));
         List<Row> rows = output.select(explode(col("calls")).as("call"))
                 .filter(col("call.step").startsWith(stepPrefix))
                 .groupBy(col("call.teacher").as("teacher"))
-                .agg(count(when(col("call.finish_reason").startsWith("teacher_").equalTo(false), 1)).as("answered"),
-                        count(when(col("call.cached"), 1)).as("cached"),
-                        count(when(col("call.finish_reason").startsWith("teacher_"), 1)).as("failed"),
-                        sum("call.prompt_tokens").as("prompt"), sum("call.completion_tokens").as("completion"))
+                .agg(count(when(failed.equalTo(false), 1)).as("answered"), count(when(col("call.cached"), 1)),
+                        count(when(failed, 1)), sum(when(fetched, col("call.prompt_tokens")).otherwise(0)),
+                        sum(when(fetched, col("call.completion_tokens")).otherwise(0)))
                 .orderBy("teacher").collectAsList();
-        List<TeacherUsage> models = new ArrayList<>();
-        long requests = 0;
-        long cached = 0;
-        long answered = 0;
-        long completion = 0;
+        List<TeacherUsage> usages = new ArrayList<>();
         for (Row row : rows) {
             String teacher = row.getString(0);
-            long prompt = row.isNullAt(4) ? 0 : row.getLong(4);
-            long completed = row.isNullAt(5) ? 0 : row.getLong(5);
             TeacherConfig config = byName.get(teacher);
-            double cost = config == null ? 0 : config.cost(prompt, completed);
-            models.add(new TeacherUsage(teacher, row.getLong(1), row.getLong(2), row.getLong(3), prompt, completed,
-                    Math.round(cost * 1e6) / 1e6));
-            answered += row.getLong(1);
-            cached += row.getLong(2);
-            requests += row.getLong(1) - row.getLong(2) + row.getLong(3);
-            completion += completed;
+            long prompt = row.getLong(4);
+            long completion = row.getLong(5);
+            usages.add(new TeacherUsage(teacher, row.getLong(1), row.getLong(2), row.getLong(3), prompt, completion,
+                    config == null ? 0 : Math.round(config.cost(prompt, completion) * 1e6) / 1e6));
         }
-        context.report("teacher.usage", new Usage(models, round(seconds), requests,
-                round(seconds > 0 ? requests / seconds : 0), round(seconds > 0 ? completion / seconds : 0),
-                answered == 0 ? 0 : round((double) cached / answered)));
+        long requests = usages.stream().mapToLong(u -> u.calls() - u.cachedCalls() + u.failedCalls()).sum();
+        long answered = usages.stream().mapToLong(TeacherUsage::calls).sum();
+        long cached = usages.stream().mapToLong(TeacherUsage::cachedCalls).sum();
+        long completion = usages.stream().mapToLong(TeacherUsage::completionTokens).sum();
+        Map<String, Object> section = new LinkedHashMap<>(TeacherUsage.section(usages));
+        section.put("seconds", round(seconds));
+        section.put("requests", requests);
+        section.put("requests_per_second", round(seconds > 0 ? requests / seconds : 0));
+        section.put("completion_tokens_per_second", round(seconds > 0 ? completion / seconds : 0));
+        section.put("cache_hit_rate", answered == 0 ? 0 : round((double) cached / answered));
+        context.report(TeacherUsage.SECTION, section);
     }
 
     static void revisionScores(Dataset<Row> output, StageContext context) {

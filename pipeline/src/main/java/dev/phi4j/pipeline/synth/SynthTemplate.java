@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 public record SynthTemplate(
         @Doc("the technique's name, recorded on every sample") String name,
-        @Doc("what the template makes, for the reader of the config") @Default("") String description,
+        @Doc("what the template makes, for the reader of the config") Optional<String> description,
         @Doc("seed kinds it applies to: passage, code, question") List<SeedKind> seedKinds,
         @Doc("source classes of the seeds' documents it applies to, e.g. [web] for a web rewrite; empty: any")
         @Default("[]") List<SourceClass> seedClasses,

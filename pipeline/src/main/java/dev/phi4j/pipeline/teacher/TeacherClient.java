@@ -112,8 +112,13 @@ public final class TeacherClient implements Teacher {
     }
 
     @Override
+    public String cacheKey(ChatRequest request) {
+        return ResponseCache.cacheKey(config.baseUrl(), config.model(), request);
+    }
+
+    @Override
     public ChatResult complete(ChatRequest request) {
-        String key = ResponseCache.cacheKey(config.baseUrl(), config.model(), request);
+        String key = cacheKey(request);
         Optional<ResponseCache.Answer> hit = cache.flatMap(c -> c.get(key));
         if (hit.isPresent()) {
             calls.incrementAndGet();
