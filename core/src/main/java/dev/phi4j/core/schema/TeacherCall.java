@@ -3,8 +3,9 @@ package dev.phi4j.core.schema;
 import dev.phi4j.core.Doc;
 
 /**
- * One request a synthetic sample cost: which teacher answered which step, how (finish reason, tokens, from the
- * cache or not), and the cache key that finds the logged request and response again.
+ * One request a synthetic sample cost: which teacher answered which step, how (finish reason, tokens), and the cache
+ * key that finds the logged request and response again. Whether this run fetched or found it in the cache is not part
+ * of the record, so a resumed run writes the same rows as an uninterrupted one; the stage's manifest counts that.
  */
 @Doc("one teacher request behind a sample: teacher, step, finish reason, tokens, cache key")
 public record TeacherCall(
@@ -16,8 +17,7 @@ public record TeacherCall(
         @Doc("the endpoint's finish reason (stop, length), or the failure reason (teacher_timeout, …) when no "
                 + "answer came") String finishReason,
         @Doc("prompt tokens the endpoint counted") int promptTokens,
-        @Doc("completion tokens the endpoint counted") int completionTokens,
-        @Doc("answered from the response cache, no request made") boolean cached) {
+        @Doc("completion tokens the endpoint counted") int completionTokens) {
 
     public TeacherCall {
         Require.nonBlank(teacher, "TeacherCall.teacher");

@@ -22,7 +22,7 @@ final class RecordFixtures {
             Map.of("heading", "Straße"));
 
     static final TeacherCall CALL = new TeacherCall("panel-a", "gpt-4o-2024-08-06",
-            TeacherCall.callId("sha256:0123abcd"), "sha256:0123abcd", "writer", "stop", 412, 87, false);
+            TeacherCall.callId("sha256:0123abcd"), "sha256:0123abcd", "writer", "stop", 412, 87);
 
     static final SyntheticSample REVISED_SAMPLE = SyntheticSample.of("self_revision",
             List.of(Message.system("Du bist ein Lehrer."), Message.user("Erkläre: " + SEED.text())),

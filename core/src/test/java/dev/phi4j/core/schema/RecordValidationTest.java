@@ -32,7 +32,7 @@ class RecordValidationTest {
                 () -> new Seed(SEED.id(), SEED.id(), SEED.text(), SEED.span(), SEED.sourceClass(), SEED.kind(),
                         SEED.tags(), 0.5, Map.of(), List.of()));
         assertMessage(IllegalArgumentException.class, "TeacherCall.callId",
-                () -> new TeacherCall("t", "gpt", "abc", "sha256:1", "writer", "stop", 1, 1, false));
+                () -> new TeacherCall("t", "gpt", "abc", "sha256:1", "writer", "stop", 1, 1));
     }
 
     @Test

@@ -148,13 +148,12 @@ final class FlowRunner {
                 result = teacher.complete(request);
             } catch (TeacherException e) {
                 String key = teacher.cacheKey(request);
-                calls.add(new TeacherCall(teacher.name(), "", TeacherCall.callId(key), key, step, e.reason(), 0, 0,
-                        false));
+                calls.add(new TeacherCall(teacher.name(), "", TeacherCall.callId(key), key, step, e.reason(), 0, 0));
                 throw new FlowFailure(e.reason(), e.raw());
             }
             calls.add(new TeacherCall(result.teacher(), result.model(), TeacherCall.callId(result.cacheKey()),
                     result.cacheKey(), step, result.finishReason() == null ? "unknown" : result.finishReason(),
-                    result.promptTokens(), result.completionTokens(), result.cached()));
+                    result.promptTokens(), result.completionTokens()));
             if (result.truncated()) {
                 throw new FlowFailure(TRUNCATED, result.text());
             }

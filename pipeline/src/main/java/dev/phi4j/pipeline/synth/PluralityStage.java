@@ -3,6 +3,7 @@ package dev.phi4j.pipeline.synth;
 import dev.phi4j.core.schema.Message;
 import dev.phi4j.core.schema.SyntheticSample;
 import dev.phi4j.core.schema.TeacherCall;
+import dev.phi4j.pipeline.io.ShippedConfig;
 import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
@@ -39,6 +40,7 @@ final class PluralityStage implements Stage {
 
     private final PluralityConfig config;
     private long appliedAt;
+    private UsageAccumulator usage;
 
     PluralityStage(PluralityConfig config) {
         this.config = config;
@@ -62,16 +64,17 @@ final class PluralityStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
-        PluralityConfig settings = config;
+        UsageAccumulator counted = usage = SynthSummaries.register(context);
+        ShippedConfig<PluralityConfig> settings = ShippedConfig.of(config);
         long runSeed = context.seed();
         int executors = Math.max(1, context.spark().sparkContext().getExecutorMemoryStatus().size() - 1);
-        TeacherPanel panel = new TeacherPanel(config.teachers(), config.cacheDir(), executors);
+        TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), executors);
         return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
             List<Row> input = new ArrayList<>();
             rows.forEachRemaining(input::add);
-            List<Teacher> teachers = panel.open();
+            List<Teacher> teachers = panel.open(counted);
             return panel.map(input, row -> filter(SparkRecords.fromRow(row, SyntheticSample.class), teachers,
-                    settings, runSeed)).iterator();
+                    settings.get(), runSeed)).iterator();
         }, Encoders.row(StageRows.schema(SyntheticSample.class)));
     }
 
@@ -93,7 +96,7 @@ final class PluralityStage implements Stage {
                 ChatResult result = teacher.complete(request);
                 calls.add(new TeacherCall(result.teacher(), result.model(), TeacherCall.callId(result.cacheKey()),
                         result.cacheKey(), step, result.finishReason() == null ? "unknown" : result.finishReason(),
-                        result.promptTokens(), result.completionTokens(), result.cached()));
+                        result.promptTokens(), result.completionTokens()));
                 boolean usable = !result.truncated() && result.text() != null;
                 solutions.add(usable ? result.text() : "");
                 extracted.add(usable ? extraction.extract(result.text()) : Optional.empty());
@@ -102,8 +105,7 @@ final class PluralityStage implements Stage {
                 }
             } catch (TeacherException e) {
                 String key = teacher.cacheKey(request);
-                calls.add(new TeacherCall(teacher.name(), "", TeacherCall.callId(key), key, step, e.reason(), 0, 0,
-                        false));
+                calls.add(new TeacherCall(teacher.name(), "", TeacherCall.callId(key), key, step, e.reason(), 0, 0));
                 solutions.add("");
                 extracted.add(Optional.empty());
                 if (firstFailure == null) {
@@ -158,7 +160,6 @@ final class PluralityStage implements Stage {
             bins.add(new Bin(agreeing, histogram.getOrDefault(agreeing, 0L)));
         }
         context.report("plurality.agreement", new Agreement(config.answers(), questions, kept, easy, hard, bins));
-        SynthSummaries.teacherUsage(output, config.teachers(), ANSWER_STEP, (System.nanoTime() - appliedAt) / 1e9,
-                context);
+        SynthSummaries.teacherUsage(usage.value(), (System.nanoTime() - appliedAt) / 1e9, context);
     }
 }

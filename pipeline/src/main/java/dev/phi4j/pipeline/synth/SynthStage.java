@@ -4,6 +4,7 @@ import dev.phi4j.core.schema.Message;
 import dev.phi4j.core.schema.Seed;
 import dev.phi4j.core.schema.SyntheticSample;
 import dev.phi4j.core.schema.Validation;
+import dev.phi4j.pipeline.io.ShippedConfig;
 import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
@@ -38,6 +39,7 @@ final class SynthStage implements Stage {
     private final SynthConfig config;
     private final SynthTemplate template;
     private long appliedAt;
+    private UsageAccumulator usage;
 
     SynthStage(SynthConfig config, SynthTemplate template) {
         this.config = config;
@@ -62,18 +64,20 @@ final class SynthStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
-        SynthTemplate flow = template;
+        UsageAccumulator counted = usage = SynthSummaries.register(context);
+        ShippedConfig<SynthTemplate> shippedTemplate = ShippedConfig.of(template);
         Sampling sampling = config.sampling();
         long runSeed = context.seed();
         int limit = config.limit();
-        TeacherPanel panel = new TeacherPanel(config.teachers(), config.cacheDir(), executors(context));
+        TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), executors(context));
         Dataset<Row> ranked = limit == 0 ? in.withColumn(RANK, functions.lit(0))
                 : in.withColumn(RANK, functions.row_number().over(Window.orderBy(col("educational_value").desc(),
                         col("id")))).repartition(context.spark().sparkContext().defaultParallelism());
         return ranked.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
             List<Row> input = new ArrayList<>();
             rows.forEachRemaining(input::add);
-            List<Teacher> teachers = panel.teachers().isEmpty() ? List.of() : panel.open();
+            SynthTemplate flow = shippedTemplate.get();
+            List<Teacher> teachers = panel.shipped().isEmpty() ? List.of() : panel.open(counted);
             FlowRunner runner = new FlowRunner(flow, sampling, runSeed);
             return panel.map(input, row -> {
                 Seed seed = SparkRecords.fromRow(row, Seed.class);
@@ -94,7 +98,7 @@ final class SynthStage implements Stage {
     @Override
     public void summarize(Dataset<Row> output, StageContext context) {
         double seconds = (System.nanoTime() - appliedAt) / 1e9;
-        SynthSummaries.teacherUsage(output, config.teachers(), "", seconds, context);
+        SynthSummaries.teacherUsage(usage.value(), seconds, context);
         if (template.revision().isPresent()) {
             SynthSummaries.revisionScores(output, context);
         }

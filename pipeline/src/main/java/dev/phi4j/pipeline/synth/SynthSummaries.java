@@ -1,9 +1,7 @@
 package dev.phi4j.pipeline.synth;
 
 import dev.phi4j.pipeline.stage.StageContext;
-import dev.phi4j.pipeline.teacher.TeacherConfig;
 import dev.phi4j.pipeline.teacher.TeacherUsage;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -14,10 +12,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 /**
  * Manifest sections of the stages that call teachers, computed from the finished rows (kept and dropped), so they
@@ -34,34 +28,19 @@ final class SynthSummaries {
 
     private SynthSummaries() {}
 
+    /** A new usage accumulator for a stage's run, registered with Spark so tasks' counts reach the driver. */
+    static UsageAccumulator register(StageContext context) {
+        UsageAccumulator usage = new UsageAccumulator();
+        context.spark().sparkContext().register(usage, "teacher usage");
+        return usage;
+    }
+
     /**
-     * {@code teacher.usage} of the calls whose step starts with {@code stepPrefix} ("" for all: a stage counts only its
-     * own calls): per teacher as {@link TeacherUsage#section}, tokens and cost for fetched answers only (a cached one
-     * was paid for by an earlier run), then the stage's requests per second, completion tokens per second over its wall
-     * time, and the cache hit rate.
+     * {@code teacher.usage}: per teacher as {@link TeacherUsage#section} (tokens and cost for fetched answers only: a
+     * cached one was paid for by an earlier run), then the stage's requests to endpoints, requests and completion
+     * tokens per second over its wall time, and the share of answers found in the cache.
      */
-    static void teacherUsage(Dataset<Row> output, List<TeacherConfig> teachers, String stepPrefix, double seconds,
-                             StageContext context) {
-        Map<String, TeacherConfig> byName = new TreeMap<>();
-        teachers.forEach(teacher -> byName.put(teacher.name(), teacher));
-        Column failed = col("call.finish_reason").startsWith("teacher_");
-        Column fetched = col("call.cached").equalTo(false).and(failed.equalTo(false));
-        List<Row> rows = output.select(explode(col("calls")).as("call"))
-                .filter(col("call.step").startsWith(stepPrefix))
-                .groupBy(col("call.teacher").as("teacher"))
-                .agg(count(when(failed.equalTo(false), 1)).as("answered"), count(when(col("call.cached"), 1)),
-                        count(when(failed, 1)), sum(when(fetched, col("call.prompt_tokens")).otherwise(0)),
-                        sum(when(fetched, col("call.completion_tokens")).otherwise(0)))
-                .orderBy("teacher").collectAsList();
-        List<TeacherUsage> usages = new ArrayList<>();
-        for (Row row : rows) {
-            String teacher = row.getString(0);
-            TeacherConfig config = byName.get(teacher);
-            long prompt = row.getLong(4);
-            long completion = row.getLong(5);
-            usages.add(new TeacherUsage(teacher, row.getLong(1), row.getLong(2), row.getLong(3), prompt, completion,
-                    config == null ? 0 : Math.round(config.cost(prompt, completion) * 1e6) / 1e6));
-        }
+    static void teacherUsage(List<TeacherUsage> usages, double seconds, StageContext context) {
         long requests = usages.stream().mapToLong(u -> u.calls() - u.cachedCalls() + u.failedCalls()).sum();
         long answered = usages.stream().mapToLong(TeacherUsage::calls).sum();
         long cached = usages.stream().mapToLong(TeacherUsage::cachedCalls).sum();

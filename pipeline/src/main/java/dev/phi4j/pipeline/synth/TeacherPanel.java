@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline.synth;
 
+import dev.phi4j.pipeline.io.ShippedConfig;
 import dev.phi4j.pipeline.teacher.TeacherConfig;
 import dev.phi4j.pipeline.teacher.Teacher;
 import dev.phi4j.pipeline.teacher.Teachers;
@@ -19,13 +20,23 @@ import java.util.function.Function;
  * rate limit, see {@link Teachers}), the job-wide rate shared out between {@code executors}. Work on a partition runs
  * on as many threads as the panel allows requests in flight, and comes back in input order.
  */
-record TeacherPanel(List<TeacherConfig> teachers, String cacheDir, int executors) implements Serializable {
+record TeacherPanel(List<ShippedConfig<TeacherConfig>> shipped, String cacheDir, int executors)
+        implements Serializable {
 
-    List<Teacher> open() {
-        List<Teacher> opened = new ArrayList<>(teachers.size());
-        for (TeacherConfig teacher : teachers) {
-            opened.add(Teachers.client(teacher, cacheDir, teacher.requestsPerSecond() / executors,
-                    new Configuration()));
+    static TeacherPanel of(List<TeacherConfig> teachers, String cacheDir, int executors) {
+        return new TeacherPanel(teachers.stream().map(ShippedConfig::of).toList(), cacheDir, executors);
+    }
+
+    List<TeacherConfig> teachers() {
+        return shipped.stream().map(ShippedConfig::get).toList();
+    }
+
+    /** The panel's clients, each counting what it is asked into {@code usage}. */
+    List<Teacher> open(UsageAccumulator usage) {
+        List<Teacher> opened = new ArrayList<>(shipped.size());
+        for (TeacherConfig teacher : teachers()) {
+            opened.add(new CountedTeacher(Teachers.client(teacher, cacheDir, teacher.requestsPerSecond() / executors,
+                    new Configuration()), teacher, usage));
         }
         return opened;
     }
@@ -36,7 +47,7 @@ record TeacherPanel(List<TeacherConfig> teachers, String cacheDir, int executors
     }
 
     int threads() {
-        return Math.max(1, teachers.stream().mapToInt(TeacherConfig::maxConcurrency).sum());
+        return Math.max(1, teachers().stream().mapToInt(TeacherConfig::maxConcurrency).sum());
     }
 
     /** {@code work} applied to every item on {@link #threads()} threads, results in input order. */

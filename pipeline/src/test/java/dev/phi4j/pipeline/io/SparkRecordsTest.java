@@ -51,7 +51,7 @@ class SparkRecordsTest {
     private static final Seed SEED = Seed.of(PAGE, 4, 10, SeedKind.PASSAGE, new SeedTags(2, 5, 3), 0.5,
             Map.of());
     private static final TeacherCall CALL = new TeacherCall("panel-a", "gpt-4o",
-            TeacherCall.callId("sha256:" + SEED.id()), "sha256:" + SEED.id(), "writer", "length", 10, 0, true);
+            TeacherCall.callId("sha256:" + SEED.id()), "sha256:" + SEED.id(), "writer", "length", 10, 0);
     private static final SyntheticSample SAMPLE = SyntheticSample.of("self_revision",
             List.of(Message.system(""), Message.user("Erkläre " + SEED.text())), "Straße ✓", List.of(CALL, CALL),
             List.of(new Revision(1, "Strasse", "spelling; 4/10", 4.0, "Straße ✓")), Map.of("fidelity", 0.75),

@@ -21,13 +21,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A real chat-completions endpoint on 127.0.0.1 that answers from a script: the next scripted {@link Reply} if any,
  * else a random fault at {@link #faultRate}, else a good answer. The answer text names the request's last message and
  * seed, so a test can tell whose answer it got. Counts requests and the most it had in flight at once.
  */
-final class FaultyEndpoint implements AutoCloseable {
+public final class FaultyEndpoint implements AutoCloseable {
 
     static final String INVALID_JSON = "{\"choices\": [{\"message\": {\"content\": \"cut off mid";
     static final String NO_CONTENT = "{\"choices\": [{\"message\": {\"role\": \"assistant\"}, \"finish_reason\": \"stop\"}]}";
@@ -85,15 +86,16 @@ final class FaultyEndpoint implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile double faultRate;
     private volatile long answerDelayMillis;
+    private volatile Function<JsonNode, String> answers = FaultyEndpoint::answerText;
 
-    FaultyEndpoint() throws IOException {
+    public FaultyEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/v1/chat/completions", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
@@ -104,8 +106,14 @@ final class FaultyEndpoint implements AutoCloseable {
     }
 
     /** Unscripted requests get a random one of {@link #FAULTS} with this probability. */
-    FaultyEndpoint faultRate(double rate) {
+    public FaultyEndpoint faultRate(double rate) {
         faultRate = rate;
+        return this;
+    }
+
+    /** Good answers are {@code answers(request)} instead of {@link #answerText}: a scripted teacher over HTTP. */
+    public FaultyEndpoint answerWith(Function<JsonNode, String> answers) {
+        this.answers = answers;
         return this;
     }
 
@@ -115,7 +123,7 @@ final class FaultyEndpoint implements AutoCloseable {
         return this;
     }
 
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 
@@ -184,8 +192,8 @@ final class FaultyEndpoint implements AutoCloseable {
         }
     }
 
-    private static String completion(JsonNode request, String finishReason) {
-        String text = answerText(request);
+    private String completion(JsonNode request, String finishReason) {
+        String text = answers.apply(request);
         int promptTokens = 0;
         for (JsonNode message : request.path("messages")) {
             promptTokens += message.path("content").asText().split("\\s+").length;

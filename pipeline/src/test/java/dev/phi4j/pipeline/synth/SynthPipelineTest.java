@@ -1,0 +1,251 @@
+package dev.phi4j.pipeline.synth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.phi4j.core.run.RunConfig;
+import dev.phi4j.core.schema.Document;
+import dev.phi4j.core.schema.SourceClass;
+import dev.phi4j.core.schema.SyntheticSample;
+import dev.phi4j.pipeline.DocumentsFixture;
+import dev.phi4j.pipeline.Pipeline;
+import dev.phi4j.pipeline.SparkConfig;
+import dev.phi4j.pipeline.StageOutputConfig;
+import dev.phi4j.pipeline.TestSpark;
+import dev.phi4j.pipeline.io.SparkRecords;
+import dev.phi4j.pipeline.seed.SeedConfig;
+import dev.phi4j.pipeline.stage.Manifest;
+import dev.phi4j.pipeline.stage.RunLayout;
+import dev.phi4j.pipeline.stage.StageConfig;
+import dev.phi4j.pipeline.teacher.FaultyEndpoint;
+import dev.phi4j.pipeline.teacher.TeacherConfig;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The synthetic stages on Spark against a real HTTP endpoint that plays a teacher: it answers each prompt by what
+ * it asks for (a plan, a critique with scores, a math answer), and fails on purpose when told to.
+ */
+class SynthPipelineTest {
+
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
+    private static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    private FaultyEndpoint endpoint;
+    private Path documents;
+
+    @BeforeAll
+    static void startSpark() {
+        spark = TestSpark.session();
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        endpoint = new FaultyEndpoint().answerWith(SynthPipelineTest::answer);
+        documents = writeDocuments();
+    }
+
+    @AfterEach
+    void stop() {
+        endpoint.close();
+    }
+
+    /** What the scripted teacher says: deterministic in the request, like a cached model. */
+    private static String answer(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        String prompt = messages.path(messages.size() - 1).path("content").asText();
+        long seed = request.path("seed").asLong();
+        if (prompt.startsWith("Critique")) {
+            return prompt.contains("Revised") ? "reasoning: 9/10\nfactual accuracy: 8/10" : "reasoning: 5/10\naccuracy: 6/10";
+        }
+        if (prompt.startsWith("Rewrite the textbook section")) {
+            return "Revised section " + Math.floorMod(seed, 1000);
+        }
+        if (prompt.startsWith("Solve")) {
+            Matcher numbers = NUMBER.matcher(prompt);
+            long first = numbers.find() ? Long.parseLong(numbers.group()) : 0;
+            // Odd first numbers: all answers agree (too easy); multiples of 3: answers scatter (too hard); else 3 of 4.
+            long answer = first % 2 == 1 ? first : first % 3 == 0 ? Math.floorMod(seed, 97) + 1000
+                    : Math.floorMod(seed, 4) == 0 ? first + 1 : first * 2;
+            return "Working it out step by step.\nAnswer: " + answer;
+        }
+        return "Generated text for: " + prompt.substring(0, Math.min(60, prompt.length())).replace('\n', ' ')
+                + " (seed " + Math.floorMod(seed, 1000) + ")";
+    }
+
+    private Path writeDocuments() throws IOException {
+        List<Document> docs = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        List<String> gsm8k = Files.readAllLines(TestSpark.shared("gsm8k/train.jsonl")).subList(0, 24);
+        for (int i = 0; i < gsm8k.size(); i++) {
+            JsonNode item = json.readTree(gsm8k.get(i));
+            docs.add(Document.of("gsm8k", SourceClass.QA, "train.jsonl#line=" + (i + 1), item.get("question").asText(),
+                    Map.of("answer", item.get("answer").asText()), List.of()));
+        }
+        String book = Files.readString(TestSpark.shared("tinyshakespeare/input.txt")).substring(0, 6000);
+        docs.add(Document.of("shakespeare", SourceClass.BOOKS, "input.txt", book, Map.of(), List.of()));
+        String page = ("The water cycle describes how water moves because the sun heats the oceans. Therefore water "
+                + "evaporates, condenses into clouds and falls as rain, for example over mountains. ").repeat(4);
+        docs.add(Document.of("web", SourceClass.WEB, "page.html", page + "\n\n" + page, Map.of(), List.of()));
+        Path path = dir.resolve("documents");
+        SparkRecords.dataFrame(spark, Document.class, docs).write().parquet(path.toString());
+        return path;
+    }
+
+    private TeacherConfig teacher(String name, int retries) {
+        return new TeacherConfig(name, endpoint.baseUrl(), "scripted", Optional.empty(), 4, 0, 0.3, retries, 0, 0,
+                1.0, 2.0);
+    }
+
+    private List<StageConfig> stages(List<TeacherConfig> panel, Path cache) {
+        String templates = TestSpark.root().resolve("configs/synth").toString();
+        Sampling sampling = new Sampling(0.7, 1.0, 256);
+        SeedConfig seeds = new SeedConfig(Optional.empty(), List.of(), 100, 800, 2, 0.0, List.of("because"),
+                List.of("login"));
+        return List.of(
+                new DocumentsFixture("documents", documents.toString()),
+                seeds,
+                new SynthConfig(Optional.of("textbook"), List.of("seed"), "textbook_section", templates, panel,
+                        cache.toString(), sampling, 0),
+                new SynthConfig(Optional.of("rewrite"), List.of("seed"), "web_rewrite_textbook", templates, panel,
+                        cache.toString(), sampling, 0),
+                new SynthConfig(Optional.of("questions"), List.of("seed"), "question_as_is", templates, List.of(),
+                        cache.toString(), sampling, 0),
+                new PluralityConfig(Optional.empty(), List.of("questions"), panel, cache.toString(), 4,
+                        new Sampling(0.8, 1.0, 256), "number", 2, 0,
+                        "Solve the following problem step by step.\n\n{question}"),
+                new SynthDocumentsConfig(Optional.empty(), List.of("textbook", "rewrite", "plurality")));
+    }
+
+    private List<Pipeline.Outcome> run(String name, List<StageConfig> configs) {
+        RunConfig run = new RunConfig(name, dir.resolve("runs").toString(), 7);
+        SparkConfig sparkConfig = new SparkConfig("local[2]", "test", 4, 2, "warn", Map.of());
+        return new Pipeline(run, sparkConfig, new StageOutputConfig(true, 3),
+                configs.stream().map(Pipeline.Step::of).toList(), new PrintStream(new ByteArrayOutputStream()))
+                .run(spark, "# test\n");
+    }
+
+    private static Manifest stage(List<Pipeline.Outcome> outcomes, String name) {
+        return outcomes.stream().map(Pipeline.Outcome::manifest).filter(m -> m.stage().name().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    private List<SyntheticSample> kept(String run, Manifest manifest) {
+        Path data = dir.resolve("runs").resolve(run).resolve(manifest.stage().dir()).resolve(RunLayout.DATA);
+        return SparkRecords.read(spark, data.toString(), SyntheticSample.class).collectAsList().stream()
+                .map(row -> SparkRecords.fromRow(row, SyntheticSample.class)).toList();
+    }
+
+    @Test
+    void everyTemplateRunsOnItsSeedsWithLineageRevisionAndPluralityAndRerunsAskNothing() {
+        List<TeacherConfig> panel = List.of(teacher("panel-a", 0), teacher("panel-b", 0));
+        Path cache = dir.resolve("cache");
+
+        List<Pipeline.Outcome> first = run("first", stages(panel, cache));
+
+        for (Pipeline.Outcome outcome : first) {
+            assertTrue(outcome.manifest().invariant().holds(), outcome.manifest().invariant().toString());
+        }
+        Manifest textbook = stage(first, "textbook");
+        assertEquals(stage(first, "seed").counts().kept(), textbook.counts().in());
+        List<SyntheticSample> sections = kept("first", textbook);
+        assertFalse(sections.isEmpty());
+        for (SyntheticSample section : sections) {
+            assertEquals("textbook_section", section.metadata().get("template"));
+            assertEquals(section.metadata().get("seed_id"), section.lineage().get(0));
+            assertEquals(1, section.revisions().size(), "5.5/10 is below the threshold: one revision");
+            assertTrue(section.response().startsWith("Revised section"));
+            assertEquals(List.of("planner", "writer", "critique-1", "revise-1", "critique-2"),
+                    section.calls().stream().map(c -> c.step()).toList());
+        }
+        assertEquals(Long.valueOf(textbook.counts().in() - sections.size()),
+                textbook.counts().droppedByReason().get(SynthStage.NOT_APPLICABLE), "questions are not passages");
+        JsonNode usage = textbook.sections().get("teacher.usage");
+        assertEquals(sections.size() * 5L, usage.path("requests").asLong());
+        assertEquals(2, usage.path("models").size(), "both panel members were used");
+        assertTrue(usage.path("models").get(0).path("cost_usd").asDouble() > 0);
+
+        Manifest rewrite = stage(first, "rewrite");
+        assertEquals(2, rewrite.counts().kept(), "only the web page's passages are rewritten");
+
+        Manifest plurality = stage(first, "plurality");
+        JsonNode agreement = plurality.sections().get("plurality.agreement");
+        assertEquals(24, agreement.path("questions").asLong());
+        assertTrue(agreement.path("dropped_all_agree").asLong() > 0, agreement.toString());
+        assertTrue(agreement.path("dropped_none_agree").asLong() > 0, agreement.toString());
+        assertTrue(agreement.path("kept").asLong() > 0, agreement.toString());
+        for (SyntheticSample question : kept("first", plurality)) {
+            String reference = question.metadata().get("plurality.answer");
+            assertTrue(question.response().endsWith("Answer: " + reference), "the kept solution reaches the plurality "
+                    + "answer: " + question.response());
+            assertEquals(4, question.calls().stream().filter(c -> c.step().startsWith("answer-")).count());
+        }
+
+        Manifest documents = stage(first, "synth_documents");
+        assertEquals(sections.size() + 2 + agreement.path("kept").asLong(), documents.counts().kept());
+        assertTrue(documents.bySourceClass().containsKey("web_rewrite"));
+        assertTrue(documents.bySourceClass().containsKey("synthetic"));
+
+        int requestsBefore = endpoint.requests();
+        List<Pipeline.Outcome> again = run("again", stages(panel, cache));
+
+        assertEquals(requestsBefore, endpoint.requests(), "a re-run answers everything from the cache");
+        assertEquals(1.0, stage(again, "textbook").sections().get("teacher.usage").path("cache_hit_rate").asDouble());
+        for (String name : List.of("textbook", "rewrite", "plurality", "synth_documents")) {
+            assertEquals(stage(first, name).outputs().kept().fingerprint(),
+                    stage(again, name).outputs().kept().fingerprint(), name + " gives the same rows from the cache");
+        }
+    }
+
+    @Test
+    void withAFifthOfCallsFailingNothingIsLostAndARerunCompletesTheRestLikeAnUninterruptedRun() {
+        Path cache = dir.resolve("cache");
+        endpoint.faultRate(0.2);
+        List<TeacherConfig> failing = List.of(teacher("panel-a", 0));
+
+        List<Pipeline.Outcome> faulty = run("faulty", stages(failing, cache));
+
+        Manifest textbook = stage(faulty, "textbook");
+        assertTrue(textbook.invariant().holds());
+        long teacherDrops = textbook.counts().droppedByReason().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("teacher_")).mapToLong(Map.Entry::getValue).sum();
+        assertTrue(teacherDrops > 0, textbook.counts().droppedByReason().toString());
+        assertTrue(textbook.sections().get("teacher.usage").path("models").get(0).path("failed_calls").asLong() > 0);
+
+        endpoint.faultRate(0);
+        int beforeRerun = endpoint.requests();
+        List<Pipeline.Outcome> rerun = run("rerun", stages(failing, cache));
+        int rerunRequests = endpoint.requests() - beforeRerun;
+        List<Pipeline.Outcome> clean = run("clean", stages(failing, dir.resolve("fresh-cache")));
+        int cleanRequests = endpoint.requests() - beforeRerun - rerunRequests;
+
+        assertTrue(rerunRequests < cleanRequests / 2, "the re-run asks only what failed: " + rerunRequests + " of "
+                + cleanRequests);
+        for (String name : List.of("textbook", "rewrite", "plurality", "synth_documents")) {
+            assertEquals(stage(clean, name).outputs().kept().fingerprint(),
+                    stage(rerun, name).outputs().kept().fingerprint(), name);
+            assertEquals(stage(clean, name).counts().droppedByReason(), stage(rerun, name).counts().droppedByReason(),
+                    name);
+        }
+    }
+}
