@@ -1,0 +1,525 @@
+package dev.phi4j.pipeline.sandbox;
+
+import dev.phi4j.pipeline.sandbox.ExecutionResult.Outcome;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs generated programs (a HumanEval completion with its tests, a Java solution) under limits, so that a synthetic
+ * data stage can keep code that passes and drop the rest with the reason. One call, {@link #run(Program)}, one fresh
+ * directory, one process tree, all of it gone when the call returns. Thread-safe: Spark tasks share one instance.
+ *
+ * <p>Each run is a shell script started with a cleared environment in a private directory (mode 700) under
+ * {@code java.io.tmpdir}. Where the machine allows ({@link Isolation}), {@code unshare} gives it network, mount and
+ * PID namespaces: the network has only a downed loopback, /tmp is a size-limited tmpfs the program's files are copied
+ * into, and when the last process of the namespace's init dies the kernel kills every process left in it, daemons
+ * included. As root the program then runs as a user id of its own ({@code setpriv}); otherwise inside a user
+ * namespace with every mount remounted read-only. Every program step gets {@code prlimit} limits (CPU seconds,
+ * address space, processes, file size, no core dumps) and an environment of exactly PATH, LANG, HOME and TMPDIR. The
+ * wall-clock limit and the output cap are enforced here, by killing the whole process tree.
+ */
+public final class Sandbox {
+
+    /** The only PATH the sandboxed program and the launcher see. */
+    static final String PATH = "/usr/bin:/bin";
+    /** Where the program's files are, inside the namespaces. */
+    private static final String SCRATCH = "/tmp/work";
+    /** The world-writable directories a program could otherwise leave files in; each gets the private tmpfs. */
+    private static final List<String> SHARED_TEMP_DIRECTORIES = List.of("/var/tmp", "/run/lock", "/dev/shm");
+
+    /**
+     * HotSpot flags that keep a JVM within a small address space and process limit: one compiler thread, serial GC,
+     * small code cache and metaspace. With them java and javac start 13 threads and reserve about 360 MiB besides
+     * the heap (measured on JDK 17), hence the allowances.
+     */
+    private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", "-XX:CompressedClassSpaceSize=32m",
+            "-XX:MaxMetaspaceSize=64m", "-XX:-UsePerfData");
+    private static final int JVM_THREAD_ALLOWANCE = 32;
+    private static final long JVM_RESERVED_MB = 512;
+
+    private static final int SIGXCPU = 24;
+    private static final int SIGXFSZ = 25;
+    private static final int LAST_SIGNAL = 64;
+
+    private static final Pattern PROCESS_LIMIT_ERROR = Pattern.compile(
+            "^(BlockingIOError: \\[Errno 11]|RuntimeError: can't start new thread"
+                    + "|.*java\\.lang\\.OutOfMemoryError: unable to create native thread)", Pattern.MULTILINE);
+    private static final Pattern MEMORY_LIMIT_ERROR = Pattern.compile(
+            "^(MemoryError\\b|(Exception in thread \"[^\"]*\" )?java\\.lang\\.OutOfMemoryError"
+                    + "|Could not reserve enough space|Could not allocate compressed class space"
+                    + "|There is insufficient memory for the Java Runtime)", Pattern.MULTILINE);
+    private static final Pattern DISK_LIMIT_ERROR = Pattern.compile("^\\w+: \\[Errno (27|28)]", Pattern.MULTILINE);
+    /** A parse error of the script itself has no traceback above it; one raised by exec() or compile() has. */
+    private static final Pattern PYTHON_SYNTAX_ERROR = Pattern.compile(
+            "^(SyntaxError|IndentationError|TabError)\\b[^\n]*\\s*\\z", Pattern.MULTILINE);
+    private static final String PYTHON_TRACEBACK = "Traceback (most recent call last):";
+
+    private static final Pattern JAVA_COMMENT = Pattern.compile("//[^\n]*|/\\*.*?\\*/", Pattern.DOTALL);
+    private static final Pattern JAVA_PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+    private static final Pattern JAVA_PUBLIC_TYPE = Pattern.compile(
+            "\\bpublic\\s+(?:(?:final|abstract|static|strictfp|sealed|non-sealed)\\s+)*(?:class|record|enum|interface)"
+                    + "\\s+(\\w+)");
+
+    private static final ExecutorService OUTPUT_READERS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "sandbox-output");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static final Path RUNS = Path.of(System.getProperty("java.io.tmpdir"));
+    private static final UidPool USER_IDS = new UidPool(RUNS.resolve("phi4j-sandbox-uids"));
+
+    private final SandboxConfig config;
+    private final Isolation isolation;
+
+    /** A sandbox with the strongest isolation this machine allows (found on first use, once per JVM). */
+    public Sandbox(SandboxConfig config) {
+        this(config, StrongestIsolation.LEVEL);
+    }
+
+    /** A sandbox at a given level, for tests of the weaker ones on a machine that allows more. */
+    Sandbox(SandboxConfig config, Isolation isolation) {
+        this.config = config;
+        this.isolation = isolation;
+    }
+
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    /** Whether programs run without network access; false when configured so or when namespaces are unavailable. */
+    public boolean networkIsolated() {
+        return !config.network() && isolation.namespaces();
+    }
+
+    /**
+     * Runs {@code program} to its end or to the first limit. Never throws for anything the program does; a failure of
+     * the sandbox itself is {@link Outcome#SANDBOX_ERROR}. Throws {@link CancellationException} when the calling
+     * thread is interrupted (a cancelled Spark task), after killing the program.
+     */
+    public ExecutionResult run(Program program) {
+        long start = System.nanoTime();
+        Path run = null;
+        try {
+            run = createRunDirectory();
+            Path work = run.resolve("work");
+            List<Step> steps = switch (program.language()) {
+                case PYTHON -> pythonSteps(program.source(), work);
+                case JAVA -> javaSteps(program.source(), work);
+            };
+            if (program.stdin().isPresent()) {
+                Files.writeString(run.resolve("stdin"), program.stdin().get(), StandardCharsets.UTF_8);
+            }
+            return execute(run, steps, start);
+        } catch (SetupFailure failure) {
+            return result(failure.outcome, -1, "", failure.getMessage(), start);
+        } catch (IOException e) {
+            return result(Outcome.SANDBOX_ERROR, -1, "", "sandbox: " + e, start);
+        } finally {
+            deleteTree(run);
+        }
+    }
+
+    /** A fresh directory for one run: {@code work} (the program's files) and, beside it, stdin and step statuses. */
+    private Path createRunDirectory() throws IOException {
+        // Without namespaces a program of its own user must pass through to its directory (but not list it).
+        String access = isolation.ownUser() && !isolation.namespaces() ? "rwx--x--x" : "rwx------";
+        Path run = Files.createTempDirectory(RUNS, "phi4j-sandbox-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(access)));
+        Files.createDirectory(run.resolve("work"));
+        return run;
+    }
+
+    /** One process of a run: a name for the status it leaves, the command, and the limits it gets. */
+    private record Step(String name, List<String> command, int processes, long addressSpaceMb) {}
+
+    /** A program that cannot be run at all, found before anything starts. */
+    private static final class SetupFailure extends Exception {
+        final Outcome outcome;
+
+        SetupFailure(Outcome outcome, String message) {
+            super(message);
+            this.outcome = outcome;
+        }
+    }
+
+    private List<Step> pythonSteps(String source, Path work) throws IOException, SetupFailure {
+        Path interpreter = Path.of(config.python());
+        Optional<Path> python = interpreter.isAbsolute()
+                ? Optional.of(interpreter).filter(Files::isExecutable)
+                : Stream.of(PATH.split(":")).map(dir -> Path.of(dir, config.python())).filter(Files::isExecutable)
+                .findFirst();
+        if (python.isEmpty()) {
+            throw new SetupFailure(Outcome.SANDBOX_ERROR, "sandbox: python '" + config.python() + "' is not an "
+                    + "executable " + (interpreter.isAbsolute() ? "file" : "on PATH=" + PATH)
+                    + "; set sandbox.python to an interpreter the program may run");
+        }
+        Files.writeString(work.resolve("main.py"), source, StandardCharsets.UTF_8);
+        // -I: no PYTHON* variables, no user site directory, the script's directory not on sys.path. Not -S: it would
+        // also drop exit() and quit(), which generated code calls.
+        return List.of(new Step("run", List.of(python.get().toString(), "-I", "main.py"), config.maxProcesses(),
+                config.memoryMb()));
+    }
+
+    private List<Step> javaSteps(String source, Path work) throws IOException, SetupFailure {
+        Path javac = config.jdk().resolve("bin/javac");
+        Path java = config.jdk().resolve("bin/java");
+        if (!Files.isExecutable(javac) || !Files.isExecutable(java)) {
+            throw new SetupFailure(Outcome.SANDBOX_ERROR, "sandbox: no bin/javac and bin/java under " + config.jdk()
+                    + "; set sandbox.java_home to a JDK (not a JRE)");
+        }
+        String code = JAVA_COMMENT.matcher(source).replaceAll(" ");
+        Matcher type = JAVA_PUBLIC_TYPE.matcher(code);
+        if (!type.find()) {
+            throw new SetupFailure(Outcome.COMPILE_ERROR, "sandbox: no public class in the source, so no file name "
+                    + "for it and no class to run");
+        }
+        String className = type.group(1);
+        Matcher pkg = JAVA_PACKAGE.matcher(code);
+        String mainClass = pkg.find() ? pkg.group(1) + "." + className : className;
+        Files.writeString(work.resolve(className + ".java"), source, StandardCharsets.UTF_8);
+
+        String heap = "-Xmx" + config.memoryMb() + "m";
+        List<String> compile = new ArrayList<>(List.of(javac.toString(), "-J" + heap));
+        JVM_FLAGS.forEach(flag -> compile.add("-J" + flag));
+        compile.addAll(List.of("-encoding", "UTF-8", "-proc:none", "-d", ".", className + ".java"));
+        List<String> launch = new ArrayList<>(List.of(java.toString(), heap));
+        launch.addAll(JVM_FLAGS);
+        launch.addAll(List.of("-cp", ".", mainClass));
+        int processes = config.maxProcesses() + JVM_THREAD_ALLOWANCE;
+        long addressSpace = config.memoryMb() + JVM_RESERVED_MB;
+        return List.of(new Step("compile", compile, processes, addressSpace),
+                new Step("run", launch, processes, addressSpace));
+    }
+
+    private ExecutionResult execute(Path run, List<Step> steps, long start) throws IOException {
+        // Without a PID namespace to reap them, zombies of an earlier run may still hold part of a user's budget.
+        try (UidPool.Lease user = !isolation.ownUser() ? null
+                : USER_IDS.lease(uid -> isolation.namespaces() || processesOf(uid, true).isEmpty())) {
+            List<String> command = new ArrayList<>(launcher());
+            command.addAll(List.of("sh", "-c", script(run, steps, user)));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(run.toFile());
+            // From scratch: nothing of the JVM's environment (API keys, credentials) reaches the launcher or program.
+            builder.environment().clear();
+            builder.environment().put("PATH", PATH);
+            builder.environment().put("LANG", "C.UTF-8");
+            Path stdin = run.resolve("stdin");
+            builder.redirectInput(Files.exists(stdin) ? stdin.toFile() : new File("/dev/null"));
+
+            Process process = builder.start();
+            StreamCapture stdout = new StreamCapture(process.getInputStream(), config.maxOutputBytes(),
+                    StreamCapture.Keep.HEAD, () -> killTree(process));
+            StreamCapture stderr = new StreamCapture(process.getErrorStream(), config.maxOutputBytes(),
+                    StreamCapture.Keep.TAIL, () -> {});
+            OUTPUT_READERS.execute(stdout);
+            OUTPUT_READERS.execute(stderr);
+            try {
+                long wallNanos = (long) (config.wallSeconds() * 1e9);
+                boolean timedOut = !process.waitFor(wallNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+                killTree(process);
+                if (user != null && !isolation.namespaces()) {
+                    killUser(user.uid);
+                }
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    return result(Outcome.SANDBOX_ERROR, -1, stdout.text(), "sandbox: the process survived SIGKILL",
+                            start);
+                }
+                // Under namespaces the streams end with the namespace; without, a daemonised child may hold them.
+                stdout.awaitEnd(2000);
+                stderr.awaitEnd(2000);
+                Map<String, Integer> statuses = stepStatuses(run.resolve("steps"));
+                String lastStep = steps.get(steps.size() - 1).name();
+                String endedIn = steps.stream().map(Step::name)
+                        .filter(name -> !statuses.containsKey(name) || statuses.get(name) != 0)
+                        .findFirst().orElse(lastStep);
+                int exit = statuses.getOrDefault(endedIn, process.exitValue());
+                Outcome outcome = classify(timedOut, stdout.overflowed(), endedIn, statuses.containsKey(endedIn),
+                        exit, stderr.text());
+                return result(outcome, exit, stdout.text(), stderr.text(), start);
+            } catch (InterruptedException e) {
+                killTree(process);
+                if (user != null) {
+                    killUser(user.uid);
+                }
+                Thread.currentThread().interrupt();
+                throw new CancellationException("sandbox run interrupted; its processes were killed");
+            }
+        }
+    }
+
+    /** How the run script is started: in namespaces where the machine allows, with the network left out unless allowed. */
+    private List<String> launcher() {
+        List<String> unshare = new ArrayList<>(List.of("unshare"));
+        if (isolation == Isolation.NAMESPACES) {
+            unshare.addAll(List.of("--user", "--map-root-user"));
+        }
+        if (!config.network()) {
+            unshare.add("--net");
+        }
+        // --kill-child: when we SIGKILL unshare, its child (the namespace's init) dies and takes every process with it.
+        unshare.addAll(List.of("--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--"));
+        return isolation.namespaces() ? unshare : List.of();
+    }
+
+    /**
+     * The shell script a run is: set up the scratch directory, then each step, writing "name status" lines to fd 3
+     * (the file {@code steps} in the run directory, out of the program's reach: the step runs with fd 3 closed and,
+     * in namespaces, cannot see the run directory) and stopping at the first step that fails.
+     */
+    private String script(Path run, List<Step> steps, UidPool.Lease user) {
+        StringBuilder script = new StringBuilder("set -e\nexec 3>steps\n");
+        String scratch;
+        if (isolation.namespaces()) {
+            script.append("mount -t tmpfs -o size=").append(config.diskMb()).append("m,mode=1777,nosuid,nodev tmpfs /tmp\n");
+            for (String shared : SHARED_TEMP_DIRECTORIES) {
+                script.append("if [ -d ").append(shared).append(" ]; then mount --bind /tmp ").append(shared)
+                        .append("; fi\n");
+            }
+            script.append("mkdir -m 700 ").append(SCRATCH).append("\ncp -R work/. ").append(SCRATCH).append("/\n");
+            scratch = SCRATCH;
+        } else {
+            scratch = run.resolve("work").toString();
+        }
+        if (user != null) {
+            script.append("chown -R ").append(user.uid).append(':').append(user.uid).append(' ').append(quote(scratch))
+                    .append('\n');
+        }
+        script.append("cd ").append(quote(scratch)).append("\nset +e\n");
+        for (Step step : steps) {
+            script.append(String.join(" ", stepCommand(step, scratch, user).stream().map(Sandbox::quote).toList()))
+                    .append(step.name().equals("compile") ? " </dev/null" : "")
+                    .append(" 3>&-\nstatus=$?\necho \"").append(step.name()).append(" $status\" >&3\n")
+                    .append("if [ $status -ne 0 ]; then exit $status; fi\n");
+        }
+        return script.append("exit 0\n").toString();
+    }
+
+    private List<String> stepCommand(Step step, String scratch, UidPool.Lease user) {
+        List<String> command = new ArrayList<>();
+        if (user != null) {
+            command.addAll(List.of("setpriv", "--reuid=" + user.uid, "--regid=" + user.uid, "--clear-groups",
+                    "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
+        } else if (isolation == Isolation.NAMESPACES) {
+            // Read-only in a mount namespace of the step's own: the run's namespace still has fd 3 open for writing,
+            // and the kernel refuses to make a mount read-only while it has writers.
+            command.addAll(List.of("unshare", "--mount", "--", "sh", "-c", readOnlyMounts() + "exec \"$@\"", "step"));
+        }
+        long megabyte = 1024L * 1024;
+        // SIGXCPU at the soft limit names the cause; the hard limit, a second later, is SIGKILL if it is caught.
+        command.addAll(List.of("prlimit", "--cpu=" + config.cpuSeconds() + ":" + (config.cpuSeconds() + 1),
+                "--as=" + step.addressSpaceMb() * megabyte, "--nproc=" + step.processes(),
+                "--fsize=" + config.diskMb() * megabyte, "--core=0", "--"));
+        command.addAll(List.of("env", "-i", "PATH=" + PATH, "LANG=C.UTF-8", "HOME=" + scratch, "TMPDIR=" + scratch));
+        command.addAll(step.command());
+        return command;
+    }
+
+    /** Remounts every mount but the private temporary ones read-only (per mount, never the file system itself). */
+    private static String readOnlyMounts() {
+        String privateTemp = Stream.concat(Stream.of("/tmp"), SHARED_TEMP_DIRECTORIES.stream())
+                .collect(Collectors.joining("|"));
+        return "cut -d ' ' -f 5 /proc/self/mountinfo | while read -r m; do case \"$m\" in " + privateTemp
+                + ") ;; *) mount -o remount,bind,ro \"$m\" 2>/dev/null || true ;; esac; done; ";
+    }
+
+    private static String quote(String word) {
+        return word.matches("[\\w@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private static Map<String, Integer> stepStatuses(Path file) throws IOException {
+        Map<String, Integer> statuses = new HashMap<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                String[] parts = line.trim().split(" ");
+                if (parts.length == 2 && parts[1].matches("\\d+")) {
+                    statuses.put(parts[0], Integer.parseInt(parts[1]));
+                }
+            }
+        }
+        return statuses;
+    }
+
+    /**
+     * The outcome from what we did (killed it for time or output) and from how the process ended: 128 + n is signal
+     * n (the shell's convention), otherwise the exit status, with the error on stderr naming a limit where one was hit.
+     */
+    private static Outcome classify(boolean timedOut, boolean outputOverflowed, String endedIn, boolean stepEnded,
+                                    int exit, String stderr) {
+        if (outputOverflowed) {
+            return Outcome.OUTPUT_LIMIT;
+        }
+        if (timedOut) {
+            return Outcome.TIMED_OUT;
+        }
+        if (!stepEnded) {
+            return Outcome.SANDBOX_ERROR;
+        }
+        if (exit == 0) {
+            return Outcome.PASSED;
+        }
+        int signal = exit > 128 && exit <= 128 + LAST_SIGNAL ? exit - 128 : 0;
+        if (signal == SIGXCPU) {
+            return Outcome.CPU_LIMIT;
+        }
+        if (signal == SIGXFSZ || DISK_LIMIT_ERROR.matcher(stderr).find()) {
+            return Outcome.DISK_LIMIT;
+        }
+        if (PROCESS_LIMIT_ERROR.matcher(stderr).find()) {
+            return Outcome.PROCESS_LIMIT;
+        }
+        if (MEMORY_LIMIT_ERROR.matcher(stderr).find()) {
+            return Outcome.MEMORY_LIMIT;
+        }
+        if (signal != 0) {
+            return Outcome.KILLED;
+        }
+        if (endedIn.equals("compile")
+                || (!stderr.contains(PYTHON_TRACEBACK) && PYTHON_SYNTAX_ERROR.matcher(stderr).find())) {
+            return Outcome.COMPILE_ERROR;
+        }
+        return Outcome.FAILED;
+    }
+
+    /**
+     * Kills the process and everything below it. Under namespaces killing the root (unshare) is enough; without them
+     * the children are killed too, from a snapshot taken first so that none is reparented away unseen, and again
+     * while a fork loop keeps making new ones.
+     */
+    private static void killTree(Process process) {
+        for (int round = 0; round < 10; round++) {
+            List<ProcessHandle> tree = process.descendants().toList();
+            process.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+            if (tree.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Kills every process running as {@code uid}: without a PID namespace, the way to reach children that daemonised
+     * out of the process tree. Repeated while a fork loop replaces them; the process limit bounds how many there are.
+     */
+    private static void killUser(int uid) throws IOException {
+        for (int round = 0; round < 50; round++) {
+            List<Long> running = processesOf(uid, false);
+            if (running.isEmpty()) {
+                return;
+            }
+            running.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    /**
+     * The processes whose real user id is {@code uid}, read from /proc. Zombies are dead but, until the machine's
+     * init reaps them (some inits take seconds), still count against that user's process limit.
+     */
+    private static List<Long> processesOf(int uid, boolean withZombies) throws IOException {
+        List<Long> found = new ArrayList<>();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                long realUid = -1;
+                boolean zombie = false;
+                try {
+                    for (String line : Files.readAllLines(process.resolve("status"))) {
+                        if (line.startsWith("Uid:")) {
+                            realUid = Long.parseLong(line.split("\\s+")[1]);
+                        } else if (line.startsWith("State:")) {
+                            zombie = line.contains("Z");
+                        }
+                    }
+                } catch (IOException | UncheckedIOException exited) {
+                    continue;
+                }
+                if (realUid == uid && (withZombies || !zombie)) {
+                    found.add(Long.parseLong(process.getFileName().toString()));
+                }
+            }
+        }
+        return found;
+    }
+
+    private ExecutionResult result(Outcome outcome, int exit, String stdout, String stderr, long start) {
+        return new ExecutionResult(outcome, exit, stdout, stderr, (System.nanoTime() - start) / 1e9,
+                networkIsolated(), isolation);
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+                    // Without namespaces the program may have left a directory it made unreadable; it is ours.
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+                    deleteTree(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the sandbox directory " + root, e);
+        }
+    }
+
+    /** The strongest level that runs a trivial step on this machine, tried once per JVM. */
+    private static final class StrongestIsolation {
+        static final Isolation LEVEL = probe();
+
+        private static Isolation probe() {
+            SandboxConfig probe = new SandboxConfig(5, 10, 64, 16, 4096, 1, "python3", Optional.empty(), false);
+            for (Isolation level : List.of(Isolation.NAMESPACES_AND_USER, Isolation.NAMESPACES, Isolation.USER)) {
+                Sandbox sandbox = new Sandbox(probe, level);
+                long start = System.nanoTime();
+                Path run = null;
+                try {
+                    run = sandbox.createRunDirectory();
+                    Step trivial = new Step("run", List.of("/bin/true"), 16, 64);
+                    if (sandbox.execute(run, List.of(trivial), start).passed()) {
+                        return level;
+                    }
+                } catch (IOException unavailable) {
+                    // unshare or setpriv missing or refused: try the next level
+                } finally {
+                    deleteTree(run);
+                }
+            }
+            return Isolation.LIMITS_ONLY;
+        }
+    }
+}
