@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -31,23 +30,20 @@ import java.util.stream.Stream;
  * data stage can keep code that passes and drop the rest with the reason. One call, {@link #run(Program)}, one fresh
  * directory, one process tree, all of it gone when the call returns. Thread-safe: Spark tasks share one instance.
  *
- * <p>Each run is a shell script started with a cleared environment in a private directory (mode 700) under
- * {@code java.io.tmpdir}. Where the machine allows ({@link Isolation}), {@code unshare} gives it network, mount and
- * PID namespaces: the network has only a downed loopback, /tmp is a size-limited tmpfs the program's files are copied
- * into, and when the last process of the namespace's init dies the kernel kills every process left in it, daemons
- * included. As root the program then runs as a user id of its own ({@code setpriv}); otherwise inside a user
- * namespace with every mount remounted read-only. Every program step gets {@code prlimit} limits (CPU seconds,
- * address space, processes, file size, no core dumps) and an environment of exactly PATH, LANG, HOME and TMPDIR. The
- * wall-clock limit and the output cap are enforced here, by killing the whole process tree.
+ * <p>Each run is a shell script ({@link RunScript}) started with a cleared environment in a fresh directory of its
+ * own under {@code java.io.tmpdir}. Where the machine allows ({@link Isolation}), {@code unshare} gives it network,
+ * mount and PID namespaces: the network has only a downed loopback, /tmp is a size-limited tmpfs the program's files
+ * are copied into, and when the namespace's init dies the kernel kills every process left in it, daemons included.
+ * As root the program runs as a user id of its own ({@code setpriv}); without root, inside a user namespace with
+ * every mount remounted read-only. Every step gets {@code prlimit} limits (CPU seconds, address space, processes,
+ * file size, no core dumps) and an environment of exactly PATH, LANG, HOME and TMPDIR. The wall-clock limit and the
+ * output cap are enforced here, by killing the whole process tree; a {@code timeout} watchdog kills the run a few
+ * seconds later should this JVM die first.
  */
 public final class Sandbox {
 
     /** The only PATH the sandboxed program and the launcher see. */
     static final String PATH = "/usr/bin:/bin";
-    /** Where the program's files are, inside the namespaces. */
-    private static final String SCRATCH = "/tmp/work";
-    /** The world-writable directories a program could otherwise leave files in; each gets the private tmpfs. */
-    private static final List<String> SHARED_TEMP_DIRECTORIES = List.of("/var/tmp", "/run/lock", "/dev/shm");
 
     /**
      * HotSpot flags that keep a JVM within a small address space and process limit: one compiler thread, serial GC,
@@ -125,7 +121,7 @@ public final class Sandbox {
         try {
             run = createRunDirectory();
             Path work = run.resolve("work");
-            List<Step> steps = switch (program.language()) {
+            List<RunScript.Step> steps = switch (program.language()) {
                 case PYTHON -> pythonSteps(program.source(), work);
                 case JAVA -> javaSteps(program.source(), work);
             };
@@ -152,9 +148,6 @@ public final class Sandbox {
         return run;
     }
 
-    /** One process of a run: a name for the status it leaves, the command, and the limits it gets. */
-    private record Step(String name, List<String> command, int processes, long addressSpaceMb) {}
-
     /** A program that cannot be run at all, found before anything starts. */
     private static final class SetupFailure extends Exception {
         final Outcome outcome;
@@ -165,7 +158,7 @@ public final class Sandbox {
         }
     }
 
-    private List<Step> pythonSteps(String source, Path work) throws IOException, SetupFailure {
+    private List<RunScript.Step> pythonSteps(String source, Path work) throws IOException, SetupFailure {
         Path interpreter = Path.of(config.python());
         Optional<Path> python = interpreter.isAbsolute()
                 ? Optional.of(interpreter).filter(Files::isExecutable)
@@ -179,11 +172,11 @@ public final class Sandbox {
         Files.writeString(work.resolve("main.py"), source, StandardCharsets.UTF_8);
         // -I: no PYTHON* variables, no user site directory, the script's directory not on sys.path. Not -S: it would
         // also drop exit() and quit(), which generated code calls.
-        return List.of(new Step("run", List.of(python.get().toString(), "-I", "main.py"), config.maxProcesses(),
+        return List.of(new RunScript.Step("run", List.of(python.get().toString(), "-I", "main.py"), config.maxProcesses(),
                 config.memoryMb()));
     }
 
-    private List<Step> javaSteps(String source, Path work) throws IOException, SetupFailure {
+    private List<RunScript.Step> javaSteps(String source, Path work) throws IOException, SetupFailure {
         Path javac = config.jdk().resolve("bin/javac");
         Path java = config.jdk().resolve("bin/java");
         if (!Files.isExecutable(javac) || !Files.isExecutable(java)) {
@@ -210,16 +203,15 @@ public final class Sandbox {
         launch.addAll(List.of("-cp", ".", mainClass));
         int processes = config.maxProcesses() + JVM_THREAD_ALLOWANCE;
         long addressSpace = config.memoryMb() + JVM_RESERVED_MB;
-        return List.of(new Step("compile", compile, processes, addressSpace),
-                new Step("run", launch, processes, addressSpace));
+        return List.of(new RunScript.Step("compile", compile, processes, addressSpace),
+                new RunScript.Step("run", launch, processes, addressSpace));
     }
 
-    private ExecutionResult execute(Path run, List<Step> steps, long start) throws IOException {
+    private ExecutionResult execute(Path run, List<RunScript.Step> steps, long start) throws IOException {
         // Without a PID namespace to reap them, zombies of an earlier run may still hold part of a user's budget.
         try (UidPool.Lease user = !isolation.ownUser() ? null
-                : USER_IDS.lease(uid -> isolation.namespaces() || processesOf(uid, true).isEmpty())) {
-            List<String> command = new ArrayList<>(launcher());
-            command.addAll(List.of("sh", "-c", script(run, steps, user)));
+                : USER_IDS.lease(uid -> isolation.namespaces() || ProcessTable.processesOf(uid, true).isEmpty())) {
+            List<String> command = new RunScript(config, isolation).command(run, steps, user == null ? null : user.uid);
             ProcessBuilder builder = new ProcessBuilder(command).directory(run.toFile());
             // From scratch: nothing of the JVM's environment (API keys, credentials) reaches the launcher or program.
             builder.environment().clear();
@@ -230,7 +222,7 @@ public final class Sandbox {
 
             Process process = builder.start();
             StreamCapture stdout = new StreamCapture(process.getInputStream(), config.maxOutputBytes(),
-                    StreamCapture.Keep.HEAD, () -> killTree(process));
+                    StreamCapture.Keep.HEAD, () -> ProcessTable.killTree(process));
             StreamCapture stderr = new StreamCapture(process.getErrorStream(), config.maxOutputBytes(),
                     StreamCapture.Keep.TAIL, () -> {});
             OUTPUT_READERS.execute(stdout);
@@ -238,9 +230,9 @@ public final class Sandbox {
             try {
                 long wallNanos = (long) (config.wallSeconds() * 1e9);
                 boolean timedOut = !process.waitFor(wallNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
-                killTree(process);
+                ProcessTable.killTree(process);
                 if (user != null && !isolation.namespaces()) {
-                    killUser(user.uid);
+                    ProcessTable.killUser(user.uid);
                 }
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     return result(Outcome.SANDBOX_ERROR, -1, stdout.text(), "sandbox: the process survived SIGKILL",
@@ -249,9 +241,9 @@ public final class Sandbox {
                 // Under namespaces the streams end with the namespace; without, a daemonised child may hold them.
                 stdout.awaitEnd(2000);
                 stderr.awaitEnd(2000);
-                Map<String, Integer> statuses = stepStatuses(run.resolve("steps"));
+                Map<String, Integer> statuses = stepStatuses(run.resolve(RunScript.STATUS_FILE));
                 String lastStep = steps.get(steps.size() - 1).name();
-                String endedIn = steps.stream().map(Step::name)
+                String endedIn = steps.stream().map(RunScript.Step::name)
                         .filter(name -> !statuses.containsKey(name) || statuses.get(name) != 0)
                         .findFirst().orElse(lastStep);
                 int exit = statuses.getOrDefault(endedIn, process.exitValue());
@@ -259,93 +251,14 @@ public final class Sandbox {
                         exit, stderr.text());
                 return result(outcome, exit, stdout.text(), stderr.text(), start);
             } catch (InterruptedException e) {
-                killTree(process);
+                ProcessTable.killTree(process);
                 if (user != null) {
-                    killUser(user.uid);
+                    ProcessTable.killUser(user.uid);
                 }
                 Thread.currentThread().interrupt();
                 throw new CancellationException("sandbox run interrupted; its processes were killed");
             }
         }
-    }
-
-    /** How the run script is started: in namespaces where the machine allows, with the network left out unless allowed. */
-    private List<String> launcher() {
-        List<String> unshare = new ArrayList<>(List.of("unshare"));
-        if (isolation == Isolation.NAMESPACES) {
-            unshare.addAll(List.of("--user", "--map-root-user"));
-        }
-        if (!config.network()) {
-            unshare.add("--net");
-        }
-        // --kill-child: when we SIGKILL unshare, its child (the namespace's init) dies and takes every process with it.
-        unshare.addAll(List.of("--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--"));
-        return isolation.namespaces() ? unshare : List.of();
-    }
-
-    /**
-     * The shell script a run is: set up the scratch directory, then each step, writing "name status" lines to fd 3
-     * (the file {@code steps} in the run directory, out of the program's reach: the step runs with fd 3 closed and,
-     * in namespaces, cannot see the run directory) and stopping at the first step that fails.
-     */
-    private String script(Path run, List<Step> steps, UidPool.Lease user) {
-        StringBuilder script = new StringBuilder("set -e\nexec 3>steps\n");
-        String scratch;
-        if (isolation.namespaces()) {
-            script.append("mount -t tmpfs -o size=").append(config.diskMb()).append("m,mode=1777,nosuid,nodev tmpfs /tmp\n");
-            for (String shared : SHARED_TEMP_DIRECTORIES) {
-                script.append("if [ -d ").append(shared).append(" ]; then mount --bind /tmp ").append(shared)
-                        .append("; fi\n");
-            }
-            script.append("mkdir -m 700 ").append(SCRATCH).append("\ncp -R work/. ").append(SCRATCH).append("/\n");
-            scratch = SCRATCH;
-        } else {
-            scratch = run.resolve("work").toString();
-        }
-        if (user != null) {
-            script.append("chown -R ").append(user.uid).append(':').append(user.uid).append(' ').append(quote(scratch))
-                    .append('\n');
-        }
-        script.append("cd ").append(quote(scratch)).append("\nset +e\n");
-        for (Step step : steps) {
-            script.append(String.join(" ", stepCommand(step, scratch, user).stream().map(Sandbox::quote).toList()))
-                    .append(step.name().equals("compile") ? " </dev/null" : "")
-                    .append(" 3>&-\nstatus=$?\necho \"").append(step.name()).append(" $status\" >&3\n")
-                    .append("if [ $status -ne 0 ]; then exit $status; fi\n");
-        }
-        return script.append("exit 0\n").toString();
-    }
-
-    private List<String> stepCommand(Step step, String scratch, UidPool.Lease user) {
-        List<String> command = new ArrayList<>();
-        if (user != null) {
-            command.addAll(List.of("setpriv", "--reuid=" + user.uid, "--regid=" + user.uid, "--clear-groups",
-                    "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
-        } else if (isolation == Isolation.NAMESPACES) {
-            // Read-only in a mount namespace of the step's own: the run's namespace still has fd 3 open for writing,
-            // and the kernel refuses to make a mount read-only while it has writers.
-            command.addAll(List.of("unshare", "--mount", "--", "sh", "-c", readOnlyMounts() + "exec \"$@\"", "step"));
-        }
-        long megabyte = 1024L * 1024;
-        // SIGXCPU at the soft limit names the cause; the hard limit, a second later, is SIGKILL if it is caught.
-        command.addAll(List.of("prlimit", "--cpu=" + config.cpuSeconds() + ":" + (config.cpuSeconds() + 1),
-                "--as=" + step.addressSpaceMb() * megabyte, "--nproc=" + step.processes(),
-                "--fsize=" + config.diskMb() * megabyte, "--core=0", "--"));
-        command.addAll(List.of("env", "-i", "PATH=" + PATH, "LANG=C.UTF-8", "HOME=" + scratch, "TMPDIR=" + scratch));
-        command.addAll(step.command());
-        return command;
-    }
-
-    /** Remounts every mount but the private temporary ones read-only (per mount, never the file system itself). */
-    private static String readOnlyMounts() {
-        String privateTemp = Stream.concat(Stream.of("/tmp"), SHARED_TEMP_DIRECTORIES.stream())
-                .collect(Collectors.joining("|"));
-        return "cut -d ' ' -f 5 /proc/self/mountinfo | while read -r m; do case \"$m\" in " + privateTemp
-                + ") ;; *) mount -o remount,bind,ro \"$m\" 2>/dev/null || true ;; esac; done; ";
-    }
-
-    private static String quote(String word) {
-        return word.matches("[\\w@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     private static Map<String, Integer> stepStatuses(Path file) throws IOException {
@@ -402,65 +315,6 @@ public final class Sandbox {
         return Outcome.FAILED;
     }
 
-    /**
-     * Kills the process and everything below it. Under namespaces killing the root (unshare) is enough; without them
-     * the children are killed too, from a snapshot taken first so that none is reparented away unseen, and again
-     * while a fork loop keeps making new ones.
-     */
-    private static void killTree(Process process) {
-        for (int round = 0; round < 10; round++) {
-            List<ProcessHandle> tree = process.descendants().toList();
-            process.destroyForcibly();
-            tree.forEach(ProcessHandle::destroyForcibly);
-            if (tree.isEmpty()) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Kills every process running as {@code uid}: without a PID namespace, the way to reach children that daemonised
-     * out of the process tree. Repeated while a fork loop replaces them; the process limit bounds how many there are.
-     */
-    private static void killUser(int uid) throws IOException {
-        for (int round = 0; round < 50; round++) {
-            List<Long> running = processesOf(uid, false);
-            if (running.isEmpty()) {
-                return;
-            }
-            running.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        }
-    }
-
-    /**
-     * The processes whose real user id is {@code uid}, read from /proc. Zombies are dead but, until the machine's
-     * init reaps them (some inits take seconds), still count against that user's process limit.
-     */
-    private static List<Long> processesOf(int uid, boolean withZombies) throws IOException {
-        List<Long> found = new ArrayList<>();
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                long realUid = -1;
-                boolean zombie = false;
-                try {
-                    for (String line : Files.readAllLines(process.resolve("status"))) {
-                        if (line.startsWith("Uid:")) {
-                            realUid = Long.parseLong(line.split("\\s+")[1]);
-                        } else if (line.startsWith("State:")) {
-                            zombie = line.contains("Z");
-                        }
-                    }
-                } catch (IOException | UncheckedIOException exited) {
-                    continue;
-                }
-                if (realUid == uid && (withZombies || !zombie)) {
-                    found.add(Long.parseLong(process.getFileName().toString()));
-                }
-            }
-        }
-        return found;
-    }
-
     private ExecutionResult result(Outcome outcome, int exit, String stdout, String stderr, long start) {
         return new ExecutionResult(outcome, exit, stdout, stderr, (System.nanoTime() - start) / 1e9,
                 networkIsolated(), isolation);
@@ -509,7 +363,7 @@ public final class Sandbox {
                 Path run = null;
                 try {
                     run = sandbox.createRunDirectory();
-                    Step trivial = new Step("run", List.of("/bin/true"), 16, 64);
+                    RunScript.Step trivial = new RunScript.Step("run", List.of("/bin/true"), 16, 64);
                     if (sandbox.execute(run, List.of(trivial), start).passed()) {
                         return level;
                     }
