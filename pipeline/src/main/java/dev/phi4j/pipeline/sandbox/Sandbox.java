@@ -125,8 +125,8 @@ public final class Sandbox {
                 case PYTHON -> pythonSteps(program.source(), work);
                 case JAVA -> javaSteps(program.source(), work);
             };
-            if (program.stdin().isPresent()) {
-                Files.writeString(run.resolve("stdin"), program.stdin().get(), StandardCharsets.UTF_8);
+            if (!program.stdin().isEmpty()) {
+                Files.writeString(run.resolve("stdin"), program.stdin(), StandardCharsets.UTF_8);
             }
             return execute(run, steps, start);
         } catch (SetupFailure failure) {
@@ -356,7 +356,7 @@ public final class Sandbox {
         static final Isolation LEVEL = probe();
 
         private static Isolation probe() {
-            SandboxConfig probe = new SandboxConfig(5, 10, 64, 16, 4096, 1, "python3", Optional.empty(), false);
+            SandboxConfig probe = new SandboxConfig(5, 10, 64, 16, 4096, 1, "python3", "", false);
             for (Isolation level : List.of(Isolation.NAMESPACES_AND_USER, Isolation.NAMESPACES, Isolation.USER)) {
                 Sandbox sandbox = new Sandbox(probe, level);
                 long start = System.nanoTime();

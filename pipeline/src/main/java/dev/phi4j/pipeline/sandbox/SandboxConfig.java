@@ -6,11 +6,11 @@ import dev.phi4j.core.config.Range;
 
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Limits for running one generated program in a {@link Sandbox}. Every limit ends the run with its own outcome
- * ({@code cpu_limit}, {@code timeout}, …), so a stage can count its drops by the limit that tripped.
+ * ({@code cpu_limit}, {@code timeout}, …), so a stage can count its drops by the limit that tripped. No Optional
+ * components: Spark ships this record to executors with Java serialization, which Optional does not support.
  */
 public record SandboxConfig(
         @Doc("CPU seconds each process may use (RLIMIT_CPU; javac and java get this much each); more ends the run "
@@ -27,8 +27,8 @@ public record SandboxConfig(
         @Default("64") @Range(min = 1, max = 65536) int diskMb,
         @Doc("Python interpreter: a name looked up on PATH=/usr/bin:/bin (what the program sees) or an absolute path")
         @Default("python3") String python,
-        @Doc("JDK whose bin/javac and bin/java compile and run Java programs; default: the JDK running the pipeline")
-        Optional<String> javaHome,
+        @Doc("JDK whose bin/javac and bin/java compile and run Java programs; empty: the JDK running the pipeline")
+        @Default("''") String javaHome,
         @Doc("let the program use the network; false runs it in a network namespace with only a downed loopback")
         @Default("false") boolean network) implements Serializable {
 
@@ -40,6 +40,6 @@ public record SandboxConfig(
 
     /** The JDK used for Java programs: {@link #javaHome()}, else the one this JVM runs on. */
     public Path jdk() {
-        return Path.of(javaHome.orElseGet(() -> System.getProperty("java.home")));
+        return Path.of(javaHome.isEmpty() ? System.getProperty("java.home") : javaHome);
     }
 }

@@ -13,8 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,7 +63,7 @@ class SandboxTest {
 
     /** Small limits so each adversarial case ends within seconds. */
     private static SandboxConfig limits(int cpuSeconds, double wallSeconds) {
-        return new SandboxConfig(cpuSeconds, wallSeconds, 256, 16, 4096, 16, "python3", Optional.empty(), false);
+        return new SandboxConfig(cpuSeconds, wallSeconds, 256, 16, 4096, 16, "python3", "", false);
     }
 
     private static ExecutionResult python(String source) {
@@ -279,8 +283,8 @@ class SandboxTest {
             String connect = "import socket\nsocket.create_connection(('127.0.0.1', %d), timeout=2).sendall(b'hi')\n"
                     .formatted(server.getLocalPort());
             ExecutionResult isolated = python(connect);
-            ExecutionResult allowed = new Sandbox(new SandboxConfig(2, 4, 256, 16, 4096, 16, "python3",
-                    Optional.empty(), true)).run(Program.python(connect));
+            ExecutionResult allowed = new Sandbox(new SandboxConfig(2, 4, 256, 16, 4096, 16, "python3", "", true))
+                    .run(Program.python(connect));
 
             assertEquals(Outcome.FAILED, isolated.outcome(), isolated.stderr());
             assertTrue(isolated.networkIsolated());
@@ -305,7 +309,7 @@ class SandboxTest {
                 .map(e -> e.getKey() + "=" + e.getValue()).toList();
         assumeTrue(!parentOnly.isEmpty(), "this JVM has no variable of its own to look for");
 
-        Sandbox roomy = new Sandbox(new SandboxConfig(2, 4, 256, 16, 1 << 20, 16, "python3", Optional.empty(), false));
+        Sandbox roomy = new Sandbox(new SandboxConfig(2, 4, 256, 16, 1 << 20, 16, "python3", "", false));
         ExecutionResult result = roomy.run(Program.python("""
                 import glob, json, os
                 readable = []
@@ -460,6 +464,27 @@ class SandboxTest {
     }
 
     @Test
+    void configProgramAndResultSurviveJavaSerializationAsSparkShipsThem() throws Exception {
+        SandboxConfig config = limits(2, 4);
+        Program program = Program.python("print(1)").withStdin("input");
+        ExecutionResult result = sandbox.run(program);
+
+        assertEquals(config, roundTrip(config));
+        assertEquals(program, roundTrip(program));
+        assertEquals(result, roundTrip(result));
+    }
+
+    private static Object roundTrip(Serializable value) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return in.readObject();
+        }
+    }
+
+    @Test
     void configBindsFromYamlWithItsDefaults() {
         SandboxConfig defaults = RecordBinder.bind(YamlTreeReader.readDocument(new StringReader("{}"), "sandbox.yaml"),
                 SandboxConfig.class).value();
@@ -467,8 +492,8 @@ class SandboxTest {
                 "cpu_seconds: 3\nwall_seconds: 2.5\nmax_output_bytes: 2048\njava_home: /opt/jdk\nnetwork: true\n"),
                 "sandbox.yaml"), SandboxConfig.class).value();
 
-        assertEquals(new SandboxConfig(5, 10, 512, 16, 65536, 64, "python3", Optional.empty(), false), defaults);
+        assertEquals(new SandboxConfig(5, 10, 512, 16, 65536, 64, "python3", "", false), defaults);
         assertEquals(Path.of(System.getProperty("java.home")), defaults.jdk());
-        assertEquals(new SandboxConfig(3, 2.5, 512, 16, 2048, 64, "python3", Optional.of("/opt/jdk"), true), written);
+        assertEquals(new SandboxConfig(3, 2.5, 512, 16, 2048, 64, "python3", "/opt/jdk", true), written);
     }
 }
