@@ -11,6 +11,7 @@ import dev.phi4j.pipeline.dedup.DedupConfig;
 import dev.phi4j.pipeline.ingest.IngestConfig;
 import dev.phi4j.pipeline.seed.SeedConfig;
 import dev.phi4j.pipeline.stage.StageConfig;
+import dev.phi4j.pipeline.synth.ExecuteConfig;
 import dev.phi4j.pipeline.synth.PluralityConfig;
 import dev.phi4j.pipeline.synth.SynthConfig;
 import dev.phi4j.pipeline.synth.SynthDocumentsConfig;
@@ -32,7 +33,7 @@ public record PipelineConfig(
         @Doc("dropped rows and quoted examples each stage writes") StageOutputConfig stageOutput,
         @Doc("the stages in order; `stage:` names each kind, `input:` the stages it reads")
         @Variants(key = "stage", value = {IngestConfig.class, CleanConfig.class, DedupConfig.class,
-                DecontamConfig.class, SeedConfig.class, SynthConfig.class, PluralityConfig.class,
+                DecontamConfig.class, SeedConfig.class, SynthConfig.class, ExecuteConfig.class, PluralityConfig.class,
                 SynthDocumentsConfig.class}) List<StageConfig> stages) {
 
     public PipelineConfig {
