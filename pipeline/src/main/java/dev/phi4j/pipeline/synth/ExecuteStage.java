@@ -15,6 +15,7 @@ import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.DoubleAccumulator;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ final class ExecuteStage implements Stage {
     private static final int DETAIL_CHARS = 2000;
 
     private final ExecuteConfig config;
+    private DoubleAccumulator sandboxSeconds;
 
     ExecuteStage(ExecuteConfig config) {
         this.config = config;
@@ -66,11 +68,20 @@ final class ExecuteStage implements Stage {
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         SandboxConfig limits = config.sandbox();
         double minSimilarity = config.minSimilarity();
+        DoubleAccumulator seconds = sandboxSeconds = context.spark().sparkContext().doubleAccumulator("sandbox seconds");
         return in.map((MapFunction<Row, Row>) row -> validate(SparkRecords.fromRow(row, SyntheticSample.class),
-                Sandboxes.of(limits), minSimilarity), Encoders.row(StageRows.schema(SyntheticSample.class)));
+                Sandboxes.of(limits), minSimilarity, seconds), Encoders.row(StageRows.schema(SyntheticSample.class)));
     }
 
     static Row validate(SyntheticSample sample, Sandbox sandbox, double minSimilarity) {
+        return validate(sample, sandbox, minSimilarity, null);
+    }
+
+    /**
+     * The sample with its validation and its row's drop reason. How long the run took goes to {@code seconds}, not
+     * into the row, so the same program gives the same row on every run.
+     */
+    static Row validate(SyntheticSample sample, Sandbox sandbox, double minSimilarity, DoubleAccumulator seconds) {
         if (!"code".equals(sample.metadata().get("format"))) {
             return StageRows.row(sample, null);
         }
@@ -84,10 +95,12 @@ final class ExecuteStage implements Stage {
         boolean seedTests = tests != null && entryPoint != null;
         String program = seedTests ? code + "\n\n" + tests + "\n\ncheck(" + entryPoint + ")\n" : code;
         ExecutionResult result = sandbox.run(Program.python(program));
+        if (seconds != null) {
+            seconds.add(result.seconds());
+        }
         Map<String, String> facts = new TreeMap<>(Map.of(
                 "execute.outcome", result.reason(),
                 "execute.tests", seedTests ? "seed" : "own",
-                "execute.seconds", String.format(java.util.Locale.ROOT, "%.3f", result.seconds()),
                 "execute.network_isolated", Boolean.toString(result.networkIsolated())));
         if (!result.passed()) {
             String detail = result.reason() + ": " + tail(result.stderr());
@@ -156,8 +169,12 @@ final class ExecuteStage implements Stage {
                 .collectAsList()) {
             outcomes.put(row.isNullAt(0) ? "not_code" : row.getString(0), row.getLong(1));
         }
-        context.report("execute.outcomes", outcomes);
+        context.report("execute.outcomes", new Outcomes(outcomes, sandboxSeconds == null ? 0
+                : Math.round(sandboxSeconds.sum() * 1000) / 1000.0, sandboxSeconds == null ? 0 : sandboxSeconds.count()));
     }
+
+    /** Samples by outcome ({@code not_code} for those not run), and the sandbox's runs and seconds in this run. */
+    record Outcomes(Map<String, Long> samples, double sandboxSeconds, long sandboxRuns) {}
 
     /** One sandbox per JVM and limits: it checks the machine's isolation once. */
     static final class Sandboxes {

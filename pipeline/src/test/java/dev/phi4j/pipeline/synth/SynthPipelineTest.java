@@ -12,6 +12,7 @@ import dev.phi4j.pipeline.SparkConfig;
 import dev.phi4j.pipeline.StageOutputConfig;
 import dev.phi4j.pipeline.TestSpark;
 import dev.phi4j.pipeline.io.SparkRecords;
+import dev.phi4j.pipeline.sandbox.SandboxConfig;
 import dev.phi4j.pipeline.seed.SeedConfig;
 import dev.phi4j.pipeline.stage.Manifest;
 import dev.phi4j.pipeline.stage.RunLayout;
@@ -25,8 +26,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -46,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class SynthPipelineTest {
 
     private static final Pattern NUMBER = Pattern.compile("\\d+");
+    private static final int HUMANEVAL_PROBLEMS = 4;
     private static SparkSession spark;
 
     @TempDir
@@ -81,6 +87,14 @@ class SynthPipelineTest {
         if (prompt.startsWith("Rewrite the textbook section")) {
             return "Revised section " + Math.floorMod(seed, 1000);
         }
+        if (prompt.startsWith("Write the instruction")) {
+            String code = prompt.substring(prompt.indexOf("\n\n") + 2);
+            return "TASK\n" + (code.contains("def truncate_number") ? code.replace("return number % 1.0",
+                    "return number") : code);
+        }
+        if (prompt.startsWith("TASK\n")) {
+            return "```python\n" + prompt.substring(5) + "\n```";
+        }
         if (prompt.startsWith("Solve")) {
             Matcher numbers = NUMBER.matcher(prompt);
             long first = numbers.find() ? Long.parseLong(numbers.group()) : 0;
@@ -101,6 +115,16 @@ class SynthPipelineTest {
             JsonNode item = json.readTree(gsm8k.get(i));
             docs.add(Document.of("gsm8k", SourceClass.QA, "train.jsonl#line=" + (i + 1), item.get("question").asText(),
                     Map.of("answer", item.get("answer").asText()), List.of()));
+        }
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(
+                Files.newInputStream(TestSpark.shared("humaneval/HumanEval.jsonl.gz"))), StandardCharsets.UTF_8))) {
+            for (int i = 0; i < HUMANEVAL_PROBLEMS; i++) {
+                JsonNode problem = json.readTree(lines.readLine());
+                docs.add(Document.of("humaneval", SourceClass.CODE, "HumanEval.jsonl.gz#line=" + (i + 1),
+                        problem.get("prompt").asText() + problem.get("canonical_solution").asText(),
+                        Map.of("test", problem.get("test").asText(), "entry_point",
+                                problem.get("entry_point").asText()), List.of()));
+            }
         }
         String book = Files.readString(TestSpark.shared("tinyshakespeare/input.txt")).substring(0, 6000);
         docs.add(Document.of("shakespeare", SourceClass.BOOKS, "input.txt", book, Map.of(), List.of()));
@@ -134,7 +158,11 @@ class SynthPipelineTest {
                 new PluralityConfig(Optional.empty(), List.of("questions"), panel, cache.toString(), 4,
                         new Sampling(0.8, 1.0, 256), "number", 2, 0,
                         "Solve the following problem step by step.\n\n{question}"),
-                new SynthDocumentsConfig(Optional.empty(), List.of("textbook", "rewrite", "plurality")));
+                new SynthConfig(Optional.of("reversal"), List.of("seed"), "instruction_reversal", templates, panel,
+                        cache.toString(), sampling, 0),
+                new ExecuteConfig(Optional.empty(), List.of("reversal"),
+                        new SandboxConfig(2, 5, 256, 16, 65536, 16, "python3", "", false), 0.5),
+                new SynthDocumentsConfig(Optional.empty(), List.of("textbook", "rewrite", "plurality", "execute")));
     }
 
     private List<Pipeline.Outcome> run(String name, List<StageConfig> configs) {
@@ -201,8 +229,19 @@ class SynthPipelineTest {
             assertEquals(4, question.calls().stream().filter(c -> c.step().startsWith("answer-")).count());
         }
 
+        Manifest execute = stage(first, "execute");
+        assertEquals(HUMANEVAL_PROBLEMS, execute.counts().in());
+        assertEquals(Map.of("test_failed", 1L), execute.counts().droppedByReason(),
+                "the regenerated truncate_number lost its % 1.0 and fails HumanEval's own tests");
+        for (SyntheticSample pair : kept("first", execute)) {
+            assertEquals("passed", pair.validation().status().name().toLowerCase());
+            assertTrue(pair.prompt().get(pair.prompt().size() - 1).content().startsWith("TASK"),
+                    "the pair's prompt is the reversed instruction");
+        }
+
         Manifest documents = stage(first, "synth_documents");
-        assertEquals(sections.size() + 2 + agreement.path("kept").asLong(), documents.counts().kept());
+        assertEquals(sections.size() + 2 + agreement.path("kept").asLong() + HUMANEVAL_PROBLEMS - 1,
+                documents.counts().kept());
         assertTrue(documents.bySourceClass().containsKey("web_rewrite"));
         assertTrue(documents.bySourceClass().containsKey("synthetic"));
 
@@ -211,7 +250,7 @@ class SynthPipelineTest {
 
         assertEquals(requestsBefore, endpoint.requests(), "a re-run answers everything from the cache");
         assertEquals(1.0, stage(again, "textbook").sections().get("teacher.usage").path("cache_hit_rate").asDouble());
-        for (String name : List.of("textbook", "rewrite", "plurality", "synth_documents")) {
+        for (String name : List.of("textbook", "rewrite", "plurality", "execute", "synth_documents")) {
             assertEquals(stage(first, name).outputs().kept().fingerprint(),
                     stage(again, name).outputs().kept().fingerprint(), name + " gives the same rows from the cache");
         }
