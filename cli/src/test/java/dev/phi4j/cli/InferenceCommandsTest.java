@@ -1,27 +1,17 @@
 package dev.phi4j.cli;
 
 import dev.phi4j.core.model.ModelPresets;
-import dev.phi4j.core.tokenizer.BpeTokenizer;
-import dev.phi4j.core.tokenizer.BpeTrainer;
-import dev.phi4j.core.tokenizer.TokenizerConfig;
-import dev.phi4j.trainer.checkpoint.CheckpointFolders;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
-import dev.phi4j.trainer.model.PhiDecoder;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.learning.config.NoOp;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code phi4j generate} and the inference benchmarks, on a tiny model checkpoint (no training state) written by {@link ModelCheckpoint#write}. */
 class InferenceCommandsTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("phi4j.root", ".."));
 
     @TempDir
     static Path run;
@@ -38,21 +27,7 @@ class InferenceCommandsTest {
 
     @BeforeAll
     static void writeTinyCheckpoint() throws IOException {
-        List<Path> books;
-        try (var files = Files.list(ROOT.resolve("datasets/sample/books"))) {
-            books = files.sorted().toList();
-        }
-        BpeTokenizer tokenizer = new BpeTrainer(BpeTrainer.Settings.of(1024)).train(books, merges -> { });
-        Path tokenizerFile = run.resolve("tokenizer.bpe");
-        tokenizer.save(tokenizerFile);
-        ComputationGraph net = PhiDecoder.build(ModelPresets.TINY, PhiDecoder.Masking.DOCUMENTS,
-                new NeuralNetConfiguration.Builder().seed(3).updater(new NoOp()));
-        String name = CheckpointFolders.stepName(0);
-        ModelCheckpoint.Contents contents = new ModelCheckpoint.Contents(net, ModelPresets.TINY,
-                PhiDecoder.Masking.DOCUMENTS, tokenizer,
-                new TokenizerConfig(TokenizerConfig.Kind.BPE, Optional.of(tokenizerFile), 1024, List.of()));
-        CheckpointFolders.commit(run.resolve(CheckpointFolders.DIRECTORY), name,
-                folder -> ModelCheckpoint.write(folder, name, 0, contents));
+        TinyCheckpoint.write(run, ModelPresets.TINY);
     }
 
     @Test

@@ -266,6 +266,27 @@ public class PipelineRunTest {
         }
     }
 
+    @Test
+    void bundledSynthPipelineConfigIsValidAndNamesOnlyBundledTemplates() {
+        PipelineConfig config = PipelineConfig.load(TestSpark.root().resolve("configs/pipeline/synth.yaml"), List.of())
+                .config();
+        List<String> types = config.stages().stream().map(Pipeline::type).toList();
+        assertTrue(types.containsAll(List.of("seed", "synthesize", "plurality", "execute", "synth_documents")), types.toString());
+        long templates = 0;
+        for (var stage : config.stages()) {
+            if (stage instanceof dev.phi4j.pipeline.synth.SynthConfig synth) {
+                Path file = TestSpark.root().resolve(synth.templatesDir()).resolve(synth.template() + ".yaml");
+                assertTrue(Files.exists(file), file.toString());
+                templates++;
+            }
+            if (stage instanceof dev.phi4j.pipeline.synth.PluralityConfig plurality) {
+                assertTrue(plurality.prompt().endsWith("\n\n{question}"), plurality.prompt());
+                assertEquals(0.8, plurality.sampling().temperature());
+            }
+        }
+        assertTrue(templates >= 10, "every kind of generation is in the demo: " + templates);
+    }
+
     private static long modified(Path file) {
         try {
             return Files.getLastModifiedTime(file).toMillis();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,7 @@ public final class YamlTreeReader {
             if (first == null) {
                 return ConfigNode.Mapping.empty(new Location(sourceName, 1, 1));
             }
-            ConfigNode root = readValue(parser, sourceName, "");
+            ConfigNode root = readValue(parser, sourceName, "", new HashMap<>());
             if (!(root instanceof ConfigNode.Mapping mapping)) {
                 throw new ConfigException(root.location(), "", "a config file must be a mapping of keys to values");
             }
@@ -69,13 +71,39 @@ public final class YamlTreeReader {
             if (parser.nextToken() == null) {
                 return new ConfigNode.Scalar(null, location);
             }
-            return relocate(readValue(parser, location.source(), ""), location);
+            return relocate(readValue(parser, location.source(), "", new HashMap<>()), location);
         } catch (IOException e) {
             throw new ConfigException(location, "", "invalid value: " + e.getMessage());
         }
     }
 
-    private static ConfigNode readValue(JsonParser parser, String source, String path) throws IOException {
+    /**
+     * The value at the parser's current token. A value with an anchor ({@code &name}) is remembered so that a later
+     * alias ({@code *name}) reads as the same value: a config can write a teacher panel once and name it in many
+     * stages. Only mappings and lists carry anchors: the YAML parser does not report anchors on single values.
+     */
+    private static ConfigNode readValue(JsonParser parser, String source, String path, Map<String, ConfigNode> anchors)
+            throws IOException {
+        YAMLParser yaml = (YAMLParser) parser;
+        if (yaml.isCurrentAlias()) {
+            ConfigNode anchored = anchors.get(parser.getText());
+            if (anchored == null) {
+                throw new ConfigException(locationOf(parser, source), path, "*" + parser.getText()
+                        + " refers to no anchor written before it (&" + parser.getText() + " on a mapping or a list; "
+                        + "anchors on single values are not supported)");
+            }
+            return anchored;
+        }
+        String anchor = yaml.getObjectId();
+        ConfigNode value = readNode(parser, source, path, anchors);
+        if (anchor != null) {
+            anchors.put(anchor, value);
+        }
+        return value;
+    }
+
+    private static ConfigNode readNode(JsonParser parser, String source, String path, Map<String, ConfigNode> anchors)
+            throws IOException {
         Location here = locationOf(parser, source);
         JsonToken token = parser.currentToken();
         switch (token) {
@@ -91,7 +119,7 @@ public final class YamlTreeReader {
                                 "duplicate key (first written at line " + keyLocations.get(key).line() + ")");
                     }
                     parser.nextToken();
-                    entries.put(key, readValue(parser, source, keyPath));
+                    entries.put(key, readValue(parser, source, keyPath, anchors));
                     keyLocations.put(key, keyLocation);
                 }
                 return new ConfigNode.Mapping(entries, keyLocations, here);
@@ -99,7 +127,7 @@ public final class YamlTreeReader {
             case START_ARRAY -> {
                 List<ConfigNode> items = new ArrayList<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(readValue(parser, source, path + "[" + items.size() + "]"));
+                    items.add(readValue(parser, source, path + "[" + items.size() + "]", anchors));
                 }
                 return new ConfigNode.Sequence(items, here);
             }

@@ -69,6 +69,25 @@ class ConfigLoaderTest {
         assertTrue(error.getMessage().startsWith(typo + ":3:3: optim.stpes: unknown key"), error.getMessage());
     }
 
+    record TwoOptims(Optim first, Optim second) {}
+
+    record TwoLists(List<String> first, List<String> second) {}
+
+    @Test
+    void anAliasReadsAsTheAnchoredValueAndAnUnknownAliasIsAnErrorWithItsLine() throws IOException {
+        TwoLists lists = ConfigLoader.load(write("lists.yaml", "first: &labels [a, b]\nsecond: *labels\n"), List.of(),
+                TwoLists.class).config();
+        TwoOptims twice = ConfigLoader.load(write("alias.yaml", "first: &o {lr: 0.02, steps: 3}\nsecond: *o\n"),
+                List.of(), TwoOptims.class).config();
+
+        assertEquals(List.of("a", "b"), lists.second());
+        assertEquals(new Optim(0.02, Decay.LINEAR, 3), twice.second());
+        assertEquals(twice.first(), twice.second());
+        ConfigException unknown = failure(write("dangling.yaml", "model: tiny\noptim: *nowhere\n"));
+        assertTrue(unknown.getMessage().contains("*nowhere refers to no anchor"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains(":2:"), unknown.getMessage());
+    }
+
     @Test
     void unknownKeyIsNamedWithLineAndSuggestion() throws IOException {
         Path file = write("typo.yaml", "model: tiny\noptim:\n  lr: 0.001\n  stpes: 5\n");

@@ -34,7 +34,8 @@ public record PluralityConfig(
         @Doc("and at most this many; 0: K − 1 (drop only when every answer agrees)") @Default("0") @Range(min = 0)
         int maxAgreeing,
         @Doc("the prompt of each answer; {question} is filled in")
-        @Default("Solve the following problem step by step. End with a line \"Answer: <final answer>\".\n\n{question}")
+        @Default("\"Solve the following problem step by step. End with a line \\\"Answer: <final answer>\\\".\\n\\n"
+                + "{question}\"")
         String prompt) implements StageConfig {
 
     public PluralityConfig {
