@@ -11,6 +11,7 @@ import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
 import dev.phi4j.pipeline.teacher.Teacher;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -71,8 +72,9 @@ final class SynthStage implements Stage {
         int limit = config.limit();
         TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), executors(context));
         Dataset<Row> ranked = limit == 0 ? in.withColumn(RANK, functions.lit(0))
-                : in.withColumn(RANK, functions.row_number().over(Window.orderBy(col("educational_value").desc(),
-                        col("id")))).repartition(context.spark().sparkContext().defaultParallelism());
+                : in.withColumn(RANK, functions.row_number().over(Window.partitionBy(applicable(template))
+                        .orderBy(col("educational_value").desc(), col("id"))))
+                        .repartition(context.spark().sparkContext().defaultParallelism());
         return ranked.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
             List<Row> input = new ArrayList<>();
             rows.forEachRemaining(input::add);
@@ -102,6 +104,17 @@ final class SynthStage implements Stage {
         if (template.revision().isPresent()) {
             SynthSummaries.revisionScores(output, context);
         }
+    }
+
+    /** Whether the template applies to a seed row, as a column: {@code limit} ranks the seeds it applies to. */
+    private static Column applicable(SynthTemplate template) {
+        Column kind = col("kind").isin(template.seedKinds().stream().map(k -> k.name().toLowerCase(Locale.ROOT))
+                .toArray());
+        if (template.seedClasses().isEmpty()) {
+            return kind;
+        }
+        return kind.and(col("source_class").isin(template.seedClasses().stream()
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).toArray()));
     }
 
     /** A seed the template was not run on, as a sample with no response, so the drop is visible with its seed. */
