@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * Seed extraction (report §2.2, D.1.1): excerpts of the input documents that generation starts from. Prose is cut into
  * passages at paragraph boundaries, code into its top-level functions and classes (a programming problem with tests
- * stays whole), a Q&A document is one question. Every excerpt is tagged and scored by {@link SeedScorer}; the best
- * ones per document above the threshold are kept.
+ * stays whole), a Q&A document is one question. Every excerpt is tagged and scored, by the heuristics of
+ * {@link SeedScorer} or by a teacher ({@link GradingConfig}); the best ones per document above the threshold are kept.
  */
 @Variant("seed")
 public record SeedConfig(
@@ -37,11 +37,27 @@ public record SeedConfig(
         @Doc("words that mark navigation, ads and legal boilerplate; each lowers educational value")
         @Default("[cookie, cookies, login, log in, sign up, subscribe, click here, privacy policy, terms of use, "
                 + "all rights reserved, advertisement]")
-        List<String> boilerplateMarkers) implements StageConfig {
+        List<String> boilerplateMarkers,
+        @Doc("who tags and scores excerpts: heuristic (the markers above) or teacher (the teacher section; the "
+                + "heuristic value is kept beside the teacher's for comparison)") @Default("heuristic")
+        Scorer scorer,
+        @Doc("the teacher grading excerpts when scorer is teacher") Optional<GradingConfig> teacher)
+        implements StageConfig {
+
+    /** Who tags and scores the excerpts. */
+    public enum Scorer { HEURISTIC, TEACHER }
 
     public SeedConfig {
         if (minChars > maxChars) {
             throw new InvalidConfigValue("min_chars", "min_chars " + minChars + " exceeds max_chars " + maxChars);
+        }
+        if (scorer == Scorer.TEACHER && teacher.isEmpty()) {
+            throw new InvalidConfigValue("scorer", "scorer: teacher needs a teacher section (endpoint, cache_dir, "
+                    + "prompt) to grade with; or use scorer: heuristic");
+        }
+        if (scorer == Scorer.HEURISTIC && teacher.isPresent()) {
+            throw new InvalidConfigValue("teacher", "a teacher section is set but scorer is heuristic, so it would "
+                    + "never be asked; set scorer: teacher, or remove the section");
         }
         reasoningMarkers = List.copyOf(reasoningMarkers);
         boilerplateMarkers = List.copyOf(boilerplateMarkers);

@@ -6,33 +6,73 @@ import dev.phi4j.core.schema.RecordIds;
 import dev.phi4j.core.schema.Seed;
 import dev.phi4j.core.schema.SeedKind;
 import dev.phi4j.core.schema.SeedTags;
+import dev.phi4j.core.schema.TextSpan;
 import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import dev.phi4j.pipeline.teacher.UsageAccumulator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /**
- * Documents → seeds: each document's excerpts ({@link Excerpts}), scored ({@link SeedScorer}), the best
- * {@code max_seeds_per_document} at or above {@code min_educational_value} kept. Every excerpt not kept is written
- * dropped with its reason ({@code low_educational_value}, {@code over_document_limit}), and a document with no
- * excerpt at all becomes one dropped row ({@code no_excerpt}), so each input document is accounted for.
+ * Documents → seeds: each document's excerpts ({@link Excerpts}), graded by the heuristics ({@link SeedScorer}) or by
+ * a teacher ({@link TeacherGrading}), the best {@code max_seeds_per_document} at or above {@code min_educational_value}
+ * kept. Every excerpt not kept is written dropped with its reason ({@code low_educational_value},
+ * {@code over_document_limit}, or for a teacher's grade that failed {@code score_unparsed}, {@code truncated},
+ * {@code teacher_*}), and a document with no excerpt at all becomes one dropped row ({@code no_excerpt}), so each
+ * input document is accounted for. Every seed's metadata names its grader in {@code seed.scorer}.
  */
 final class SeedStage implements Stage {
 
     static final String LOW_VALUE = "low_educational_value";
     static final String OVER_LIMIT = "over_document_limit";
     static final String NO_EXCERPT = "no_excerpt";
+    static final String SCORE_UNPARSED = "score_unparsed";
+    static final String TRUNCATED = "truncated";
+
+    /** Metadata: {@code heuristic}, or the name of the teacher that graded the seed. */
+    static final String SCORER = "seed.scorer";
+    static final String HEURISTIC = "heuristic";
+    /** Metadata of a teacher-graded seed: the heuristic educational value, to compare the two scorers. */
+    static final String HEURISTIC_VALUE = "seed.heuristic_value";
+    /** Metadata: the teacher's reply when it could not be used as given (unreadable, truncated, clamped, an error). */
+    static final String GRADE_RAW = "seed.grade_raw";
+    /** Metadata: which of the teacher's numbers were out of range, and what they became. */
+    static final String GRADE_CLAMPED = "seed.grade_clamped";
+
+    /** Tags of an excerpt without a grade: the scales' lowest, with educational value 0. */
+    private static final SeedTags UNGRADED = new SeedTags(1, 1, 0);
+    /**
+     * Documents graded together: enough excerpts to keep a teacher's max_concurrency requests in flight, few enough
+     * that a partition is never held in memory whole.
+     */
+    private static final int DOCUMENTS_PER_BATCH = 64;
+
+    /** A candidate seed: an excerpt of a document, its text and its heuristic score, which either grader starts from. */
+    record Candidate(Document document, Excerpt excerpt, String text, SeedScorer.Score heuristic) {}
+
+    /** Grades candidates, in order: by the heuristics, or by asking a teacher about each. */
+    @FunctionalInterface
+    interface Grader {
+        List<Grade> grade(List<Candidate> candidates);
+    }
 
     private final SeedConfig config;
+    private long appliedAt;
+    private UsageAccumulator usage;
 
     SeedStage(SeedConfig config) {
         this.config = config;
@@ -65,32 +105,84 @@ final class SeedStage implements Stage {
 
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
+        appliedAt = System.nanoTime();
         Excerpts excerpts = new Excerpts(config.minChars(), config.maxChars());
         SeedScorer scorer = new SeedScorer(config.reasoningMarkers(), config.boilerplateMarkers());
         int maxSeeds = config.maxSeedsPerDocument();
         double minValue = config.minEducationalValue();
-        return in.flatMap((FlatMapFunction<Row, Row>) row -> seeds(SparkRecords.fromRow(row, Document.class),
-                excerpts, scorer, maxSeeds, minValue).iterator(), Encoders.row(StageRows.schema(Seed.class)));
+        TeacherGrading teacher = config.scorer() == SeedConfig.Scorer.TEACHER
+                ? new TeacherGrading(config.teacher().orElseThrow(), context) : null;
+        UsageAccumulator counted = usage = teacher == null ? null : UsageAccumulator.register(context);
+        return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+            Grader grader = teacher == null ? SeedStage::heuristic : teacher.open(counted);
+            return inBatches(rows, DOCUMENTS_PER_BATCH, batch -> seeds(batch.stream()
+                    .map(row -> SparkRecords.fromRow(row, Document.class)).toList(), excerpts, scorer, grader,
+                    maxSeeds, minValue));
+        }, Encoders.row(StageRows.schema(Seed.class)));
     }
 
-    /** The seed rows of one document, best first, each with its drop reason column. */
-    static List<Row> seeds(Document document, Excerpts excerpts, SeedScorer scorer, int maxSeeds, double minValue) {
-        Map<String, String> metadata = document.metadata();
-        boolean hasTests = metadata.containsKey(Excerpts.TEST_KEY);
-        List<Seed> candidates = new ArrayList<>();
-        for (Excerpt excerpt : excerpts.of(document.text(), document.sourceClass(), hasTests)) {
-            String text = document.text().substring(excerpt.start(), excerpt.end());
-            SeedScorer.Score score = scorer.score(text, excerpt.kind(), hasTests);
-            candidates.add(Seed.of(document, excerpt.start(), excerpt.end(), excerpt.kind(), score.tags(),
-                    score.educationalValue(), metadata));
+    @Override
+    public void summarize(Dataset<Row> output, StageContext context) {
+        if (usage != null) {
+            usage.report((System.nanoTime() - appliedAt) / 1e9, context);
         }
-        if (candidates.isEmpty()) {
-            return List.of(noExcerpt(document));
+    }
+
+    /** The heuristic score as the grade. */
+    private static List<Grade> heuristic(List<Candidate> candidates) {
+        Map<String, String> metadata = Map.of(SCORER, HEURISTIC);
+        return candidates.stream().map(candidate -> Grade.of(candidate.heuristic(), metadata)).toList();
+    }
+
+    /** The seed rows of {@code documents}, each document's graded seeds best first, then its ungraded ones. */
+    private static List<Row> seeds(List<Document> documents, Excerpts excerpts, SeedScorer scorer, Grader grader,
+                                   int maxSeeds, double minValue) {
+        List<List<Candidate>> byDocument = new ArrayList<>(documents.size());
+        List<Candidate> candidates = new ArrayList<>();
+        for (Document document : documents) {
+            boolean hasTests = document.metadata().containsKey(Excerpts.TEST_KEY);
+            List<Candidate> ofDocument = new ArrayList<>();
+            for (Excerpt excerpt : excerpts.of(document.text(), document.sourceClass(), hasTests)) {
+                String text = document.text().substring(excerpt.start(), excerpt.end());
+                ofDocument.add(new Candidate(document, excerpt, text, scorer.score(text, excerpt.kind(), hasTests)));
+            }
+            byDocument.add(ofDocument);
+            candidates.addAll(ofDocument);
         }
-        candidates.sort(Comparator.comparingDouble(Seed::educationalValue).reversed().thenComparing(Seed::id));
-        List<Row> rows = new ArrayList<>(candidates.size());
+        Iterator<Grade> grades = grader.grade(candidates).iterator();
+        List<Row> rows = new ArrayList<>();
+        for (int d = 0; d < documents.size(); d++) {
+            if (byDocument.get(d).isEmpty()) {
+                rows.add(noExcerpt(documents.get(d)));
+                continue;
+            }
+            List<Seed> graded = new ArrayList<>();
+            List<Row> ungraded = new ArrayList<>();
+            for (Candidate candidate : byDocument.get(d)) {
+                Grade grade = grades.next();
+                Map<String, String> metadata = new HashMap<>(candidate.document().metadata());
+                metadata.putAll(grade.metadata());
+                Excerpt excerpt = candidate.excerpt();
+                if (grade.graded()) {
+                    graded.add(Seed.of(candidate.document(), excerpt.start(), excerpt.end(), excerpt.kind(),
+                            grade.score().tags(), grade.score().educationalValue(), metadata));
+                } else {
+                    ungraded.add(StageRows.row(Seed.of(candidate.document(), excerpt.start(), excerpt.end(),
+                            excerpt.kind(), UNGRADED, 0, metadata), grade.failure()));
+                }
+            }
+            rows.addAll(selected(graded, maxSeeds, minValue));
+            rows.addAll(ungraded);
+        }
+        return rows;
+    }
+
+    /** One document's graded seeds best first, each kept or dropped for its value or the per-document limit. */
+    private static List<Row> selected(List<Seed> ranked, int maxSeeds, double minValue) {
+        ranked.sort(Comparator.comparingDouble(Seed::educationalValue).reversed().thenComparing(Seed::id));
+        List<Row> rows = new ArrayList<>(ranked.size());
         int kept = 0;
-        for (Seed seed : candidates) {
+        for (Seed seed : ranked) {
             String reason = null;
             if (seed.educationalValue() < minValue) {
                 reason = LOW_VALUE;
@@ -109,9 +201,35 @@ final class SeedStage implements Stage {
         String text = document.text().isEmpty() ? " " : StageRows.excerpt(document.text(), 300);
         int end = Math.min(text.length(), document.text().length());
         String id = RecordIds.of(IdKind.SEED, document.id(), "0", Integer.toString(end));
-        Seed seed = new Seed(id, document.id(), text, new dev.phi4j.core.schema.TextSpan(0, text.length()),
-                document.sourceClass(), SeedKind.PASSAGE, new SeedTags(1, 1, 0), 0, document.metadata(),
-                List.of(document.id()));
+        Seed seed = new Seed(id, document.id(), text, new TextSpan(0, text.length()), document.sourceClass(),
+                SeedKind.PASSAGE, UNGRADED, 0, document.metadata(), List.of(document.id()));
         return StageRows.row(seed, NO_EXCERPT);
+    }
+
+    /** {@code work} applied to consecutive batches of {@code size} items, lazily: one batch in memory at a time. */
+    private static <I, O> Iterator<O> inBatches(Iterator<I> items, int size, Function<List<I>, List<O>> work) {
+        return new Iterator<>() {
+            private Iterator<O> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && items.hasNext()) {
+                    List<I> batch = new ArrayList<>(size);
+                    while (batch.size() < size && items.hasNext()) {
+                        batch.add(items.next());
+                    }
+                    current = work.apply(batch).iterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public O next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
     }
 }

@@ -12,6 +12,8 @@ import dev.phi4j.pipeline.teacher.ChatRequest;
 import dev.phi4j.pipeline.teacher.ChatResult;
 import dev.phi4j.pipeline.teacher.Teacher;
 import dev.phi4j.pipeline.teacher.TeacherException;
+import dev.phi4j.pipeline.teacher.TeacherPanel;
+import dev.phi4j.pipeline.teacher.UsageAccumulator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -64,11 +66,10 @@ final class PluralityStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
-        UsageAccumulator counted = usage = SynthSummaries.register(context);
+        UsageAccumulator counted = usage = UsageAccumulator.register(context);
         ShippedConfig<PluralityConfig> settings = ShippedConfig.of(config);
         long runSeed = context.seed();
-        int executors = Math.max(1, context.spark().sparkContext().getExecutorMemoryStatus().size() - 1);
-        TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), executors);
+        TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), context);
         return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
             List<Row> input = new ArrayList<>();
             rows.forEachRemaining(input::add);
@@ -160,6 +161,6 @@ final class PluralityStage implements Stage {
             bins.add(new Bin(agreeing, histogram.getOrDefault(agreeing, 0L)));
         }
         context.report("plurality.agreement", new Agreement(config.answers(), questions, kept, easy, hard, bins));
-        SynthSummaries.teacherUsage(usage.value(), (System.nanoTime() - appliedAt) / 1e9, context);
+        usage.report((System.nanoTime() - appliedAt) / 1e9, context);
     }
 }

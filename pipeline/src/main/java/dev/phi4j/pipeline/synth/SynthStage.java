@@ -10,6 +10,8 @@ import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
 import dev.phi4j.pipeline.teacher.Teacher;
+import dev.phi4j.pipeline.teacher.TeacherPanel;
+import dev.phi4j.pipeline.teacher.UsageAccumulator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -65,12 +67,12 @@ final class SynthStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
-        UsageAccumulator counted = usage = SynthSummaries.register(context);
+        UsageAccumulator counted = usage = UsageAccumulator.register(context);
         ShippedConfig<SynthTemplate> shippedTemplate = ShippedConfig.of(template);
         Sampling sampling = config.sampling();
         long runSeed = context.seed();
         int limit = config.limit();
-        TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), executors(context));
+        TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), context);
         Dataset<Row> ranked = limit == 0 ? in.withColumn(RANK, functions.lit(0))
                 : in.withColumn(RANK, functions.row_number().over(Window.partitionBy(applicable(template))
                         .orderBy(col("educational_value").desc(), col("id"))))
@@ -90,7 +92,7 @@ final class SynthStage implements Stage {
                     return StageRows.row(unused(flow, seed), OVER_LIMIT);
                 }
                 Teacher teacher = teachers.isEmpty() ? NoTeacher.INSTANCE
-                        : TeacherPanel.pick(teachers, seed.id() + "\u0000" + flow.name());
+                        : member(teachers, seed.id() + "\u0000" + flow.name());
                 Generation generation = runner.run(seed, teacher);
                 return StageRows.row(generation.sample(), generation.dropReason());
             }).iterator();
@@ -100,7 +102,7 @@ final class SynthStage implements Stage {
     @Override
     public void summarize(Dataset<Row> output, StageContext context) {
         double seconds = (System.nanoTime() - appliedAt) / 1e9;
-        SynthSummaries.teacherUsage(usage.value(), seconds, context);
+        usage.report(seconds, context);
         if (template.revision().isPresent()) {
             SynthSummaries.revisionScores(output, context);
         }
@@ -124,9 +126,8 @@ final class SynthStage implements Stage {
                         "seed_kind", seed.kind().name().toLowerCase(Locale.ROOT)), List.of(seed.id()));
     }
 
-    /** Executors sharing a job-wide rate limit: the non-driver block managers, or 1 in local mode. */
-    private static int executors(StageContext context) {
-        int blockManagers = context.spark().sparkContext().getExecutorMemoryStatus().size();
-        return Math.max(1, blockManagers - 1);
+    /** Member {@code key} picks: the same key always goes to the same teacher. */
+    private static Teacher member(List<Teacher> panel, String key) {
+        return panel.get(Math.floorMod(Placeholders.hash(key), panel.size()));
     }
 }

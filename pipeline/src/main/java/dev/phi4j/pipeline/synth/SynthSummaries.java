@@ -1,12 +1,10 @@
 package dev.phi4j.pipeline.synth;
 
 import dev.phi4j.pipeline.stage.StageContext;
-import dev.phi4j.pipeline.teacher.TeacherUsage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,9 +12,9 @@ import java.util.TreeMap;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * Manifest sections of the stages that call teachers, computed from the finished rows (kept and dropped), so they
- * count exactly what the output records, whatever tasks were retried: {@code teacher.usage} (calls, cache hits,
- * failures, tokens and cost per teacher, calls and tokens per second) and {@code revision.scores}.
+ * Manifest sections of the synthetic stages computed from the finished rows (kept and dropped), so they count exactly
+ * what the output records, whatever tasks were retried: {@code revision.scores}. (What teachers were asked, retries
+ * included, is {@link dev.phi4j.pipeline.teacher.UsageAccumulator}'s {@code teacher.usage}.)
  */
 final class SynthSummaries {
 
@@ -27,32 +25,6 @@ final class SynthSummaries {
     record RevisionScores(long samples, List<RoundScores> rounds, List<ScoreChange> changes) {}
 
     private SynthSummaries() {}
-
-    /** A new usage accumulator for a stage's run, registered with Spark so tasks' counts reach the driver. */
-    static UsageAccumulator register(StageContext context) {
-        UsageAccumulator usage = new UsageAccumulator();
-        context.spark().sparkContext().register(usage, "teacher usage");
-        return usage;
-    }
-
-    /**
-     * {@code teacher.usage}: per teacher as {@link TeacherUsage#section} (tokens and cost for fetched answers only: a
-     * cached one was paid for by an earlier run), then the stage's requests to endpoints, requests and completion
-     * tokens per second over its wall time, and the share of answers found in the cache.
-     */
-    static void teacherUsage(List<TeacherUsage> usages, double seconds, StageContext context) {
-        long requests = usages.stream().mapToLong(u -> u.calls() - u.cachedCalls() + u.failedCalls()).sum();
-        long answered = usages.stream().mapToLong(TeacherUsage::calls).sum();
-        long cached = usages.stream().mapToLong(TeacherUsage::cachedCalls).sum();
-        long completion = usages.stream().mapToLong(TeacherUsage::completionTokens).sum();
-        Map<String, Object> section = new LinkedHashMap<>(TeacherUsage.section(usages));
-        section.put("seconds", round(seconds));
-        section.put("requests", requests);
-        section.put("requests_per_second", round(seconds > 0 ? requests / seconds : 0));
-        section.put("completion_tokens_per_second", round(seconds > 0 ? completion / seconds : 0));
-        section.put("cache_hit_rate", answered == 0 ? 0 : round((double) cached / answered));
-        context.report(TeacherUsage.SECTION, section);
-    }
 
     static void revisionScores(Dataset<Row> output, StageContext context) {
         List<Row> rows = output.filter(col("drop_reason").isNull())

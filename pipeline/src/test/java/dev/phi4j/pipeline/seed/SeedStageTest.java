@@ -39,7 +39,7 @@ class SeedStageTest {
 
     private static final SeedConfig DEFAULTS = new SeedConfig(Optional.empty(), List.of(), 200, 1500, 4, 0.3,
             List.of("because", "therefore", "thus", "for example", "means"),
-            List.of("cookie", "login", "subscribe", "privacy policy"));
+            List.of("cookie", "login", "subscribe", "privacy policy"), SeedConfig.Scorer.HEURISTIC, Optional.empty());
 
     private static SparkSession spark;
 
@@ -134,6 +134,7 @@ class SeedStageTest {
             assertEquals(source.text().substring(seed.span().start(), seed.span().end()), seed.text());
             assertEquals(source.sourceClass(), seed.sourceClass());
             assertTrue(seed.educationalValue() >= 0.3);
+            assertEquals(SeedStage.HEURISTIC, seed.metadata().get(SeedStage.SCORER));
             if (seed.kind() == SeedKind.QUESTION) {
                 assertEquals(source.metadata().get("answer"), seed.metadata().get("answer"),
                         "a question keeps its reference answer for generation to use");

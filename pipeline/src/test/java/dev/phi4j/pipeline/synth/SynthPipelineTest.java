@@ -145,7 +145,7 @@ class SynthPipelineTest {
         String templates = TestSpark.root().resolve("configs/synth").toString();
         Sampling sampling = new Sampling(0.7, 1.0, 256);
         SeedConfig seeds = new SeedConfig(Optional.empty(), List.of(), 100, 800, 2, 0.0, List.of("because"),
-                List.of("login"));
+                List.of("login"), SeedConfig.Scorer.HEURISTIC, Optional.empty());
         return List.of(
                 new DocumentsFixture("documents", documents.toString()),
                 seeds,

@@ -13,19 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * A real chat-completions endpoint on 127.0.0.1 that answers from a script: the next scripted {@link Reply} if any,
- * else a random fault at {@link #faultRate}, else a good answer. The answer text names the request's last message and
+ * A real chat-completions endpoint on 127.0.0.1 that answers from a script: the reply of the first {@link #replyTo}
+ * rule the request matches, else the next scripted {@link Reply} if any, else a random fault at {@link #faultRate},
+ * else a good answer. The answer text names the request's last message and
  * seed, so a test can tell whose answer it got. Counts requests and the most it had in flight at once.
  */
 public final class FaultyEndpoint implements AutoCloseable {
@@ -37,17 +41,19 @@ public final class FaultyEndpoint implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One scripted reply: a status, a body ({@code null}: a chat completion ending with {@code finishReason}). */
-    record Reply(int status, String finishReason, String body, String retryAfter, long delayMillis) {
+    public record Reply(int status, String finishReason, String body, String retryAfter, long delayMillis) {
 
         static Reply ok() {
             return new Reply(200, "stop", null, null, 0);
         }
 
-        static Reply length() {
+        /** A good answer cut at max_tokens ({@code finish_reason: length}). */
+        public static Reply length() {
             return new Reply(200, "length", null, null, 0);
         }
 
-        static Reply status(int status) {
+        /** An error status with a JSON error body. */
+        public static Reply status(int status) {
             return new Reply(status, null, "{\"error\": {\"message\": \"scripted HTTP " + status + "\"}}", null, 0);
         }
 
@@ -77,6 +83,7 @@ public final class FaultyEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final List<Map.Entry<Predicate<JsonNode>, Reply>> rules = new CopyOnWriteArrayList<>();
     private final Random random = new Random(42);
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -105,6 +112,15 @@ public final class FaultyEndpoint implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Requests {@code matching} get {@code reply}, however many times they are asked: a fault tied to what is asked
+     * rather than to the order in which concurrent requests arrive.
+     */
+    public FaultyEndpoint replyTo(Predicate<JsonNode> matching, Reply reply) {
+        rules.add(Map.entry(matching, reply));
+        return this;
+    }
+
     /** Unscripted requests get a random one of {@link #FAULTS} with this probability. */
     public FaultyEndpoint faultRate(double rate) {
         faultRate = rate;
@@ -118,7 +134,7 @@ public final class FaultyEndpoint implements AutoCloseable {
     }
 
     /** Good answers take this long, so that concurrent requests overlap. */
-    FaultyEndpoint answerDelayMillis(long millis) {
+    public FaultyEndpoint answerDelayMillis(long millis) {
         answerDelayMillis = millis;
         return this;
     }
@@ -127,7 +143,7 @@ public final class FaultyEndpoint implements AutoCloseable {
         return requests.get();
     }
 
-    int maxInFlight() {
+    public int maxInFlight() {
         return maxInFlight.get();
     }
 
@@ -146,7 +162,12 @@ public final class FaultyEndpoint implements AutoCloseable {
                 + request.path("seed").asLong();
     }
 
-    private Reply next() {
+    private Reply next(JsonNode request) {
+        for (Map.Entry<Predicate<JsonNode>, Reply> rule : rules) {
+            if (rule.getKey().test(request)) {
+                return rule.getValue();
+            }
+        }
         Reply scripted = script.poll();
         if (scripted != null) {
             return scripted;
@@ -164,7 +185,7 @@ public final class FaultyEndpoint implements AutoCloseable {
             JsonNode request = MAPPER.readTree(exchange.getRequestBody());
             bodies.add(request);
             authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-            Reply reply = next();
+            Reply reply = next(request);
             long delay = reply.delayMillis() > 0 ? reply.delayMillis() : reply.status() == 200 ? answerDelayMillis : 0;
             if (delay > 0) {
                 Thread.sleep(delay);

@@ -1,9 +1,7 @@
-package dev.phi4j.pipeline.synth;
+package dev.phi4j.pipeline.teacher;
 
 import dev.phi4j.pipeline.io.ShippedConfig;
-import dev.phi4j.pipeline.teacher.TeacherConfig;
-import dev.phi4j.pipeline.teacher.Teacher;
-import dev.phi4j.pipeline.teacher.Teachers;
+import dev.phi4j.pipeline.stage.StageContext;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.Serializable;
@@ -18,21 +16,29 @@ import java.util.function.Function;
 /**
  * The teachers of a stage as an executor sees them: opened once per JVM (shared connections, concurrency bound and
  * rate limit, see {@link Teachers}), the job-wide rate shared out between {@code executors}. Work on a partition runs
- * on as many threads as the panel allows requests in flight, and comes back in input order.
+ * on as many threads as the panel allows requests in flight, and comes back in input order. Configs travel as
+ * {@link ShippedConfig}s, so a stage's closure can carry the panel to its tasks.
  */
-record TeacherPanel(List<ShippedConfig<TeacherConfig>> shipped, String cacheDir, int executors)
+public record TeacherPanel(List<ShippedConfig<TeacherConfig>> shipped, String cacheDir, int executors)
         implements Serializable {
 
-    static TeacherPanel of(List<TeacherConfig> teachers, String cacheDir, int executors) {
-        return new TeacherPanel(teachers.stream().map(ShippedConfig::of).toList(), cacheDir, executors);
+    /** The panel of {@code teachers} caching in {@code cacheDir}, the rate shared by the executors of this job. */
+    public static TeacherPanel of(List<TeacherConfig> teachers, String cacheDir, StageContext context) {
+        return new TeacherPanel(teachers.stream().map(ShippedConfig::of).toList(), cacheDir, executors(context));
     }
 
-    List<TeacherConfig> teachers() {
+    /** Executors sharing a job-wide rate limit: the non-driver block managers, or 1 in local mode. */
+    private static int executors(StageContext context) {
+        int blockManagers = context.spark().sparkContext().getExecutorMemoryStatus().size();
+        return Math.max(1, blockManagers - 1);
+    }
+
+    public List<TeacherConfig> teachers() {
         return shipped.stream().map(ShippedConfig::get).toList();
     }
 
     /** The panel's clients, each counting what it is asked into {@code usage}. */
-    List<Teacher> open(UsageAccumulator usage) {
+    public List<Teacher> open(UsageAccumulator usage) {
         List<Teacher> opened = new ArrayList<>(shipped.size());
         for (TeacherConfig teacher : teachers()) {
             opened.add(new CountedTeacher(Teachers.client(teacher, cacheDir, teacher.requestsPerSecond() / executors,
@@ -41,17 +47,12 @@ record TeacherPanel(List<ShippedConfig<TeacherConfig>> shipped, String cacheDir,
         return opened;
     }
 
-    /** Member {@code key} picks: the same key always goes to the same teacher. */
-    static Teacher pick(List<Teacher> opened, String key) {
-        return opened.get(Math.floorMod(Placeholders.hash(key), opened.size()));
-    }
-
-    int threads() {
+    public int threads() {
         return Math.max(1, teachers().stream().mapToInt(TeacherConfig::maxConcurrency).sum());
     }
 
     /** {@code work} applied to every item on {@link #threads()} threads, results in input order. */
-    <I, O> List<O> map(List<I> items, Function<I, O> work) {
+    public <I, O> List<O> map(List<I> items, Function<I, O> work) {
         if (items.size() <= 1 || threads() == 1) {
             return items.stream().map(work).toList();
         }

@@ -1,11 +1,4 @@
-package dev.phi4j.pipeline.synth;
-
-import dev.phi4j.pipeline.teacher.ChatRequest;
-import dev.phi4j.pipeline.teacher.ChatResult;
-import dev.phi4j.pipeline.teacher.Teacher;
-import dev.phi4j.pipeline.teacher.TeacherConfig;
-import dev.phi4j.pipeline.teacher.TeacherException;
-import dev.phi4j.pipeline.teacher.TeacherUsage;
+package dev.phi4j.pipeline.teacher;
 
 /** A teacher whose every answer and failure is added to a stage's {@link UsageAccumulator}. */
 record CountedTeacher(Teacher teacher, TeacherConfig config, UsageAccumulator usage) implements Teacher {
