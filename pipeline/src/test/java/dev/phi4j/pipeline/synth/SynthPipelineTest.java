@@ -136,9 +136,17 @@ class SynthPipelineTest {
         return path;
     }
 
-    private TeacherConfig teacher(String name, int retries) {
-        return new TeacherConfig(name, endpoint.baseUrl(), "scripted", Optional.empty(), 4, 0, 0.3, retries, 0, 0,
-                1.0, 2.0);
+    /**
+     * A panel member. The cache key does not include the client's patience, so runs with different timeouts and
+     * retries share answers: only the run meant to see faults gets a timeout below the endpoint's slow reply.
+     */
+    private TeacherConfig teacher(String name, double timeoutSeconds, int retries) {
+        return new TeacherConfig(name, endpoint.baseUrl(), "scripted", Optional.empty(), 4, 0, timeoutSeconds, retries,
+                0, 0, 1.0, 2.0);
+    }
+
+    private TeacherConfig patient(String name) {
+        return teacher(name, 30, 3);
     }
 
     private List<StageConfig> stages(List<TeacherConfig> panel, Path cache) {
@@ -186,7 +194,7 @@ class SynthPipelineTest {
 
     @Test
     void everyTemplateRunsOnItsSeedsWithLineageRevisionAndPluralityAndRerunsAskNothing() {
-        List<TeacherConfig> panel = List.of(teacher("panel-a", 0), teacher("panel-b", 0));
+        List<TeacherConfig> panel = List.of(patient("panel-a"), patient("panel-b"));
         Path cache = dir.resolve("cache");
 
         List<Pipeline.Outcome> first = run("first", stages(panel, cache));
@@ -260,9 +268,7 @@ class SynthPipelineTest {
     void withAFifthOfCallsFailingNothingIsLostAndARerunCompletesTheRestLikeAnUninterruptedRun() {
         Path cache = dir.resolve("cache");
         endpoint.faultRate(0.2);
-        List<TeacherConfig> failing = List.of(teacher("panel-a", 0));
-
-        List<Pipeline.Outcome> faulty = run("faulty", stages(failing, cache));
+        List<Pipeline.Outcome> faulty = run("faulty", stages(List.of(teacher("panel-a", 1.0, 0)), cache));
 
         Manifest textbook = stage(faulty, "textbook");
         assertTrue(textbook.invariant().holds());
@@ -273,9 +279,10 @@ class SynthPipelineTest {
 
         endpoint.faultRate(0);
         int beforeRerun = endpoint.requests();
-        List<Pipeline.Outcome> rerun = run("rerun", stages(failing, cache));
+        List<TeacherConfig> healthy = List.of(patient("panel-a"));
+        List<Pipeline.Outcome> rerun = run("rerun", stages(healthy, cache));
         int rerunRequests = endpoint.requests() - beforeRerun;
-        List<Pipeline.Outcome> clean = run("clean", stages(failing, dir.resolve("fresh-cache")));
+        List<Pipeline.Outcome> clean = run("clean", stages(healthy, dir.resolve("fresh-cache")));
         int cleanRequests = endpoint.requests() - beforeRerun - rerunRequests;
 
         assertTrue(rerunRequests < cleanRequests / 2, "the re-run asks only what failed: " + rerunRequests + " of "
