@@ -7,6 +7,7 @@ import dev.phi4j.core.schema.Seed;
 import dev.phi4j.core.schema.SeedKind;
 import dev.phi4j.core.schema.SeedTags;
 import dev.phi4j.pipeline.io.SparkRecords;
+import dev.phi4j.pipeline.stage.LineageRecord;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
@@ -17,8 +18,11 @@ import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
 
 /**
  * Documents → seeds: each document's excerpts ({@link Excerpts}), scored ({@link SeedScorer}), the best
@@ -33,6 +37,8 @@ final class SeedStage implements Stage {
     static final String NO_EXCERPT = "no_excerpt";
 
     private final SeedConfig config;
+    /** The documents read: summarize lists those of the seeds it lists. */
+    private Dataset<Row> documents;
 
     SeedStage(SeedConfig config) {
         this.config = config;
@@ -65,6 +71,7 @@ final class SeedStage implements Stage {
 
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
+        documents = in;
         Excerpts excerpts = new Excerpts(config.minChars(), config.maxChars());
         SeedScorer scorer = new SeedScorer(config.reasoningMarkers(), config.boilerplateMarkers());
         int maxSeeds = config.maxSeedsPerDocument();
@@ -102,6 +109,33 @@ final class SeedStage implements Stage {
             rows.add(StageRows.row(seed, reason));
         }
         return rows;
+    }
+
+    /**
+     * {@code lineage.records}: the first seeds of each outcome (kept and each drop reason, smallest ids first), each
+     * followed by its document, whose origin leads the report's browser on to the source file.
+     */
+    @Override
+    public void summarize(Dataset<Row> output, StageContext context) {
+        List<Row> rows = LineageRecord.examples(output, context.examples());
+        List<Seed> seeds = rows.stream().map(row -> SparkRecords.fromRow(row, Seed.class)).toList();
+        Map<String, LineageRecord> byDocument = new HashMap<>();
+        if (!seeds.isEmpty()) {
+            Object[] ids = seeds.stream().map(Seed::documentId).distinct().toArray();
+            for (Row row : documents.filter(col("id").isin(ids)).collectAsList()) {
+                Document document = SparkRecords.fromRow(row, Document.class);
+                byDocument.put(document.id(), LineageRecord.document(document));
+            }
+        }
+        List<LineageRecord> records = new ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            Seed seed = seeds.get(i);
+            records.add(LineageRecord.seed(seed, LineageRecord.dropReason(rows.get(i))));
+            if (byDocument.containsKey(seed.documentId())) {
+                records.add(byDocument.get(seed.documentId()));
+            }
+        }
+        context.report(LineageRecord.SECTION, LineageRecord.distinctById(records));
     }
 
     /** A dropped row standing for a document that yielded no excerpt: its opening as text, so the report can show it. */

@@ -41,6 +41,8 @@ final class PluralityStage implements Stage {
     private final PluralityConfig config;
     private long appliedAt;
     private UsageAccumulator usage;
+    /** The questions read: summarize lists those of the samples it lists. */
+    private Dataset<Row> questionRows;
 
     PluralityStage(PluralityConfig config) {
         this.config = config;
@@ -64,6 +66,7 @@ final class PluralityStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
+        questionRows = in;
         UsageAccumulator counted = usage = SynthSummaries.register(context);
         ShippedConfig<PluralityConfig> settings = ShippedConfig.of(config);
         long runSeed = context.seed();
@@ -161,5 +164,6 @@ final class PluralityStage implements Stage {
         }
         context.report("plurality.agreement", new Agreement(config.answers(), questions, kept, easy, hard, bins));
         SynthSummaries.teacherUsage(usage.value(), (System.nanoTime() - appliedAt) / 1e9, context);
+        SampleLineage.report(output, questionRows, SyntheticSample.class, context);
     }
 }

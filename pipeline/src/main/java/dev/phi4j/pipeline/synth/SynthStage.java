@@ -40,6 +40,8 @@ final class SynthStage implements Stage {
     private final SynthTemplate template;
     private long appliedAt;
     private UsageAccumulator usage;
+    /** The seeds read: summarize lists those of the samples it lists. */
+    private Dataset<Row> seeds;
 
     SynthStage(SynthConfig config, SynthTemplate template) {
         this.config = config;
@@ -64,6 +66,7 @@ final class SynthStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
+        seeds = in;
         UsageAccumulator counted = usage = SynthSummaries.register(context);
         ShippedConfig<SynthTemplate> shippedTemplate = ShippedConfig.of(template);
         Sampling sampling = config.sampling();
@@ -102,6 +105,7 @@ final class SynthStage implements Stage {
         if (template.revision().isPresent()) {
             SynthSummaries.revisionScores(output, context);
         }
+        SampleLineage.report(output, seeds, Seed.class, context);
     }
 
     /** A seed the template was not run on, as a sample with no response, so the drop is visible with its seed. */
