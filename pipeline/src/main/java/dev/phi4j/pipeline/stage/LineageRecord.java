@@ -7,12 +7,13 @@ import dev.phi4j.core.schema.Role;
 import dev.phi4j.core.schema.Seed;
 import dev.phi4j.core.schema.SyntheticSample;
 import dev.phi4j.core.schema.TeacherCall;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.functions;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.apache.spark.sql.functions.col;
 
 /**
  * One record of the report's sample browser, as a stage lists it in the manifest section {@value #SECTION}: a seed,
@@ -34,7 +33,6 @@ public record LineageRecord(String id, String type, String title, String text, M
 
     public static final String SECTION = "lineage.records";
     public static final int TEXT_CHARS = 2000;
-    private static final String ROW_NUMBER = "_example";
 
     public LineageRecord {
         fields = new LinkedHashMap<>(fields);
@@ -44,16 +42,34 @@ public record LineageRecord(String id, String type, String title, String text, M
 
     /**
      * The first {@code perOutcome} rows of each outcome of a stage's output (kept, then each drop reason), smallest
-     * ids first, as the manifest's examples are chosen: the rows a stage lists, collected to the driver.
+     * ids first, as the manifest's examples are chosen: the rows a stage lists, collected to the driver. One pass, each
+     * partition keeping its own smallest ids, so no outcome's rows are gathered into one task.
      */
     public static List<Row> examples(Dataset<Row> output, int perOutcome) {
         if (perOutcome <= 0) {
             return List.of();
         }
-        return output.withColumn(ROW_NUMBER, functions.row_number().over(Window.partitionBy(col(Stage.DROP_REASON))
-                        .orderBy(col("id"))))
-                .filter(col(ROW_NUMBER).leq(perOutcome)).drop(ROW_NUMBER)
-                .orderBy(col(Stage.DROP_REASON).asc_nulls_first(), col("id")).collectAsList();
+        int idAt = output.schema().fieldIndex("id");
+        int reasonAt = output.schema().fieldIndex(Stage.DROP_REASON);
+        List<Row> candidates = output.mapPartitions((MapPartitionsFunction<Row, Row>) rows ->
+                smallest(rows, perOutcome, idAt, reasonAt).iterator(), Encoders.row(output.schema())).collectAsList();
+        return smallest(candidates.iterator(), perOutcome, idAt, reasonAt);
+    }
+
+    private static List<Row> smallest(Iterator<Row> rows, int perOutcome, int idAt, int reasonAt) {
+        Map<String, TreeMap<String, Row>> byOutcome = new TreeMap<>();
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            String outcome = row.isNullAt(reasonAt) ? "" : row.getString(reasonAt);
+            TreeMap<String, Row> first = byOutcome.computeIfAbsent(outcome, o -> new TreeMap<>());
+            first.put(row.getString(idAt), row);
+            if (first.size() > perOutcome) {
+                first.pollLastEntry();
+            }
+        }
+        List<Row> chosen = new ArrayList<>();
+        byOutcome.values().forEach(first -> chosen.addAll(first.values()));
+        return chosen;
     }
 
     /** The drop reason of an output row, null when kept. */
