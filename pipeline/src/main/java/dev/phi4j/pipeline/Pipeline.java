@@ -103,7 +103,7 @@ public final class Pipeline {
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
                 String label = String.format("[%d/%d] %-9s", i + 1, steps.size(), step.name());
-                RunningContext context = new RunningContext(spark, run.seed());
+                RunningContext context = new RunningContext(spark, run.seed(), stageOutput.examples());
                 List<Manifest> inputs = graph.inputsOf(i).stream().map(input -> outcomes.get(input).manifest())
                         .toList();
                 StageRunner.Planned planned = plan(i, step, inputs, context);

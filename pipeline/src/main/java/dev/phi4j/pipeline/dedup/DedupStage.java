@@ -24,8 +24,9 @@ import static org.apache.spark.sql.functions.*;
 
 /**
  * Drops exact duplicates, then near duplicates among what is left. A dropped row names its cluster's kept
- * document in {@code metadata["dedup.duplicate_of"]}; the manifest gets the cluster-size histograms and the largest
- * clusters.
+ * document in {@code metadata["dedup.duplicate_of"]}; the manifest gets the cluster-size histograms, the largest
+ * clusters and the duplicate rate of each source (of each template for synthetic documents, source
+ * {@code synth/TEMPLATE}).
  */
 public final class DedupStage implements Stage {
 
@@ -38,6 +39,13 @@ public final class DedupStage implements Stage {
                            List<Cluster> largest) {}
 
     public record Cluster(String keptId, long size, String keptOriginUri, String keptExcerpt) {}
+
+    /**
+     * Duplicates among one source's documents: those dropped as copies of a kept document, of any source, over all
+     * the documents of the source the stage read.
+     */
+    public record SourceDuplicates(String source, long documents, long exactDuplicates, long nearDuplicates,
+                                   double duplicateRate) {}
 
     /** What the LSH search did: its parameters, candidate pairs and label-propagation rounds. */
     public record Search(int shingleSize, int bands, int rows, double threshold, long candidatePairs,
@@ -182,6 +190,25 @@ public final class DedupStage implements Stage {
         persisted.forEach(Dataset::unpersist);
         persisted.clear();
         context.report("dedup.clusters", clusters);
+        context.report("dedup.by_source", bySource(output));
+    }
+
+    /** {@code dedup.by_source}: documents and duplicates per source, the highest duplicate rate first. */
+    static List<SourceDuplicates> bySource(Dataset<Row> output) {
+        List<SourceDuplicates> sources = new ArrayList<>();
+        for (Row row : output.groupBy(col("source"))
+                .agg(count(lit(1)), count(when(col(DROP_REASON).equalTo(EXACT), true)),
+                        count(when(col(DROP_REASON).equalTo(NEAR), true)))
+                .collectAsList()) {
+            long documents = row.getLong(1);
+            long exact = row.getLong(2);
+            long near = row.getLong(3);
+            sources.add(new SourceDuplicates(row.getString(0), documents, exact, near,
+                    (double) (exact + near) / documents));
+        }
+        sources.sort(java.util.Comparator.comparingDouble(SourceDuplicates::duplicateRate).reversed()
+                .thenComparing(SourceDuplicates::source));
+        return sources;
     }
 
     /** Cluster sizes as 2, 3, 4, 5–8, 9–16, …: exact for small clusters, powers of two beyond. */

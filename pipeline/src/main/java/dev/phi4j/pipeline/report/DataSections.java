@@ -3,11 +3,16 @@ package dev.phi4j.pipeline.report;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** Renderers of the data stages' sections: ingest sources, dedup clusters, decontamination hits. */
+/**
+ * Renderers of the data stages' sections: ingest sources, dedup clusters and duplicate rates per source,
+ * decontamination hits, and the expansion of stages that yield several rows per input row.
+ */
 final class DataSections {
 
     private DataSections() {}
@@ -123,6 +128,80 @@ final class DataSections {
                             "excerpt"}, rows);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code dedup.by_source}: {@code [{source, documents, exact_duplicates, near_duplicates, duplicate_rate}]}, shown
+     * with the highest duplicate rate first: which sources (which synthetic templates) repeat themselves.
+     */
+    static final class DedupBySource implements SectionRenderer {
+        @Override
+        public String name() {
+            return "dedup.by_source";
+        }
+
+        @Override
+        public String title() {
+            return "Deduplication: duplicate rate per source";
+        }
+
+        @Override
+        public String writer() {
+            return "dedup";
+        }
+
+        @Override
+        public void render(Html html, RunReport.Section section, ReportContext context) {
+            List<JsonNode> sources = new ArrayList<>();
+            section.value().forEach(sources::add);
+            sources.sort(Comparator.comparingDouble((JsonNode s) -> s.path("duplicate_rate").asDouble()).reversed()
+                    .thenComparing(s -> s.path("source").asText()));
+            List<String[]> rows = new ArrayList<>();
+            for (JsonNode source : sources) {
+                rows.add(new String[] {Html.escape(source.path("source").asText()),
+                        Html.count(source.path("documents").asLong()),
+                        Html.count(source.path("exact_duplicates").asLong()),
+                        Html.count(source.path("near_duplicates").asLong()),
+                        Html.percent(source.path("duplicate_rate").asDouble())});
+            }
+            html.raw("<p class=\"kv\">").text("documents dropped as exact or near copies of a kept document, over "
+                    + "the documents each source brought (synthetic documents: source synth/TEMPLATE)").raw("</p>")
+                    .table(new String[] {"source", "documents#", "exact duplicates#", "near duplicates#",
+                            "duplicate rate#"}, rows);
+        }
+    }
+
+    /**
+     * {@code stage.expansion}: {@code {input_rows, input_rows_with_output, output_rows}}, written by the stage runner
+     * for a stage that yields any number of rows per input row (seed excerpts of a document).
+     */
+    static final class Expansion implements SectionRenderer {
+        @Override
+        public String name() {
+            return "stage.expansion";
+        }
+
+        @Override
+        public String title() {
+            return "Expansion: output rows per input row";
+        }
+
+        @Override
+        public String writer() {
+            return "the stage runner, for expanding stages (seed)";
+        }
+
+        @Override
+        public void render(Html html, RunReport.Section section, ReportContext context) {
+            JsonNode value = section.value();
+            long input = value.path("input_rows").asLong();
+            long covered = value.path("input_rows_with_output").asLong();
+            long output = value.path("output_rows").asLong();
+            html.raw("<p class=\"kv\">").text(String.format(Locale.ROOT, "%s input rows → %s output rows (%s per "
+                            + "input row, kept and dropped); %s of the input rows (%s) are the parent of at least one",
+                    Html.count(input), Html.count(output), input == 0 ? "–" : Html.decimal((double) output / input, 2),
+                    Html.count(covered), input == 0 ? "–" : Html.percent((double) covered / input))).raw("</p>");
         }
     }
 

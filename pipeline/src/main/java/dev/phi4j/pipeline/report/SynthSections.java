@@ -3,13 +3,14 @@ package dev.phi4j.pipeline.report;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Renderers of the synthetic-data stages' sections (later issues define the stages; the shapes are fixed here and in
- * pipeline/README.md so those stages only have to write them): plurality agreement, self-revision score changes,
- * teacher usage.
+ * Renderers of the synthetic-data stages' sections (shapes in pipeline/README.md): plurality agreement, self-revision
+ * score changes, teacher usage and the outcomes of running generated code.
  */
 final class SynthSections {
 
@@ -109,7 +110,8 @@ final class SynthSections {
 
     /**
      * {@code teacher.usage}: {@code {models: [{model, calls, cached_calls, failed_calls, prompt_tokens,
-     * completion_tokens, cost_usd}]}}.
+     * completion_tokens, cost_usd}], seconds, requests, requests_per_second, completion_tokens_per_second,
+     * cache_hit_rate}}; the stage-wide keys, when written, make a line above the table.
      */
     static final class TeacherUsage implements SectionRenderer {
         @Override
@@ -143,8 +145,72 @@ final class SynthSections {
             }
             html.raw("<p class=\"kv\">").text(String.format(Locale.ROOT, "%s calls, $%,.2f in total",
                     Html.count(calls), cost)).raw("</p>");
+            JsonNode value = section.value();
+            List<String> rates = new ArrayList<>();
+            if (value.has("requests")) {
+                rates.add(Html.count(value.path("requests").asLong()) + " requests to endpoints"
+                        + (value.has("seconds") ? " in " + Html.decimal(value.path("seconds").asDouble(), 1) + " s" : ""));
+            } else if (value.has("seconds")) {
+                rates.add(Html.decimal(value.path("seconds").asDouble(), 1) + " s");
+            }
+            if (value.has("requests_per_second")) {
+                rates.add(Html.decimal(value.path("requests_per_second").asDouble(), 2) + " requests/s");
+            }
+            if (value.has("completion_tokens_per_second")) {
+                rates.add(Html.decimal(value.path("completion_tokens_per_second").asDouble(), 1)
+                        + " completion tokens/s");
+            }
+            if (value.has("cache_hit_rate")) {
+                rates.add("cache hit rate " + Html.percent(value.path("cache_hit_rate").asDouble()));
+            }
+            if (!rates.isEmpty()) {
+                html.raw("<p class=\"kv\">").text(String.join(" · ", rates)).raw("</p>");
+            }
             html.table(new String[] {"model", "calls#", "cached#", "failed#", "prompt tokens#", "completion tokens#",
                     "cost#"}, rows);
+        }
+    }
+
+    /**
+     * {@code execute.outcomes}: {@code {samples: {outcome: n}, sandbox_seconds, sandbox_runs}}: how the generated code
+     * of each sample ended in the sandbox ({@code passed}, {@code test_failed}, {@code timeout}, …; {@code not_code}
+     * for samples not run), and the sandbox's time.
+     */
+    static final class ExecuteOutcomes implements SectionRenderer {
+        @Override
+        public String name() {
+            return "execute.outcomes";
+        }
+
+        @Override
+        public String title() {
+            return "Code execution: outcomes in the sandbox";
+        }
+
+        @Override
+        public String writer() {
+            return "execute";
+        }
+
+        @Override
+        public void render(Html html, RunReport.Section section, ReportContext context) {
+            JsonNode value = section.value();
+            long runs = value.path("sandbox_runs").asLong();
+            double seconds = value.path("sandbox_seconds").asDouble();
+            html.raw("<p class=\"kv\">").text(String.format(Locale.ROOT, "%s sandbox runs, %s s in the sandbox%s",
+                    Html.count(runs), Html.decimal(seconds, 1), runs == 0 ? ""
+                            : " (" + Html.decimal(seconds / runs, 2) + " s per run)")).raw("</p>");
+            List<Map.Entry<String, JsonNode>> outcomes = new ArrayList<>();
+            value.path("samples").fields().forEachRemaining(outcomes::add);
+            outcomes.sort(Comparator.comparingLong((Map.Entry<String, JsonNode> e) -> e.getValue().asLong())
+                    .reversed().thenComparing(Map.Entry::getKey));
+            long samples = outcomes.stream().mapToLong(e -> e.getValue().asLong()).sum();
+            List<String[]> rows = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> outcome : outcomes) {
+                rows.add(new String[] {Html.escape(outcome.getKey()), Html.count(outcome.getValue().asLong()),
+                        Html.percent(samples == 0 ? 0 : (double) outcome.getValue().asLong() / samples)});
+            }
+            html.table(new String[] {"outcome", "samples#", "share#"}, rows);
         }
     }
 }

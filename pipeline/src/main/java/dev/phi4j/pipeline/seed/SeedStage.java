@@ -8,6 +8,7 @@ import dev.phi4j.core.schema.SeedKind;
 import dev.phi4j.core.schema.SeedTags;
 import dev.phi4j.core.schema.TextSpan;
 import dev.phi4j.pipeline.io.SparkRecords;
+import dev.phi4j.pipeline.stage.LineageRecord;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
+
+import static org.apache.spark.sql.functions.col;
 
 /**
  * Documents → seeds: each document's excerpts ({@link Excerpts}), graded by the heuristics ({@link SeedScorer}) or by
@@ -73,6 +76,8 @@ final class SeedStage implements Stage {
     private final SeedConfig config;
     private long appliedAt;
     private UsageAccumulator usage;
+    /** The documents read: summarize lists those of the seeds it lists. */
+    private Dataset<Row> documents;
 
     SeedStage(SeedConfig config) {
         this.config = config;
@@ -106,6 +111,7 @@ final class SeedStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
+        documents = in;
         Excerpts excerpts = new Excerpts(config.minChars(), config.maxChars());
         SeedScorer scorer = new SeedScorer(config.reasoningMarkers(), config.boilerplateMarkers());
         int maxSeeds = config.maxSeedsPerDocument();
@@ -119,13 +125,6 @@ final class SeedStage implements Stage {
                     .map(row -> SparkRecords.fromRow(row, Document.class)).toList(), excerpts, scorer, grader,
                     maxSeeds, minValue));
         }, Encoders.row(StageRows.schema(Seed.class)));
-    }
-
-    @Override
-    public void summarize(Dataset<Row> output, StageContext context) {
-        if (usage != null) {
-            usage.report((System.nanoTime() - appliedAt) / 1e9, context);
-        }
     }
 
     /** The heuristic score as the grade. */
@@ -194,6 +193,36 @@ final class SeedStage implements Stage {
             rows.add(StageRows.row(seed, reason));
         }
         return rows;
+    }
+
+    /**
+     * {@code lineage.records}: the first seeds of each outcome (kept and each drop reason, smallest ids first), each
+     * followed by its document, whose origin leads the report's browser on to the source file.
+     */
+    @Override
+    public void summarize(Dataset<Row> output, StageContext context) {
+        if (usage != null) {
+            usage.report((System.nanoTime() - appliedAt) / 1e9, context);
+        }
+        List<Row> rows = LineageRecord.examples(output, context.examples());
+        List<Seed> seeds = rows.stream().map(row -> SparkRecords.fromRow(row, Seed.class)).toList();
+        Map<String, LineageRecord> byDocument = new HashMap<>();
+        if (!seeds.isEmpty()) {
+            Object[] ids = seeds.stream().map(Seed::documentId).distinct().toArray();
+            for (Row row : documents.filter(col("id").isin(ids)).collectAsList()) {
+                Document document = SparkRecords.fromRow(row, Document.class);
+                byDocument.put(document.id(), LineageRecord.document(document));
+            }
+        }
+        List<LineageRecord> records = new ArrayList<>();
+        for (int i = 0; i < seeds.size(); i++) {
+            Seed seed = seeds.get(i);
+            records.add(LineageRecord.seed(seed, LineageRecord.dropReason(rows.get(i))));
+            if (byDocument.containsKey(seed.documentId())) {
+                records.add(byDocument.get(seed.documentId()));
+            }
+        }
+        context.report(LineageRecord.SECTION, LineageRecord.distinctById(records));
     }
 
     /** A dropped row standing for a document that yielded no excerpt: its opening as text, so the report can show it. */

@@ -13,6 +13,12 @@ public interface StageContext {
     long seed();
 
     /**
+     * How many rows of each outcome a stage shows ({@code stage_output.examples}): the manifest's examples, and the
+     * records a stage lists for the report's sample browser ({@link LineageRecord#SECTION}).
+     */
+    int examples();
+
+    /**
      * Adds a stage-specific section to the stage's manifest (e.g. dedup's cluster-size histogram, decontamination's
      * per-benchmark hits). The value must be JSON-serialisable: records, maps, lists, strings, numbers, booleans.
      * Record components are written in snake_case. Section names are the stage's name plus a dot and a noun, e.g.

@@ -44,6 +44,8 @@ final class ExecuteStage implements Stage {
 
     private final ExecuteConfig config;
     private DoubleAccumulator sandboxSeconds;
+    /** The samples read, for the records summarize lists. */
+    private Dataset<Row> samples;
 
     ExecuteStage(ExecuteConfig config) {
         this.config = config;
@@ -66,6 +68,7 @@ final class ExecuteStage implements Stage {
 
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
+        samples = in;
         SandboxConfig limits = config.sandbox();
         double minSimilarity = config.minSimilarity();
         DoubleAccumulator seconds = sandboxSeconds = context.spark().sparkContext().doubleAccumulator("sandbox seconds");
@@ -171,6 +174,7 @@ final class ExecuteStage implements Stage {
         }
         context.report("execute.outcomes", new Outcomes(outcomes, sandboxSeconds == null ? 0
                 : Math.round(sandboxSeconds.sum() * 1000) / 1000.0, sandboxSeconds == null ? 0 : sandboxSeconds.count()));
+        SampleLineage.report(output, samples, SyntheticSample.class, context);
     }
 
     /** Samples by outcome ({@code not_code} for those not run), and the sandbox's runs and seconds in this run. */

@@ -43,6 +43,8 @@ final class PluralityStage implements Stage {
     private final PluralityConfig config;
     private long appliedAt;
     private UsageAccumulator usage;
+    /** The questions read: summarize lists those of the samples it lists. */
+    private Dataset<Row> questionRows;
 
     PluralityStage(PluralityConfig config) {
         this.config = config;
@@ -66,6 +68,7 @@ final class PluralityStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
+        questionRows = in;
         UsageAccumulator counted = usage = UsageAccumulator.register(context);
         ShippedConfig<PluralityConfig> settings = ShippedConfig.of(config);
         long runSeed = context.seed();
@@ -162,5 +165,6 @@ final class PluralityStage implements Stage {
         }
         context.report("plurality.agreement", new Agreement(config.answers(), questions, kept, easy, hard, bins));
         usage.report((System.nanoTime() - appliedAt) / 1e9, context);
+        SampleLineage.report(output, questionRows, SyntheticSample.class, context);
     }
 }

@@ -43,6 +43,8 @@ final class SynthStage implements Stage {
     private final SynthTemplate template;
     private long appliedAt;
     private UsageAccumulator usage;
+    /** The seeds read: summarize lists those of the samples it lists. */
+    private Dataset<Row> seeds;
 
     SynthStage(SynthConfig config, SynthTemplate template) {
         this.config = config;
@@ -67,6 +69,7 @@ final class SynthStage implements Stage {
     @Override
     public Dataset<Row> apply(Dataset<Row> in, StageContext context) {
         appliedAt = System.nanoTime();
+        seeds = in;
         UsageAccumulator counted = usage = UsageAccumulator.register(context);
         ShippedConfig<SynthTemplate> shippedTemplate = ShippedConfig.of(template);
         Sampling sampling = config.sampling();
@@ -106,6 +109,7 @@ final class SynthStage implements Stage {
         if (template.revision().isPresent()) {
             SynthSummaries.revisionScores(output, context);
         }
+        SampleLineage.report(output, seeds, Seed.class, context);
     }
 
     /** Whether the template applies to a seed row, as a column: {@code limit} ranks the seeds it applies to. */

@@ -119,6 +119,58 @@ class DedupStageTest {
     }
 
     @Test
+    void duplicateRatePerSourceCountsTheCopiesPlantedInEachSource() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<String> items = new ArrayList<>();
+        for (String line : Files.readAllLines(TestSpark.shared("gsm8k/test.jsonl")).subList(0, 40)) {
+            JsonNode item = json.readTree(line);
+            items.add(item.get("question").asText() + "\n\n" + item.get("answer").asText());
+        }
+        List<Document> docs = new ArrayList<>();
+        String textbook = "synth/textbook_section";
+        for (int i = 0; i < 10; i++) {
+            docs.add(document(textbook, "a" + i, items.get(i)));
+        }
+        for (int i = 0; i < 3; i++) {
+            docs.add(document(textbook, "a-copy" + i, items.get(i).toUpperCase()));
+        }
+        String qa = "synth/step_by_step_qa";
+        for (int i = 10; i < 18; i++) {
+            docs.add(document(qa, "b" + i, items.get(i)));
+        }
+        for (int i = 10; i < 12; i++) {
+            String[] words = items.get(i).split(" ");
+            words[words.length / 2] = "banana";
+            docs.add(document(qa, "b-edit" + i, String.join(" ", words)));
+        }
+        docs.add(document(qa, "b-copy1", items.get(12)));
+        docs.add(document(qa, "b-copy2", items.get(12) + "  "));
+        for (int i = 20; i < 40; i++) {
+            docs.add(document("gsm8k", "c" + i, items.get(i)));
+        }
+        RunningContext context = new RunningContext(spark, 42);
+        DedupStage stage = (DedupStage) new DedupConfig(true, true, 5, 14, 8, 0, 50).build();
+
+        Dataset<Row> output = stage.apply(SparkRecords.dataFrame(spark, Document.class, docs), context).cache();
+        stage.summarize(output, context);
+
+        JsonNode bySource = (JsonNode) context.reported().get("dedup.by_source");
+        assertEquals(json.readTree("""
+                [{"source": "synth/step_by_step_qa", "documents": 12, "exact_duplicates": 2, "near_duplicates": 2,
+                  "duplicate_rate": %s},
+                 {"source": "synth/textbook_section", "documents": 13, "exact_duplicates": 3, "near_duplicates": 0,
+                  "duplicate_rate": %s},
+                 {"source": "gsm8k", "documents": 20, "exact_duplicates": 0, "near_duplicates": 0,
+                  "duplicate_rate": 0.0}]""".formatted(4 / 12.0, 3 / 13.0)).toString(), bySource.toString());
+        assertNotNull(context.reported().get("dedup.clusters"), "the existing sections are still written");
+    }
+
+    private static Document document(String source, String origin, String text) {
+        return Document.of(source, source.startsWith("synth/") ? SourceClass.SYNTHETIC : SourceClass.QA, origin, text,
+                Map.of(), List.of());
+    }
+
+    @Test
     void outputDoesNotDependOnPartitioning() throws IOException {
         List<Document> docs = corpus().subList(0, 400);
         DedupConfig config = new DedupConfig(true, true, 5, 14, 8, 0.5, 50);

@@ -10,11 +10,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.phi4j.core.schema.SyntheticSample;
+import dev.phi4j.core.schema.TeacherCall;
+import dev.phi4j.pipeline.io.SparkRecords;
+
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -124,11 +132,19 @@ class InspectionReportTest {
     @Test
     void sectionsOfLaterStagesRenderWhenTheirManifestsCarryThem() {
         for (String title : List.of("Plurality filtering: answer agreement", "Self-revision: score changes",
-                "Teacher calls, tokens and cost")) {
+                "Teacher calls, tokens and cost", "Code execution: outcomes in the sandbox",
+                "Expansion: output rows per input row")) {
             assertTrue(html.contains(title), title);
             assertFalse(plainHtml.contains(title), title + " is omitted when no stage wrote the section");
         }
         assertTrue(html.contains("$12.50"));
+        assertTrue(html.contains("1,003 requests to endpoints in 250.0 s · 4.01 requests/s · 1600.0 completion "
+                + "tokens/s · cache hit rate 16.67%"), "teacher.usage's stage-wide line");
+        assertTrue(html.contains("96 sandbox runs, 192.0 s in the sandbox (2.00 s per run)"));
+        assertTrue(html.contains("<tr><td>passed</td><td class=\"num\">70</td><td class=\"num\">70.00%</td></tr>"
+                + "<tr><td>test_failed</td><td class=\"num\">20</td>"), "outcomes, the most frequent first");
+        assertTrue(html.contains("40 input rows → 130 output rows (3.25 per input row, kept and dropped); 40 of the "
+                + "input rows (100.00%) are the parent of at least one"));
         assertTrue(html.contains("future.unknown_section"), "an unregistered section is still shown, as tables");
         assertTrue(html.contains("<td>answer</td><td>42</td>"));
     }
@@ -146,6 +162,29 @@ class InspectionReportTest {
         for (JsonNode item : hits.path("gsm8k").path("top_items")) {
             assertTrue(html.contains("<mark>" + Html.escape(item.path("example_span").asText()) + "</mark>"),
                     "overlapping span of " + item.path("item").asText() + " is highlighted");
+        }
+    }
+
+    @Test
+    void duplicateRatesPerSourceOfTheRealDedupStageRenderHighestFirst() throws IOException {
+        JsonNode bySource = ManifestJson.MAPPER.readTree(sample.run().resolve("02-dedup/_manifest.json").toFile())
+                .path("sections").path("dedup.by_source");
+        assertTrue(bySource.size() >= 4, "one row per source of the sample run: " + bySource);
+        assertTrue(plainHtml.contains("Deduplication: duplicate rate per source"));
+        List<JsonNode> sources = new ArrayList<>();
+        bySource.forEach(sources::add);
+        sources.sort(Comparator.comparingDouble((JsonNode s) -> s.path("duplicate_rate").asDouble()).reversed()
+                .thenComparing(s -> s.path("source").asText()));
+        int card = plainHtml.indexOf("Deduplication: duplicate rate per source");
+        int previous = card;
+        for (JsonNode source : sources) {
+            String row = "<tr><td>" + Html.escape(source.path("source").asText()) + "</td><td class=\"num\">"
+                    + String.format(Locale.ROOT, "%,d", source.path("documents").asLong()) + "</td>";
+            int at = plainHtml.indexOf(row, card);
+            assertTrue(at > previous, row + " follows the rows of higher duplicate rates");
+            previous = at;
+            assertEquals(source.path("documents").asLong() * source.path("duplicate_rate").asDouble(),
+                    source.path("exact_duplicates").asLong() + source.path("near_duplicates").asLong(), 1e-6);
         }
     }
 
@@ -194,6 +233,96 @@ class InspectionReportTest {
             prompt |= run.has("text") && !run.path("loss").asBoolean();
         }
         assertTrue(loss && prompt, "SFT rows show which text is inside the loss");
+    }
+
+    @Test
+    void aRealSynthesizedSampleLeadsToItsSeedDocumentSourceFileAndTeacherCallsWithItsRevisions() throws IOException {
+        java.nio.file.Path run = ReportFixtures.synthRun(TestSpark.session());
+        InspectionReport.write(new Path(run.toString()), List.of(), new Path(dir.resolve("synth.html").toString()),
+                new Path(dir.resolve("synth.json").toString()), new Configuration());
+        String synthHtml = Files.readString(dir.resolve("synth.html"));
+        Map<String, JsonNode> records = records(synthHtml);
+        SyntheticSample sample = SparkRecords.read(TestSpark.session(), run.resolve("02-textbook/data").toString(),
+                SyntheticSample.class).orderBy("id").collectAsList().stream()
+                .map(row -> SparkRecords.fromRow(row, SyntheticSample.class)).findFirst().orElseThrow();
+
+        JsonNode listed = records.get(sample.id());
+        assertNotNull(listed, "the kept sample with the smallest id is in the browser");
+        assertEquals("synthetic_sample", listed.path("type").asText());
+        assertEquals("textbook_section", listed.path("title").asText());
+        assertEquals(sample.response(), listed.path("text").asText());
+        assertEquals(sample.lineage(), strings(listed.path("parents")));
+        JsonNode fields = listed.path("fields");
+        assertTrue(fields.path("prompt (last user message)").asText().startsWith("Critique this textbook section"));
+        assertEquals("rubric_final 8.50, rubric_first 5.50", fields.path("scores").asText());
+        assertTrue(fields.path("variables").asText().matches("audience = .+; style = .+"), fields.toString());
+        assertEquals(sample.revisions().get(0).draft(), fields.path("first draft").asText());
+        assertEquals("score 5.50\n\ncritique:\n" + sample.revisions().get(0).critique() + "\n\nrevised:\n"
+                + sample.response(), fields.path("revision 1").asText(), "the revision round, readable");
+
+        JsonNode seed = records.get(sample.lineage().get(0));
+        assertEquals("seed", seed.path("type").asText());
+        assertEquals(sample.metadata().get("seed_text"), seed.path("text").asText());
+        assertTrue(seed.path("fields").path("educational value").asText().matches("\\d\\.\\d{3}"));
+        JsonNode document = records.get(seed.path("parents").get(0).asText());
+        assertEquals("document", document.path("type").asText());
+        assertTrue(List.of("page.html", "input.txt").contains(document.path("fields").path("origin").asText()),
+                "the seed's document leads to its source file: " + document);
+        for (TeacherCall call : sample.calls()) {
+            JsonNode teacherCall = records.get(call.callId());
+            assertEquals("teacher_call", teacherCall.path("type").asText());
+            assertEquals("scripted-teacher", teacherCall.path("fields").path("teacher").asText());
+            assertEquals(call.model(), teacherCall.path("fields").path("model").asText());
+            assertEquals(call.step(), teacherCall.path("fields").path("step").asText());
+            assertEquals(call.cacheKey(), teacherCall.path("fields").path("cache key").asText());
+        }
+        assertEquals(List.of("planner", "writer", "critique-1", "revise-1", "critique-2"),
+                sample.calls().stream().map(TeacherCall::step).toList());
+
+        Map<String, Long> listedByTitle = new TreeMap<>();
+        records.values().stream().filter(r -> r.path("type").asText().equals("synthetic_sample"))
+                .forEach(r -> listedByTitle.merge(r.path("title").asText(), 1L, Long::sum));
+        JsonNode counts = ManifestJson.MAPPER.readTree(run.resolve("02-textbook/_manifest.json").toFile())
+                .path("counts");
+        Map<String, Long> expected = new TreeMap<>(Map.of("textbook_section", Math.min(3, counts.path("kept")
+                .asLong())));
+        counts.path("dropped_by_reason").fields().forEachRemaining(e -> expected.put("textbook_section · "
+                + e.getKey(), Math.min(3, e.getValue().asLong())));
+        assertTrue(expected.containsKey("textbook_section · not_applicable"), "question seeds: " + counts);
+        assertEquals(expected, listedByTitle, "stage_output.examples (3) samples of each outcome");
+        assertTrue(synthHtml.contains("Expansion: output rows per input row"), "the seed stage's expansion");
+        assertTrue(synthHtml.contains("requests to endpoints in"), "the teacher's request rate");
+    }
+
+    @Test
+    void theSeedStageListsSeedsOfEachOutcomeWithTheirDocuments() throws IOException {
+        java.nio.file.Path run = ReportFixtures.synthRun(TestSpark.session());
+        JsonNode listed = ManifestJson.MAPPER.readTree(run.resolve("01-seed/_manifest.json").toFile())
+                .path("sections").path("lineage.records");
+        Map<String, JsonNode> byId = new HashMap<>();
+        listed.forEach(r -> byId.put(r.path("id").asText(), r));
+        long seeds = 0;
+        for (JsonNode record : listed) {
+            if (record.path("type").asText().equals("seed")) {
+                seeds++;
+                JsonNode document = byId.get(record.path("parents").get(0).asText());
+                assertEquals("document", document.path("type").asText(), "each seed is followed by its document");
+                assertFalse(document.path("fields").path("origin").asText().isEmpty());
+            }
+        }
+        JsonNode counts = ManifestJson.MAPPER.readTree(run.resolve("01-seed/_manifest.json").toFile()).path("counts");
+        long expected = Math.min(3, counts.path("kept").asLong());
+        for (JsonNode dropped : counts.path("dropped_by_reason")) {
+            expected += Math.min(3, dropped.asLong());
+        }
+        assertTrue(counts.path("kept").asLong() > 0 && counts.path("dropped").asLong() > 0, counts.toString());
+        assertEquals(expected, seeds, "stage_output.examples (3) seeds of each outcome: " + counts);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     static Map<String, JsonNode> records(String page) throws IOException {

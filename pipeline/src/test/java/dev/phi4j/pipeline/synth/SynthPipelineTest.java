@@ -253,6 +253,23 @@ class SynthPipelineTest {
         assertTrue(documents.bySourceClass().containsKey("web_rewrite"));
         assertTrue(documents.bySourceClass().containsKey("synthetic"));
 
+        for (String name : List.of("textbook", "plurality", "execute")) {
+            everyParentOfAListedSampleIsListed(stage(first, name));
+        }
+        JsonNode question = null;
+        Map<String, JsonNode> listed = listed(plurality);
+        for (JsonNode record : listed.values()) {
+            if (record.path("fields").has("plurality.answer")) {
+                for (JsonNode parent : record.path("parents")) {
+                    if (listed.get(parent.asText()).path("type").asText().equals("synthetic_sample")) {
+                        question = listed.get(parent.asText());
+                    }
+                }
+            }
+        }
+        assertNotNull(question, "a plurality sample's question is listed with it");
+        assertFalse(question.path("fields").has("plurality.answer"), "the question, not another answer");
+
         int requestsBefore = endpoint.requests();
         List<Pipeline.Outcome> again = run("again", stages(panel, cache));
 
@@ -262,6 +279,41 @@ class SynthPipelineTest {
             assertEquals(stage(first, name).outputs().kept().fingerprint(),
                     stage(again, name).outputs().kept().fingerprint(), name + " gives the same rows from the cache");
         }
+    }
+
+    /**
+     * The stage's {@code lineage.records} list {@code stage_output.examples} (3) samples of each outcome, and every
+     * parent of a listed sample (seed, teacher calls, the question) is listed too: the report can walk each one.
+     */
+    private static void everyParentOfAListedSampleIsListed(Manifest manifest) {
+        Map<String, JsonNode> listed = listed(manifest);
+        Map<String, Long> byOutcome = new java.util.TreeMap<>();
+        for (JsonNode record : listed.values()) {
+            if (!record.path("type").asText().equals("synthetic_sample")) {
+                continue;
+            }
+            byOutcome.merge(record.path("fields").path("drop reason").asText("kept"), 1L, Long::sum);
+            for (JsonNode parent : record.path("parents")) {
+                assertTrue(listed.containsKey(parent.asText()), manifest.stage().name() + ": parent " + parent
+                        + " of " + record.path("id").asText() + " is listed");
+            }
+        }
+        Map<String, Long> expected = new java.util.TreeMap<>();
+        if (manifest.counts().kept() > 0) {
+            expected.put("kept", Math.min(3, manifest.counts().kept()));
+        }
+        manifest.counts().droppedByReason().forEach((reason, count) -> expected.put(reason, Math.min(3, count)));
+        if (manifest.stage().name().equals("plurality")) {
+            assertTrue(byOutcome.get("kept") >= expected.get("kept"), "the questions are listed as well");
+        } else {
+            assertEquals(expected, byOutcome, manifest.stage().name());
+        }
+    }
+
+    private static Map<String, JsonNode> listed(Manifest manifest) {
+        Map<String, JsonNode> listed = new java.util.LinkedHashMap<>();
+        manifest.sections().get("lineage.records").forEach(r -> listed.put(r.path("id").asText(), r));
+        return listed;
     }
 
     @Test
