@@ -139,7 +139,7 @@ final class ReportFixtures {
                 List<StageConfig> stages = List.of(
                         new DocumentsFixture("documents", documents.toString()),
                         new SeedConfig(Optional.empty(), List.of(), 100, 800, 2, 0.0, List.of("because"),
-                                List.of("login")),
+                                List.of("login"), SeedConfig.Scorer.HEURISTIC, Optional.empty()),
                         new SynthConfig(Optional.of("textbook"), List.of("seed"), "textbook_section", templates,
                                 List.of(scripted), dir.resolve("cache").toString(), new Sampling(0.7, 1.0, 256), 0));
                 new Pipeline(new RunConfig("synth", dir.resolve("runs").toString(), 7),
