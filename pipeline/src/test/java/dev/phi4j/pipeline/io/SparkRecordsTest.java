@@ -112,7 +112,9 @@ class SparkRecordsTest {
         StructType sample = SparkRecords.structType(SyntheticSample.class);
 
         assertEquals("array<struct<role:string,content:string>>", sample.apply("prompt").dataType().simpleString());
-        assertEquals("struct<model:string,call_id:string>", sample.apply("teacher").dataType().simpleString());
+        assertEquals("array<struct<teacher:string,model:string,call_id:string,cache_key:string,step:string,"
+                + "finish_reason:string,prompt_tokens:int,completion_tokens:int>>",
+                sample.apply("calls").dataType().simpleString());
         assertEquals("map<string,double>", sample.apply("scores").dataType().simpleString());
         assertEquals("array<int>", SparkRecords.structType(PackedSequence.class).apply("tokens").dataType()
                 .simpleString());
@@ -137,7 +139,7 @@ class SparkRecordsTest {
         ParquetRecords.write(new Path(file), CONF, SyntheticSample.class, List.of(SAMPLE));
 
         Row row = spark.read().parquet(file)
-                .selectExpr("teacher.call_id", "size(prompt)", "prompt[1].role", "scores['fidelity']",
+                .selectExpr("calls[1].call_id", "size(prompt)", "prompt[1].role", "scores['fidelity']",
                         "revisions[0].score", "validation.status", "lineage[0]")
                 .first();
 
