@@ -1,5 +1,7 @@
 package dev.phi4j.pipeline.synth;
 
+import dev.phi4j.core.config.ConfigJson;
+import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.schema.Message;
 import dev.phi4j.core.schema.Seed;
 import dev.phi4j.core.schema.SyntheticSample;
@@ -8,6 +10,7 @@ import dev.phi4j.pipeline.io.ShippedConfig;
 import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
+import dev.phi4j.pipeline.stage.StageInput;
 import dev.phi4j.pipeline.stage.StageRows;
 import dev.phi4j.pipeline.teacher.Teacher;
 import dev.phi4j.pipeline.teacher.TeacherPanel;
@@ -64,6 +67,18 @@ final class SynthStage implements Stage {
     @Override
     public Class<SyntheticSample> writes() {
         return SyntheticSample.class;
+    }
+
+    /**
+     * The template as loaded: part of the stage's identity, so an edited template re-runs the stage instead of reusing
+     * samples made with the old prompts. Its fingerprint is of the resolved template, not the file's bytes, so a
+     * comment does not count.
+     */
+    @Override
+    public List<StageInput> inputs(StageContext context) {
+        String resolved = ConfigJson.toJson(template).toString();
+        return List.of(new StageInput("template", template.name(), config.templateFile().toString(), 1,
+                resolved.length(), Sha256.tagged(resolved)));
     }
 
     @Override

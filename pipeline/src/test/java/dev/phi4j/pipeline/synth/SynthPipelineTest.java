@@ -346,4 +346,27 @@ class SynthPipelineTest {
                     name);
         }
     }
+
+    @Test
+    void anEditedTemplateRerunsItsStageAndAnUnchangedOneIsReused() throws IOException {
+        Path templates = Files.createDirectories(dir.resolve("templates"));
+        Files.copy(TestSpark.root().resolve("configs/synth/question_as_is.yaml"), templates.resolve("question_as_is.yaml"));
+        SeedConfig seeds = new SeedConfig(Optional.empty(), List.of(), 100, 800, 2, 0.0, List.of("because"),
+                List.of("login"), SeedConfig.Scorer.HEURISTIC, Optional.empty());
+        List<StageConfig> stages = List.of(new DocumentsFixture("documents", documents.toString()), seeds,
+                new SynthConfig(Optional.of("questions"), List.of("seed"), "question_as_is", templates.toString(),
+                        List.of(), dir.resolve("cache").toString(), Sampling.defaults(), 0));
+
+        List<Pipeline.Outcome> first = run("edits", stages);
+        List<Pipeline.Outcome> unchanged = run("edits", stages);
+        Files.writeString(templates.resolve("question_as_is.yaml"), Files.readString(templates.resolve(
+                "question_as_is.yaml")).replace("response: \"{seed}\"", "response: \"Question: {seed}\""));
+        List<Pipeline.Outcome> edited = run("edits", stages);
+
+        assertFalse(first.get(2).reused());
+        assertTrue(unchanged.get(2).reused(), "the same template: the finished stage is reused");
+        assertFalse(edited.get(2).reused(), "an edited template makes other samples: the stage runs again");
+        assertTrue(edited.get(1).reused(), "the seeds did not change");
+        assertTrue(kept("edits", edited.get(2).manifest()).stream().allMatch(s -> s.response().startsWith("Question: ")));
+    }
 }
