@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * Everything a manifest counts about a stage's output, gathered in one pass over its rows: rows and characters per
  * (source class, outcome), an order-independent content fingerprint, and the first rows of each outcome. Computed
  * per partition on the executors and merged on the driver, so only this small summary is collected. Any record type
- * with an {@code id} can be tallied; characters count its {@code text}, and a type without {@code source_class}
- * is tallied under {@link #NO_CLASS}.
+ * with an {@code id} can be tallied; characters count its {@code text} (a synthetic sample's {@code response}), and a
+ * type without {@code source_class} is tallied under {@link #NO_CLASS}.
  */
 public final class Tally implements Serializable {
 
@@ -32,8 +32,9 @@ public final class Tally implements Serializable {
 
         static Columns of(StructType written) {
             List<String> names = List.of(written.fieldNames());
+            int text = names.contains("text") ? names.indexOf("text") : names.indexOf("response");
             return new Columns(names.indexOf("id"), names.indexOf("source_class"), names.indexOf("origin_uri"),
-                    names.indexOf("text"), names.indexOf("metadata"), names.indexOf(Stage.DROP_REASON));
+                    text, names.indexOf("metadata"), names.indexOf(Stage.DROP_REASON));
         }
 
         private String string(Row row, int column) {
