@@ -5,6 +5,7 @@ import dev.phi4j.bench.inference.ServeBenchCommand;
 import dev.phi4j.bench.mixture.MixtureBenchCommand;
 import dev.phi4j.bench.pipeline.PipelineBenchCommand;
 import dev.phi4j.bench.shard.ShardBenchCommand;
+import dev.phi4j.bench.teacher.TeacherBenchCommand;
 import dev.phi4j.bench.tokenizer.TokenizerBenchCommand;
 import dev.phi4j.bench.train.TrainBenchCommand;
 import picocli.CommandLine.Command;
@@ -14,6 +15,6 @@ import picocli.CommandLine.Command;
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
         subcommands = {TokenizerBenchCommand.class, TrainBenchCommand.class, ShardBenchCommand.class,
                 GenerateBenchCommand.class, ServeBenchCommand.class, PipelineBenchCommand.class,
-                MixtureBenchCommand.class})
+                MixtureBenchCommand.class, TeacherBenchCommand.class})
 public final class BenchCommand {
 }
