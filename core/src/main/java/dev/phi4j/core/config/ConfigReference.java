@@ -92,9 +92,23 @@ public final class ConfigReference {
         for (RecordComponent component : components) {
             String key = ConfigKeys.yamlKey(component.getName());
             out.append("| `").append(key).append("` |");
-            trees.forEach(tree -> out.append(' ').append(((ConfigNode.Scalar) tree.get(key)).text()).append(" |"));
+            trees.forEach(tree -> out.append(' ').append(inline(tree.get(key))).append(" |"));
             out.append('\n');
         }
+    }
+
+    /** A preset's value in one table cell: a scalar as written, a nested record or list in YAML's flow style. */
+    private static String inline(ConfigNode node) {
+        if (node instanceof ConfigNode.Scalar scalar) {
+            return scalar.text();
+        }
+        if (node instanceof ConfigNode.Sequence sequence) {
+            return sequence.items().stream().map(ConfigReference::inline)
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        }
+        return ((ConfigNode.Mapping) node).entries().entrySet().stream()
+                .map(entry -> entry.getKey() + ": " + inline(entry.getValue()))
+                .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
     }
 
     private static String typeText(Type type, Range range, Variants listed) {

@@ -21,9 +21,20 @@ public record ModelConfig(
         @Doc("inner width of the SwiGLU MLP") @Range(min = 1) int ffnHidden,
         @Doc("tokens per training sequence") @Range(min = 2) int contextLength,
         @Doc("RoPE base θ") @Range(min = 1) double ropeTheta,
-        @Doc("RMSNorm epsilon") @Default("1e-5") @Range(min = 0, max = 1) double normEps) {
+        @Doc("RMSNorm epsilon") @Default("1e-5") @Range(min = 0, max = 1) double normEps,
+        @Doc("how RoPE frequencies are stretched for a longer context; none: θ alone") @Default("{}")
+        RopeScaling ropeScaling) {
+
+    /** A shape whose RoPE uses θ alone, as pretraining does. */
+    public ModelConfig(int vocabSize, int dModel, int nLayers, int nHeads, int nKvHeads, int ffnHidden,
+                       int contextLength, double ropeTheta, double normEps) {
+        this(vocabSize, dModel, nLayers, nHeads, nKvHeads, ffnHidden, contextLength, ropeTheta, normEps,
+                RopeScaling.NONE);
+    }
 
     public ModelConfig {
+        // Models saved before RoPE scaling existed carry no such field: they used θ alone.
+        ropeScaling = ropeScaling == null ? RopeScaling.NONE : ropeScaling;
         if (dModel % nHeads != 0) {
             throw new InvalidConfigValue("d_model", "d_model (" + dModel + ") must be divisible by n_heads (" + nHeads + ")");
         }
@@ -75,11 +86,16 @@ public record ModelConfig(
     /** The same shape at a longer context with a new RoPE base, as midtraining does (4K → 16K, θ 10k → 250k). */
     public ModelConfig withContext(int newContextLength, double newRopeTheta) {
         return new ModelConfig(vocabSize, dModel, nLayers, nHeads, nKvHeads, ffnHidden, newContextLength,
-                newRopeTheta, normEps);
+                newRopeTheta, normEps, ropeScaling);
+    }
+
+    public ModelConfig withRopeScaling(RopeScaling scaling) {
+        return new ModelConfig(vocabSize, dModel, nLayers, nHeads, nKvHeads, ffnHidden, contextLength, ropeTheta,
+                normEps, scaling);
     }
 
     public ModelConfig withVocabSize(int newVocabSize) {
         return new ModelConfig(newVocabSize, dModel, nLayers, nHeads, nKvHeads, ffnHidden, contextLength,
-                ropeTheta, normEps);
+                ropeTheta, normEps, ropeScaling);
     }
 }

@@ -74,6 +74,8 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
         ObjectNode rope = root.putObject("rope");
         rope.put("theta", c.model().ropeTheta());
         rope.put("context_length", c.model().contextLength());
+        rope.put("scaling", c.model().ropeScaling().kind().name().toLowerCase(Locale.ROOT));
+        rope.put("scaling_factor", c.model().ropeScaling().factor());
         rope.put("layout", "rotate-half");
         rope.put("positions", c.masking() == PhiDecoder.Masking.DOCUMENTS ? "restart at each document" : "0..T-1");
         ObjectNode tokenizer = root.putObject("tokenizer");

@@ -37,7 +37,7 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
         this.c = config.getModel();
         this.masking = config.getMasking();
         this.block = new TransformerBlock(c);
-        this.rope = TransformerBlock.RopeTable.of(c.headDim(), c.ropeTheta(), c.contextLength(), dataType);
+        this.rope = TransformerBlock.RopeTable.of(c, dataType);
         this.causalMask = CausalMasks.SHARED.get(c.contextLength(), dataType);
         this.weights = blockViews(config, paramsView, this::param);
     }

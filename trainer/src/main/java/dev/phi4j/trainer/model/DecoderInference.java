@@ -105,8 +105,7 @@ public final class DecoderInference {
         this.blocks = blocks;
         this.finalGain = finalGain;
         this.head = head;
-        this.rope = TransformerBlock.RopeTable.of(config.headDim(), config.ropeTheta(), config.contextLength(),
-                dataType);
+        this.rope = TransformerBlock.RopeTable.of(config, dataType);
         this.causalMask = CausalMasks.SHARED.get(config.contextLength(), dataType);
         this.scale = 1.0 / Math.sqrt(config.headDim());
     }

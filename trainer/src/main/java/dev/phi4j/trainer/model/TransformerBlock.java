@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.model.RopeScaling;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -301,29 +302,33 @@ final class TransformerBlock {
         return gain.reshape(1, gain.length());
     }
 
-    /** inv_freq_j = θ^(-2j/head_dim) for j < head_dim/2 (the rotate-half layout repeats them for the second half). */
-    static double[] ropeInverseFrequencies(int headDim, double theta) {
-        double[] invFreq = new double[headDim / 2];
-        for (int j = 0; j < invFreq.length; j++) {
-            invFreq[j] = Math.pow(theta, -2.0 * j / headDim);
-        }
-        return invFreq;
-    }
-
     /**
-     * cos and sin of position · inv_freq for positions 0..length-1, (length, head_dim/2) each; computed in double,
-     * then cast, so float tables are correctly rounded.
+     * cos and sin of position · inv_freq for positions 0..length-1, (length, head_dim/2) each, times the RoPE
+     * scaling's attention factor (1 unless yarn); computed in double, then cast, so float tables are correctly
+     * rounded. inv_freq_j = θ^(-2j/head_dim) for j < head_dim/2, stretched by the model's {@link RopeScaling} (the
+     * rotate-half layout repeats them for the second half).
      */
     record RopeTable(INDArray cos, INDArray sin) {
 
+        /** The table of {@code model}'s RoPE over its whole context. */
+        static RopeTable of(ModelConfig model, DataType dataType) {
+            RopeScaling scaling = model.ropeScaling();
+            return of(scaling.inverseFrequencies(model.headDim(), model.ropeTheta(), model.contextLength()),
+                    scaling.attentionScale(), model.contextLength(), dataType);
+        }
+
+        /** Plain RoPE with base θ, as pretraining uses it. */
         static RopeTable of(int headDim, double theta, int length, DataType dataType) {
-            double[] invFreq = ropeInverseFrequencies(headDim, theta);
+            return of(RopeScaling.NONE.inverseFrequencies(headDim, theta, length), 1, length, dataType);
+        }
+
+        private static RopeTable of(double[] invFreq, double scale, int length, DataType dataType) {
             double[][] cos = new double[length][invFreq.length];
             double[][] sin = new double[length][invFreq.length];
             for (int position = 0; position < length; position++) {
                 for (int j = 0; j < invFreq.length; j++) {
-                    cos[position][j] = Math.cos(position * invFreq[j]);
-                    sin[position][j] = Math.sin(position * invFreq[j]);
+                    cos[position][j] = scale * Math.cos(position * invFreq[j]);
+                    sin[position][j] = scale * Math.sin(position * invFreq[j]);
                 }
             }
             return new RopeTable(Nd4j.createFromArray(cos).castTo(dataType), Nd4j.createFromArray(sin).castTo(dataType));

@@ -180,19 +180,19 @@ public final class Trainer {
 
     /**
      * A new phase starts from {@code source}'s weights, copied by parameter name into the network built for this
-     * run's model config, so the context length and RoPE base are this run's. Anything else that differs would
+     * run's model config, so the context length, RoPE base and RoPE scaling are this run's. Anything else that differs would
      * change the parameters' shapes or meaning, and the tokenizer must be the same.
      */
     private void copyWeights(ModelCheckpoint source) {
         JsonNode theirs = ConfigJson.toJson(source.model());
         ObjectNode ours = ConfigJson.toJson(run.model());
-        ours.remove(List.of("context_length", "rope_theta"));
+        ours.remove(List.of("context_length", "rope_theta", "rope_scaling"));
         for (Iterator<String> keys = ours.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!ours.get(key).equals(theirs.get(key))) {
                 throw new IllegalArgumentException(source.directory() + ": trainer.init_from's model has model." + key
                         + " " + theirs.get(key) + ", this run's config " + ours.get(key) + "; a new phase may change "
-                        + "model.context_length and model.rope_theta only");
+                        + "model.context_length, model.rope_theta and model.rope_scaling only");
             }
         }
         String fingerprint = TokenizerFingerprint.of(run.tokenizer());

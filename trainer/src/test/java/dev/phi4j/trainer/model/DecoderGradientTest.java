@@ -46,6 +46,15 @@ class DecoderGradientTest {
                 new MultiDataSet(new INDArray[] {tokens, segmentIds}, new INDArray[] {labels})));
     }
 
+    @Test
+    void yarnScaledRopeGradientsMatchFiniteDifferences() {
+        ComputationGraph net = TinyModels.inDouble(TinyModels.YARN, PhiDecoder.Masking.CAUSAL, 4);
+        INDArray tokens = TinyModels.randomTokens(2, 5, 11, 5);
+        INDArray labels = TinyModels.asLabels(TinyModels.randomTokens(2, 5, 11, 6));
+
+        assertEquals(List.of(), mismatches(net, new MultiDataSet(new INDArray[] {tokens}, new INDArray[] {labels})));
+    }
+
     /** "param[index]: backprop a vs finite differences n" for every entry that disagrees. */
     private static List<String> mismatches(ComputationGraph net, MultiDataSet batch) {
         net.setInputs(batch.getFeatures());

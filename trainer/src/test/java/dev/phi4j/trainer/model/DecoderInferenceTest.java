@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.model.RopeScaling;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,8 +25,17 @@ class DecoderInferenceTest {
 
     @Test
     void sequencesOfDifferentLengthsFedInOneBatchMatchTheGraph() {
-        ComputationGraph net = TinyModels.inDouble(CONFIG, PhiDecoder.Masking.CAUSAL, 41);
-        INDArray tokens = TinyModels.randomTokens(3, CONFIG.contextLength(), CONFIG.vocabSize(), 42);
+        matchesTheGraphChunkByChunk(CONFIG);
+    }
+
+    @Test
+    void aYarnScaledModelDecodesChunkByChunkAsItsGraphComputes() {
+        matchesTheGraphChunkByChunk(CONFIG.withRopeScaling(new RopeScaling(RopeScaling.Kind.YARN, 4, 3, 1, 0.1)));
+    }
+
+    private static void matchesTheGraphChunkByChunk(ModelConfig config) {
+        ComputationGraph net = TinyModels.inDouble(config, PhiDecoder.Masking.CAUSAL, 41);
+        INDArray tokens = TinyModels.randomTokens(3, config.contextLength(), config.vocabSize(), 42);
         INDArray expected = PhiDecoder.logits(net, tokens);                                  // (3, T, vocab)
 
         DecoderInference decoder = DecoderInference.of(net);
@@ -48,7 +58,7 @@ class DecoderInferenceTest {
                 assertEquals(to, cache.length(slots[s]));
             }
         }
-        assertEquals(List.of(CONFIG.contextLength(), CONFIG.contextLength(), CONFIG.contextLength()),
+        assertEquals(List.of(config.contextLength(), config.contextLength(), config.contextLength()),
                 Arrays.stream(fed).boxed().toList());
     }
 

@@ -3,6 +3,7 @@ package dev.phi4j.trainer.model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Checkpoints: the custom vertices and layers survive DL4J's JSON, weights and Adam state survive the zip. */
 class SerializationTest {
@@ -64,5 +66,26 @@ class SerializationTest {
                         .castTo(DataType.DOUBLE)}
                 : new INDArray[] {tokens};
         return new MultiDataSet(features, new INDArray[] {labels});
+    }
+
+    @Test
+    void ropeScalingSurvivesTheCheckpointAndChangesTheOutput(@TempDir Path dir) throws IOException {
+        ComputationGraph scaled = TinyModels.inDouble(TinyModels.YARN, PhiDecoder.Masking.CAUSAL, 31);
+        ComputationGraph plain = TinyModels.inDouble(TinyModels.GQA, PhiDecoder.Masking.CAUSAL, 31);
+        File checkpoint = dir.resolve("model.zip").toFile();
+        ModelSerializer.writeModel(scaled, checkpoint, false);
+        ComputationGraph restored = ModelSerializer.restoreComputationGraph(checkpoint, false);
+        INDArray tokens = TinyModels.randomTokens(2, 5, 11, 32);
+
+        assertEquals(TinyModels.YARN, blockConfig(restored).getModel());
+        assertEquals(0.0, TinyModels.maxAbsDifference(PhiDecoder.logits(scaled, tokens), PhiDecoder.logits(restored,
+                tokens)));
+        assertTrue(TinyModels.maxAbsDifference(PhiDecoder.logits(scaled, tokens), PhiDecoder.logits(plain, tokens))
+                > 1e-6, "the same weights with stretched RoPE give other logits");
+    }
+
+    private static DecoderBlock blockConfig(ComputationGraph net) {
+        return net.getConfiguration().getVertices().values().stream().filter(DecoderBlock.class::isInstance)
+                .map(DecoderBlock.class::cast).findFirst().orElseThrow();
     }
 }

@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.model.RopeScaling;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,6 +19,12 @@ final class TinyModels {
 
     /** Grouped-query: 4 query heads share 2 kv heads; head_dim 4. */
     static final ModelConfig GQA = new ModelConfig(11, 16, 2, 4, 2, 12, 5, 10_000, 1e-5);
+
+    /**
+     * {@link #GQA} stretched as by midtraining with yarn (4 dimensions per head, so both of its frequencies are
+     * touched: one blended, one interpolated), so the scaled tables and the attention factor are exercised.
+     */
+    static final ModelConfig YARN = GQA.withRopeScaling(new RopeScaling(RopeScaling.Kind.YARN, 4, 2, 0.3, 0.01));
 
     private TinyModels() {}
 

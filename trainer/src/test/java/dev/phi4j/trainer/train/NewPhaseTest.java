@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.train;
 
 import dev.phi4j.core.model.ModelConfig;
+import dev.phi4j.core.model.RopeScaling;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 import dev.phi4j.trainer.generate.InferenceModel;
@@ -66,6 +67,30 @@ class NewPhaseTest {
         IllegalArgumentException resume = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.resume(changedAgain, longer, TrainingProgress.SILENT));
         assertTrue(resume.getMessage().contains("resume with the config it was trained with"), resume.getMessage());
+    }
+
+    @Test
+    void aNewPhaseMayStretchRopeWithYarnAndTheCheckpointCarriesItToGeneration(@TempDir Path dir) throws IOException {
+        Path pretrain = dir.resolve("pretrain");
+        Trainer.start(TrainFixtures.run(pretrain, TrainFixtures.trainer("{" + STEPS + ", global_batch_tokens: 32}")),
+                TrainFixtures.packedBooks(dir.resolve("data-16")), TrainingProgress.SILENT).train();
+        ModelConfig stretched = TrainFixtures.MODEL.withContext(32, TrainFixtures.MODEL.ropeTheta())
+                .withRopeScaling(new RopeScaling(RopeScaling.Kind.YARN, 2, 16, 32, 1));
+
+        Path midtrain = dir.resolve("midtrain");
+        Trainer.Run run = new Trainer.Run(midtrain, 7, stretched, TrainFixtures.tokenizer(),
+                TrainFixtures.tokenizerIn(midtrain), TrainFixtures.trainer("{" + STEPS + ", global_batch_tokens: 64, "
+                + "init_from: '" + pretrain + "'}"));
+        ShardSet longer = TextPacker.pack(TrainFixtures.BOOKS, TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1,
+                TrainFixtures.tokenizer(), 32, dir.resolve("data-32")).shards();
+        Trainer.start(run, longer, TrainingProgress.SILENT).train(1);
+
+        LoadedCheckpoint written = Checkpoint.load(midtrain);
+        assertEquals(stretched, written.model().model());
+        String modelJson = Files.readString(written.directory().resolve(ModelCheckpoint.JSON_FILE));
+        assertTrue(modelJson.contains("\"scaling\" : \"yarn\""), modelJson);
+        assertEquals(stretched, InferenceModel.load(written.directory(), true).model().config(),
+                "generation stretches RoPE as the checkpoint says, with no flag");
     }
 
     @Test
