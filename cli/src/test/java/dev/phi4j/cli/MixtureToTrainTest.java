@@ -109,6 +109,17 @@ class MixtureToTrainTest {
         assertEquals(train.model().contextLength(), config.sets().get(0).seqLen());
         assertEquals(train.tokenizer(), MixtureConfig.withTokenizer(loaded, MixtureConfig.RunTokenizer.of(tinyMixture),
                 tinyMixture).tokenizer(), "it names no tokenizer of its own, so it takes the model's");
+
+        Phi4jConfig tiny = Phi4jConfig.load(ROOT.resolve("configs/tiny.yaml"), List.of()).config();
+        Phi4jConfig midtrain = Phi4jConfig.load(ROOT.resolve("configs/tiny-midtrain.yaml"), List.of()).config();
+        assertEquals(Path.of(config.mixturesDir(), "midtrain", "shards"), midtrain.trainer().data().shards()
+                .orElseThrow(), "configs/tiny-midtrain.yaml trains on the mixture's midtraining set");
+        assertEquals(midtrain.model().contextLength(), config.sets().get(1).seqLen());
+        assertEquals(4 * tiny.model().contextLength(), midtrain.model().contextLength(), "4× the context");
+        assertEquals(250_000, midtrain.model().ropeTheta(), "the report's new RoPE base");
+        assertEquals(tiny.trainer().optimizer().lr() / 10, midtrain.trainer().optimizer().lr(), 1e-12, "peak lr ÷ 10");
+        assertEquals(Path.of("runs", tiny.run().name()), midtrain.trainer().initFrom().orElseThrow());
+        assertEquals(tiny.tokenizer(), midtrain.tokenizer(), "init_from needs the same tokenizer");
     }
 
 }

@@ -64,7 +64,8 @@ class Phi4jCommandTest {
 
     @Test
     void everyBundledConfigIsValid() throws IOException {
-        for (String name : List.of("tiny.yaml", "small.yaml", "phi-4.yaml", "tiny-pretrain.yaml", "small-pretrain.yaml")) {
+        for (String name : List.of("tiny.yaml", "small.yaml", "phi-4.yaml", "tiny-pretrain.yaml", "small-pretrain.yaml",
+                "tiny-midtrain.yaml", "teacher-tiny.yaml")) {
             Phi4jConfig loaded = Phi4jConfig.load(ROOT.resolve("configs").resolve(name), List.of()).config();
             assertEquals(loaded.model().vocabSize(), loaded.tokenizer().modelVocabSize(), name);
         }
