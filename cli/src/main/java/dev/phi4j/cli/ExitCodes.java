@@ -5,7 +5,6 @@ public final class ExitCodes {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
-    public static final int NOT_AVAILABLE = 3;
 
     private ExitCodes() {}
 }

@@ -36,8 +36,7 @@ public final class Phi4j {
         root.addSubcommand(new TrainCommand());
         root.addSubcommand(new GenerateCommand());
         root.addSubcommand(new ServeCommand());
-        root.addSubcommand(PendingCommand.create("eval",
-                "Evaluate a checkpoint on benchmarks (log-likelihood and generation tasks).", "the evaluation issue"));
+        root.addSubcommand(new EvalCommand());
         root.addSubcommand(new MixtureCommand());
         root.addSubcommand(new ReportCommand());
         root.addSubcommand(new TokenizerCommand());

@@ -1,5 +1,7 @@
 package dev.phi4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.phi4j.core.model.ModelPresets;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code phi4j generate} and the inference benchmarks, on a tiny model checkpoint (no training state) written by {@link ModelCheckpoint#write}. */
@@ -86,6 +89,36 @@ class InferenceCommandsTest {
     }
 
     /** Runs the command with System.out and System.err captured (replaced before picocli sets up its writers). */
+    @Test
+    void evalMeasuresPasskeyAndPositionPerplexityAlsoBeyondTheTrainedContext() throws IOException {
+        Path json = run.resolve("eval.json");
+        Result result = phi4j("eval", "--checkpoint", run.toString(), "--lengths", "64,128,256", "--trials", "2",
+                "--windows", "2", "--text", TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString(), "--output",
+                json.toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("passkey retrieval") && result.out().contains("perplexity by position"),
+                result.out());
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        assertEquals(128, results.path("context_length").asInt());
+        assertTrue(result.err().contains("passkey: lengths below"), "64 tokens cannot hold a passkey prompt: "
+                + result.err());
+        List<Integer> passkeyLengths = new java.util.ArrayList<>();
+        results.path("passkey").forEach(cell -> passkeyLengths.add(cell.path("length").asInt()));
+        assertFalse(passkeyLengths.contains(64), passkeyLengths.toString());
+        assertTrue(passkeyLengths.contains(256) && passkeyLengths.size() % 3 == 0, "3 depths a length: " + passkeyLengths);
+        assertEquals(3 * 4, results.path("position_ppl").size(), "3 lengths × 4 buckets");
+        for (JsonNode bucket : results.path("position_ppl")) {
+            double perplexity = bucket.path("perplexity").asDouble();
+            assertTrue(perplexity > 1 && perplexity < 10 * 1024, "an untrained model is near uniform: " + perplexity);
+        }
+        assertEquals(256, results.path("position_ppl").get(11).path("to").asInt(), "evaluated at 2× the context");
+
+        Result unknown = phi4j("eval", "--checkpoint", run.toString(), "--tasks", "mmlu");
+        assertEquals(ExitCodes.USAGE, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown task 'mmlu'"), unknown.err());
+    }
+
     private static Result phi4j(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

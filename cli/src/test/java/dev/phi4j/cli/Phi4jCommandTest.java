@@ -56,13 +56,6 @@ class Phi4jCommandTest {
     }
 
     @Test
-    void pendingSubcommandsExitWithNotAvailable() {
-        for (String name : List.of("eval")) {
-            assertEquals(ExitCodes.NOT_AVAILABLE, run(name, "configs/tiny.yaml").exitCode(), name);
-        }
-    }
-
-    @Test
     void everyBundledConfigIsValid() throws IOException {
         for (String name : List.of("tiny.yaml", "small.yaml", "phi-4.yaml", "tiny-pretrain.yaml", "small-pretrain.yaml",
                 "tiny-midtrain.yaml", "teacher-tiny.yaml")) {

@@ -24,7 +24,16 @@ public final class KvCacheModel implements LanguageModel {
 
     /** @param net a network built by {@link PhiDecoder#build} (either masking); its weights are shared, not copied */
     public KvCacheModel(ComputationGraph net) {
-        this.decoder = DecoderInference.of(net);
+        this(DecoderInference.of(net));
+    }
+
+    /** The network over {@code contextLength} tokens, more than it was trained at if need be (long-context evaluation). */
+    public KvCacheModel(ComputationGraph net, int contextLength) {
+        this(DecoderInference.of(net, contextLength));
+    }
+
+    private KvCacheModel(DecoderInference decoder) {
+        this.decoder = decoder;
         this.cache = decoder.newCache();
     }
 

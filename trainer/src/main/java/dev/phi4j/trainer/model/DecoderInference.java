@@ -112,10 +112,16 @@ public final class DecoderInference {
 
     /** The decoder of a network built by {@link PhiDecoder#build} (either masking), sharing its weights. */
     public static DecoderInference of(ComputationGraph net) {
-        if (!(net.getConfiguration().getVertices().get(PhiDecoder.blockName(0)) instanceof DecoderBlock first)) {
-            throw new IllegalArgumentException("not a PhiDecoder network: no vertex " + PhiDecoder.blockName(0));
-        }
-        ModelConfig config = first.getModel();
+        return of(net, trainedShape(net).contextLength());
+    }
+
+    /**
+     * The same decoder over a context of {@code contextLength} tokens, its RoPE (θ and scaling unchanged) and causal
+     * mask extended: how a model is measured beyond the context it was trained at, as long-context evaluation does.
+     */
+    public static DecoderInference of(ComputationGraph net, int contextLength) {
+        ModelConfig trained = trainedShape(net);
+        ModelConfig config = trained.withContext(contextLength, trained.ropeTheta());
         List<TransformerBlock.Weights> blocks = new ArrayList<>();
         for (int layer = 0; layer < config.nLayers(); layer++) {
             blocks.add(((DecoderBlockRuntime) net.getVertex(PhiDecoder.blockName(layer))).weights());
@@ -123,6 +129,13 @@ public final class DecoderInference {
         Map<String, INDArray> params = net.paramTable();       // getParam(name) finds layers' parameters only
         return new DecoderInference(config, params.get(PhiDecoder.EMBEDDING + "_W"), blocks,
                 params.get(PhiDecoder.FINAL_NORM + "_" + FinalRmsNorm.GAIN), params.get(PhiDecoder.LM_HEAD + "_W"));
+    }
+
+    private static ModelConfig trainedShape(ComputationGraph net) {
+        if (!(net.getConfiguration().getVertices().get(PhiDecoder.blockName(0)) instanceof DecoderBlock first)) {
+            throw new IllegalArgumentException("not a PhiDecoder network: no vertex " + PhiDecoder.blockName(0));
+        }
+        return first.getModel();
     }
 
     public ModelConfig config() {

@@ -1,0 +1,173 @@
+package dev.phi4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
+import dev.phi4j.trainer.eval.Passkey;
+import dev.phi4j.trainer.eval.PositionPerplexity;
+import dev.phi4j.trainer.generate.KvCacheModel;
+import dev.phi4j.trainer.generate.LanguageModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "eval", mixinStandardHelpOptions = true, description = {
+        "Evaluate a checkpoint. Tasks: passkey (retrieval of a number hidden at depths 5%, 50%, 95% of a long filler "
+                + "text, greedy, exact match) and position-ppl (perplexity by position bucket over windows of a long "
+                + "text), at lengths beyond the context the model was trained at as well (RoPE extended as it is).",
+        "Example: phi4j eval --checkpoint runs/tiny-midtrain --tasks passkey,position-ppl --lengths 128,256,512"})
+final class EvalCommand implements Callable<Integer> {
+
+    private static final List<String> TASKS = List.of("passkey", "position-ppl");
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+            description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
+    Path checkpoint;
+
+    @Option(names = "--tasks", split = ",", defaultValue = "passkey,position-ppl",
+            description = "tasks to run: passkey, position-ppl (default: ${DEFAULT-VALUE})")
+    List<String> tasks;
+
+    @Option(names = "--lengths", split = ",", paramLabel = "TOKENS",
+            description = "sequence lengths to evaluate at; default: 1×, 2× and 4× the checkpoint's context")
+    List<Integer> lengths;
+
+    @Option(names = "--depths", split = ",", defaultValue = "0.05,0.5,0.95",
+            description = "passkey: where the needle sits, as a fraction of the filler (default: ${DEFAULT-VALUE})")
+    List<Double> depths;
+
+    @Option(names = "--trials", defaultValue = "5", description = "passkey: keys per length and depth (default: ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--text", defaultValue = "datasets/sample/books", paramLabel = "PATH",
+            description = "position-ppl: a long text, or a folder whose .txt files are read in name order "
+                    + "(default: ${DEFAULT-VALUE})")
+    Path text;
+
+    @Option(names = "--windows", defaultValue = "8", description = "position-ppl: windows per length at most (default: ${DEFAULT-VALUE})")
+    int windows;
+
+    @Option(names = "--buckets", defaultValue = "4", description = "position-ppl: position buckets (default: ${DEFAULT-VALUE})")
+    int buckets;
+
+    @Option(names = "--seed", defaultValue = "1234", description = "passkey keys' seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "also write the results as JSON")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        for (String task : tasks) {
+            if (!TASKS.contains(task)) {
+                throw new IllegalArgumentException("--tasks: unknown task '" + task + "'; available: " + TASKS);
+            }
+        }
+        ModelCheckpoint loaded = ModelCheckpoint.load(checkpoint);
+        int context = loaded.model().contextLength();
+        List<Integer> evaluated = lengths != null ? lengths : List.of(context, 2 * context, 4 * context);
+        int longest = evaluated.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        LanguageModel model = new KvCacheModel(loaded.net(), Math.max(context, longest));
+        System.err.printf(Locale.ROOT, "phi4j eval: %s (context %d, θ %s, RoPE scaling %s) at lengths %s%n",
+                loaded.directory(), context, loaded.model().ropeTheta(),
+                loaded.model().ropeScaling().kind().name().toLowerCase(Locale.ROOT), evaluated);
+
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("checkpoint", loaded.directory().toString());
+        results.put("context_length", context);
+        results.put("rope_theta", loaded.model().ropeTheta());
+        if (tasks.contains("passkey")) {
+            long start = System.nanoTime();
+            int shortest = Passkey.minimumLength(loaded.tokenizer());
+            List<Integer> fitting = evaluated.stream().filter(length -> length >= shortest).toList();
+            if (fitting.size() < evaluated.size()) {
+                System.err.printf(Locale.ROOT, "      passkey: lengths below %d skipped: this tokenizer needs %d tokens "
+                        + "for the preamble, needle, question and answer alone%n", shortest, shortest);
+            }
+            List<Passkey.Result> passkey = Passkey.run(model, loaded.tokenizer(), fitting, depths, trials, seed);
+            System.out.print(passkeyTable(passkey));
+            System.err.printf(Locale.ROOT, "      passkey: %d prompts in %.1f s%n", passkey.size() * trials,
+                    (System.nanoTime() - start) / 1e9);
+            results.put("passkey", passkey.stream().map(r -> Map.of("length", r.length(), "depth", r.depth(),
+                    "trials", r.trials(), "correct", r.correct(), "accuracy", r.accuracy())).toList());
+        }
+        if (tasks.contains("position-ppl")) {
+            int[] tokens = loaded.tokenizer().encode(readText(text));
+            List<PositionPerplexity.Bucket> buckets = new ArrayList<>();
+            for (int length : evaluated) {
+                buckets.addAll(PositionPerplexity.run(model, tokens, length, windows, this.buckets));
+            }
+            System.out.print(perplexityTable(buckets));
+            results.put("position_ppl", buckets.stream().map(b -> Map.of("length", b.length(), "from", b.from(),
+                    "to", b.to(), "predictions", b.predictions(), "mean_nll", b.meanNll(),
+                    "perplexity", b.perplexity())).toList());
+        }
+        if (output != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.toFile(), results);
+            System.err.println("      json  " + output);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String readText(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("--text: no such file or folder " + path.toAbsolutePath());
+        }
+        if (!Files.isDirectory(path)) {
+            return Files.readString(path);
+        }
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.list(path)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".txt")).sorted().toList()) {
+                text.append(Files.readString(file)).append("\n\n");
+            }
+        }
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("--text: no .txt file in " + path);
+        }
+        return text.toString();
+    }
+
+    private String passkeyTable(List<Passkey.Result> results) {
+        StringBuilder out = new StringBuilder("passkey retrieval (greedy, exact match, " + trials + " keys a cell)\n");
+        out.append(String.format(Locale.ROOT, "%8s", "length"));
+        depths.forEach(depth -> out.append(String.format(Locale.ROOT, " %10s", "depth " + Math.round(depth * 100) + "%")));
+        out.append('\n');
+        int perLength = depths.size();
+        for (int i = 0; i < results.size(); i += perLength) {
+            out.append(String.format(Locale.ROOT, "%8d", results.get(i).length()));
+            for (int j = 0; j < perLength; j++) {
+                Passkey.Result r = results.get(i + j);
+                out.append(String.format(Locale.ROOT, " %10s", r.correct() + "/" + r.trials()));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private String perplexityTable(List<PositionPerplexity.Bucket> buckets) {
+        StringBuilder out = new StringBuilder("perplexity by position (" + text + ")\n");
+        int length = -1;
+        for (PositionPerplexity.Bucket bucket : buckets) {
+            if (bucket.length() != length) {
+                length = bucket.length();
+                out.append(String.format(Locale.ROOT, "%8d", length));
+            }
+            out.append(String.format(Locale.ROOT, "  [%d, %d) %.2f", bucket.from(), bucket.to(), bucket.perplexity()));
+            if (bucket.to() == bucket.length()) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+}
