@@ -147,13 +147,10 @@ final class FlowRunner {
             try {
                 result = teacher.complete(request);
             } catch (TeacherException e) {
-                String key = teacher.cacheKey(request);
-                calls.add(new TeacherCall(teacher.name(), "", TeacherCall.callId(key), key, step, e.reason(), 0, 0));
+                calls.add(TeacherCalls.failed(teacher, request, e, step));
                 throw new FlowFailure(e.reason(), e.raw());
             }
-            calls.add(new TeacherCall(result.teacher(), result.model(), TeacherCall.callId(result.cacheKey()),
-                    result.cacheKey(), step, result.finishReason() == null ? "unknown" : result.finishReason(),
-                    result.promptTokens(), result.completionTokens()));
+            calls.add(TeacherCalls.answered(result, step));
             if (result.truncated()) {
                 throw new FlowFailure(TRUNCATED, result.text());
             }

@@ -98,9 +98,7 @@ final class PluralityStage implements Stage {
             String step = ANSWER_STEP + (k + 1);
             try {
                 ChatResult result = teacher.complete(request);
-                calls.add(new TeacherCall(result.teacher(), result.model(), TeacherCall.callId(result.cacheKey()),
-                        result.cacheKey(), step, result.finishReason() == null ? "unknown" : result.finishReason(),
-                        result.promptTokens(), result.completionTokens()));
+                calls.add(TeacherCalls.answered(result, step));
                 boolean usable = !result.truncated() && result.text() != null;
                 solutions.add(usable ? result.text() : "");
                 extracted.add(usable ? extraction.extract(result.text()) : Optional.empty());
@@ -108,8 +106,7 @@ final class PluralityStage implements Stage {
                     firstFailure = FlowRunner.TRUNCATED;
                 }
             } catch (TeacherException e) {
-                String key = teacher.cacheKey(request);
-                calls.add(new TeacherCall(teacher.name(), "", TeacherCall.callId(key), key, step, e.reason(), 0, 0));
+                calls.add(TeacherCalls.failed(teacher, request, e, step));
                 solutions.add("");
                 extracted.add(Optional.empty());
                 if (firstFailure == null) {
