@@ -41,6 +41,7 @@ final class SynthStage implements Stage {
     static final String NOT_APPLICABLE = "not_applicable";
     static final String OVER_LIMIT = "over_limit";
     private static final String RANK = "_rank";
+    private static final String APPLICABLE = "_applicable";
 
     private final SynthConfig config;
     private final SynthTemplate template;
@@ -91,8 +92,9 @@ final class SynthStage implements Stage {
         long runSeed = context.seed();
         int limit = config.limit();
         TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), context);
-        Dataset<Row> ranked = limit == 0 ? in.withColumn(RANK, functions.lit(0))
-                : in.withColumn(RANK, functions.row_number().over(Window.partitionBy(applicable(template))
+        Dataset<Row> marked = in.withColumn(APPLICABLE, applicable(template));
+        Dataset<Row> ranked = limit == 0 ? marked.withColumn(RANK, functions.lit(0))
+                : marked.withColumn(RANK, functions.row_number().over(Window.partitionBy(col(APPLICABLE))
                         .orderBy(col("educational_value").desc(), col("id"))))
                         .repartition(context.spark().sparkContext().defaultParallelism());
         return ranked.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
@@ -103,7 +105,7 @@ final class SynthStage implements Stage {
             FlowRunner runner = new FlowRunner(flow, sampling, runSeed);
             return panel.map(input, row -> {
                 Seed seed = SparkRecords.fromRow(row, Seed.class);
-                if (!flow.appliesTo(seed)) {
+                if (!row.getBoolean(row.fieldIndex(APPLICABLE))) {
                     return StageRows.row(unused(flow, seed), NOT_APPLICABLE);
                 }
                 if (limit > 0 && row.getInt(row.fieldIndex(RANK)) > limit) {
@@ -127,7 +129,10 @@ final class SynthStage implements Stage {
         SampleLineage.report(output, seeds, Seed.class, context);
     }
 
-    /** Whether the template applies to a seed row, as a column: {@code limit} ranks the seeds it applies to. */
+    /**
+     * Whether the template applies to a seed row (its kind and, when the template names them, its source class), as a
+     * column: {@code limit} ranks the seeds it applies to, and the others are dropped as not applicable.
+     */
     private static Column applicable(SynthTemplate template) {
         Column kind = col("kind").isin(template.seedKinds().stream().map(k -> k.name().toLowerCase(Locale.ROOT))
                 .toArray());

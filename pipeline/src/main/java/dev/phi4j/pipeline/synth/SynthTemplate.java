@@ -4,7 +4,6 @@ import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.config.Default;
 import dev.phi4j.core.config.InvalidConfigValue;
-import dev.phi4j.core.schema.Seed;
 import dev.phi4j.core.schema.SeedKind;
 import dev.phi4j.core.schema.SourceClass;
 
@@ -99,11 +98,6 @@ public record SynthTemplate(
     /** The template in {@code file}; unknown keys and bad placeholders are errors naming the file. */
     public static SynthTemplate load(Path file) {
         return ConfigLoader.load(file, List.of(), SynthTemplate.class).config();
-    }
-
-    /** Whether the template is run on {@code seed}: its kind and, when the template names them, its source class. */
-    boolean appliesTo(Seed seed) {
-        return seedKinds.contains(seed.kind()) && (seedClasses.isEmpty() || seedClasses.contains(seed.sourceClass()));
     }
 
     /** The value of each variable for the seed {@code seedId}: a fixed choice, so a re-run asks the same prompts. */
