@@ -193,12 +193,11 @@ public final class StageRunner {
             }
             byClass.put(sourceClass, new Manifest.Counts(classIn, classKept, classIn - classKept, classDropped));
         });
+        long inputRows = readFrom.stream().mapToLong(input -> input.counts().kept()).sum();
         boolean countsOwnRows = stage.kind() != Stage.Kind.TRANSFORM;
-        long in = countsOwnRows ? kept.rows() + dropped.rows()
-                : readFrom.stream().mapToLong(input -> input.counts().kept()).sum();
+        long in = countsOwnRows ? kept.rows() + dropped.rows() : inputRows;
         long charsIn = countsOwnRows ? kept.chars() + dropped.chars()
                 : readFrom.stream().mapToLong(input -> input.chars().kept()).sum();
-        long inputRows = readFrom.stream().mapToLong(input -> input.counts().kept()).sum();
         boolean expand = stage.kind() == Stage.Kind.EXPAND;
 
         Manifest.Output keptOutput = output(fs, RunLayout.data(tmpDir), RunLayout.DATA, kept);
