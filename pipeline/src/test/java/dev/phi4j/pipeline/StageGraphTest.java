@@ -19,7 +19,6 @@ import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,14 +107,9 @@ public class StageGraphTest {
             return in.map((MapFunction<Row, Row>) row -> {
                 Document document = SparkRecords.fromRow(row, Document.class);
                 int end = Math.min(CHARS, document.text().length());
-                Row seed = SparkRecords.toRow(Seed.of(document, 0, Math.max(end, 1), SeedKind.PASSAGE,
-                        new SeedTags(1, 1, 0), 0.5, java.util.Map.of()));
-                Object[] cells = new Object[seed.length() + 1];
-                for (int i = 0; i < seed.length(); i++) {
-                    cells[i] = seed.get(i);
-                }
-                cells[seed.length()] = end < CHARS ? "too_short_for_seed" : null;
-                return RowFactory.create(cells);
+                Seed seed = Seed.of(document, 0, Math.max(end, 1), SeedKind.PASSAGE, new SeedTags(1, 1, 0), 0.5,
+                        java.util.Map.of());
+                return StageRows.row(seed, end < CHARS ? "too_short_for_seed" : null);
             }, Encoders.row(StageRows.schema(Seed.class)));
         }
     }
