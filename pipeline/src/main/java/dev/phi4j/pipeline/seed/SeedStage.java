@@ -12,6 +12,7 @@ import dev.phi4j.pipeline.stage.LineageRecord;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;
+import dev.phi4j.pipeline.teacher.TeacherPanel;
 import dev.phi4j.pipeline.teacher.UsageAccumulator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -19,14 +20,11 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.function.Function;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -121,7 +119,7 @@ final class SeedStage implements Stage {
         UsageAccumulator counted = usage = teacher == null ? null : UsageAccumulator.register(context);
         return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
             Grader grader = teacher == null ? SeedStage::heuristic : teacher.open(counted);
-            return inBatches(rows, DOCUMENTS_PER_BATCH, batch -> seeds(batch.stream()
+            return TeacherPanel.inBatches(rows, DOCUMENTS_PER_BATCH, batch -> seeds(batch.stream()
                     .map(row -> SparkRecords.fromRow(row, Document.class)).toList(), excerpts, scorer, grader,
                     maxSeeds, minValue));
         }, Encoders.row(StageRows.schema(Seed.class)));
@@ -233,32 +231,5 @@ final class SeedStage implements Stage {
         Seed seed = new Seed(id, document.id(), text, new TextSpan(0, text.length()), document.sourceClass(),
                 SeedKind.PASSAGE, UNGRADED, 0, document.metadata(), List.of(document.id()));
         return StageRows.row(seed, NO_EXCERPT);
-    }
-
-    /** {@code work} applied to consecutive batches of {@code size} items, lazily: one batch in memory at a time. */
-    private static <I, O> Iterator<O> inBatches(Iterator<I> items, int size, Function<List<I>, List<O>> work) {
-        return new Iterator<>() {
-            private Iterator<O> current = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext() && items.hasNext()) {
-                    List<I> batch = new ArrayList<>(size);
-                    while (batch.size() < size && items.hasNext()) {
-                        batch.add(items.next());
-                    }
-                    current = work.apply(batch).iterator();
-                }
-                return current.hasNext();
-            }
-
-            @Override
-            public O next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return current.next();
-            }
-        };
     }
 }

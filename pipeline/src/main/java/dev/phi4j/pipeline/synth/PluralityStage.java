@@ -39,6 +39,8 @@ final class PluralityStage implements Stage {
     static final String TOO_HARD = "too_hard_none_agree";
     static final String NO_ANSWERS = "no_answers";
     private static final String ANSWER_STEP = "answer-";
+    /** Questions in memory at once per task: enough to keep every teacher thread busy. */
+    private static final int QUESTIONS_PER_BATCH = 64;
 
     private final PluralityConfig config;
     private long appliedAt;
@@ -74,11 +76,9 @@ final class PluralityStage implements Stage {
         long runSeed = context.seed();
         TeacherPanel panel = TeacherPanel.of(config.teachers(), config.cacheDir(), context);
         return in.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-            List<Row> input = new ArrayList<>();
-            rows.forEachRemaining(input::add);
             List<Teacher> teachers = panel.open(counted);
-            return panel.map(input, row -> filter(SparkRecords.fromRow(row, SyntheticSample.class), teachers,
-                    settings.get(), runSeed)).iterator();
+            return TeacherPanel.inBatches(rows, QUESTIONS_PER_BATCH, batch -> panel.map(batch, row -> filter(
+                    SparkRecords.fromRow(row, SyntheticSample.class), teachers, settings.get(), runSeed)));
         }, Encoders.row(StageRows.schema(SyntheticSample.class)));
     }
 

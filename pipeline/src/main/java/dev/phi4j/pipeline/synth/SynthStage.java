@@ -23,7 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +41,8 @@ final class SynthStage implements Stage {
     static final String OVER_LIMIT = "over_limit";
     private static final String RANK = "_rank";
     private static final String APPLICABLE = "_applicable";
+    /** Seeds in memory at once per task: enough to keep every teacher thread busy. */
+    private static final int SEEDS_PER_BATCH = 64;
 
     private final SynthConfig config;
     private final SynthTemplate template;
@@ -98,12 +99,10 @@ final class SynthStage implements Stage {
                         .orderBy(col("educational_value").desc(), col("id"))))
                         .repartition(context.spark().sparkContext().defaultParallelism());
         return ranked.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-            List<Row> input = new ArrayList<>();
-            rows.forEachRemaining(input::add);
             SynthTemplate flow = shippedTemplate.get();
             List<Teacher> teachers = panel.shipped().isEmpty() ? List.of() : panel.open(counted);
             FlowRunner runner = new FlowRunner(flow, sampling, runSeed);
-            return panel.map(input, row -> {
+            return TeacherPanel.inBatches(rows, SEEDS_PER_BATCH, batch -> panel.map(batch, row -> {
                 Seed seed = SparkRecords.fromRow(row, Seed.class);
                 if (!row.getBoolean(row.fieldIndex(APPLICABLE))) {
                     return StageRows.row(unused(flow, seed), NOT_APPLICABLE);
@@ -115,7 +114,7 @@ final class SynthStage implements Stage {
                         : member(teachers, seed.id() + "\u0000" + flow.name());
                 Generation generation = runner.run(seed, teacher);
                 return StageRows.row(generation.sample(), generation.dropReason());
-            }).iterator();
+            }));
         }, Encoders.row(StageRows.schema(SyntheticSample.class)));
     }
 

@@ -6,7 +6,10 @@ import org.apache.hadoop.conf.Configuration;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,5 +79,35 @@ public record TeacherPanel(List<ShippedConfig<TeacherConfig>> shipped, String ca
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * {@code work} applied to consecutive batches of {@code size} items, lazily: one batch in memory at a time, so a
+     * stage calling teachers on a partition keeps its threads busy without holding the partition.
+     */
+    public static <I, O> Iterator<O> inBatches(Iterator<I> items, int size, Function<List<I>, List<O>> work) {
+        return new Iterator<>() {
+            private Iterator<O> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && items.hasNext()) {
+                    List<I> batch = new ArrayList<>(size);
+                    while (batch.size() < size && items.hasNext()) {
+                        batch.add(items.next());
+                    }
+                    current = work.apply(batch).iterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public O next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
     }
 }
