@@ -76,10 +76,6 @@ final class ExecuteStage implements Stage {
                 Sandboxes.of(limits), minSimilarity, seconds), Encoders.row(StageRows.schema(SyntheticSample.class)));
     }
 
-    static Row validate(SyntheticSample sample, Sandbox sandbox, double minSimilarity) {
-        return validate(sample, sandbox, minSimilarity, null);
-    }
-
     /**
      * The sample with its validation and its row's drop reason. How long the run took goes to {@code seconds}, not
      * into the row, so the same program gives the same row on every run.
@@ -98,9 +94,7 @@ final class ExecuteStage implements Stage {
         boolean seedTests = tests != null && entryPoint != null;
         String program = seedTests ? code + "\n\n" + tests + "\n\ncheck(" + entryPoint + ")\n" : code;
         ExecutionResult result = sandbox.run(Program.python(program));
-        if (seconds != null) {
-            seconds.add(result.seconds());
-        }
+        seconds.add(result.seconds());
         Map<String, String> facts = new TreeMap<>(Map.of(
                 "execute.outcome", result.reason(),
                 "execute.tests", seedTests ? "seed" : "own",

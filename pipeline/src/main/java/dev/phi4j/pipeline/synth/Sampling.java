@@ -11,9 +11,4 @@ public record Sampling(
         @Doc("sampling temperature") @Default("0.7") @Range(min = 0, max = 2) double temperature,
         @Doc("nucleus sampling mass") @Default("1.0") @Range(min = 0.000001, max = 1) double topP,
         @Doc("longest answer, in tokens; an answer cut here is dropped as truncated") @Default("1024")
-        @Range(min = 1) int maxTokens) implements Serializable {
-
-    public static Sampling defaults() {
-        return new Sampling(0.7, 1.0, 1024);
-    }
-}
+        @Range(min = 1) int maxTokens) implements Serializable {}

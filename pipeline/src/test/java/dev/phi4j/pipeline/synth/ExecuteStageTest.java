@@ -12,6 +12,7 @@ import dev.phi4j.pipeline.sandbox.Sandbox;
 import dev.phi4j.pipeline.sandbox.SandboxConfig;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.util.DoubleAccumulator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,7 @@ class ExecuteStageTest {
     private static final SandboxConfig LIMITS = new SandboxConfig(2, 4, 256, 16, 65536, 16, "python3", "", false);
     private static List<JsonNode> problems;
     private static Sandbox sandbox;
+    private static DoubleAccumulator seconds;
 
     @BeforeAll
     static void load() throws IOException {
@@ -46,6 +48,7 @@ class ExecuteStageTest {
             }
         }
         sandbox = new Sandbox(LIMITS);
+        seconds = TestSpark.session().sparkContext().doubleAccumulator("sandbox seconds");
     }
 
     private static SyntheticSample sample(String technique, String response, Map<String, String> extra) {
@@ -77,8 +80,8 @@ class ExecuteStageTest {
                     + "```";
             String broken = "```python\n" + problem.get("prompt").asText() + "    return None\n```";
 
-            Row good = ExecuteStage.validate(sample("instruction_reversal", solution, seed), sandbox, 0.5);
-            Row bad = ExecuteStage.validate(sample("instruction_reversal", broken, seed), sandbox, 0.5);
+            Row good = ExecuteStage.validate(sample("instruction_reversal", solution, seed), sandbox, 0.5, seconds);
+            Row bad = ExecuteStage.validate(sample("instruction_reversal", broken, seed), sandbox, 0.5, seconds);
 
             assertNull(reason(good), problem.get("task_id") + ": " + validated(good).validation());
             assertEquals(ValidationStatus.PASSED, validated(good).validation().status());
@@ -99,7 +102,7 @@ class ExecuteStageTest {
                 "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=1)\n", "test_failed",
                 "x = bytearray(4 * 1024 ** 3)\n", "memory_limit");
         programs.forEach((code, expected) -> {
-            Row row = ExecuteStage.validate(sample("code_with_tests", code, Map.of()), sandbox, 0.5);
+            Row row = ExecuteStage.validate(sample("code_with_tests", code, Map.of()), sandbox, 0.5, seconds);
             assertEquals(expected, reason(row), code);
         });
     }
@@ -112,9 +115,9 @@ class ExecuteStageTest {
         String unrelated = "```python\ndef shout(word):\n    return word.upper() + '!'\n```";
 
         Row kept = ExecuteStage.validate(sample("instruction_reversal", close, Map.of("seed_text", original)), sandbox,
-                0.5);
+                0.5, seconds);
         Row dropped = ExecuteStage.validate(sample("instruction_reversal", unrelated, Map.of("seed_text", original)),
-                sandbox, 0.5);
+                sandbox, 0.5, seconds);
 
         assertNull(reason(kept));
         assertEquals("0.875", validated(kept).metadata().get("execute.similarity"), "7 shared identifiers of 8: assert is new");
@@ -127,9 +130,10 @@ class ExecuteStageTest {
         SyntheticSample prose = SyntheticSample.of("textbook_section", List.of(Message.user("x")), "Prose.", List.of(),
                 List.of(), Map.of(), Validation.notRun(), Map.of("format", "text"), List.of());
 
-        assertNull(reason(ExecuteStage.validate(prose, sandbox, 0.5)));
-        assertEquals(ValidationStatus.NOT_RUN, validated(ExecuteStage.validate(prose, sandbox, 0.5)).validation().status());
+        assertNull(reason(ExecuteStage.validate(prose, sandbox, 0.5, seconds)));
+        assertEquals(ValidationStatus.NOT_RUN,
+                validated(ExecuteStage.validate(prose, sandbox, 0.5, seconds)).validation().status());
         assertEquals(ExecuteStage.NO_CODE, reason(ExecuteStage.validate(sample("code_with_tests", "  \n", Map.of()),
-                sandbox, 0.5)));
+                sandbox, 0.5, seconds)));
     }
 }

@@ -31,6 +31,8 @@ class FlowRunnerTest {
     private static final Seed PASSAGE = Seed.of(PAGE, 0, PAGE.text().length(), SeedKind.PASSAGE,
             new SeedTags(2, 1, 1), 0.8, Map.of());
 
+    private static final Sampling SAMPLING = new Sampling(0.7, 1.0, 1024);
+
     @TempDir
     Path dir;
 
@@ -60,7 +62,7 @@ class FlowRunnerTest {
             return prompt.startsWith("Critique") ? "reasoning: 9/10\nfactual accuracy: 9/10\nclarity: 9/10" : "?";
         });
 
-        Generation generation = new FlowRunner(template, Sampling.defaults(), 7).run(PASSAGE, teacher);
+        Generation generation = new FlowRunner(template, SAMPLING, 7).run(PASSAGE, teacher);
 
         assertNull(generation.dropReason());
         SyntheticSample sample = generation.sample();
@@ -94,7 +96,7 @@ class FlowRunnerTest {
             return prompt.startsWith("Plan") ? "plan" : "First draft.";
         });
 
-        SyntheticSample sample = new FlowRunner(template, Sampling.defaults(), 7).run(PASSAGE, teacher).sample();
+        SyntheticSample sample = new FlowRunner(template, SAMPLING, 7).run(PASSAGE, teacher).sample();
 
         assertEquals("Revised section.", sample.response());
         assertEquals(1, sample.revisions().size());
@@ -111,7 +113,7 @@ class FlowRunnerTest {
         ScriptedTeacher teacher = ScriptedTeacher.answering("panel-a",
                 prompt -> prompt.startsWith("Critique") ? "needs work" : "text");
 
-        SyntheticSample sample = new FlowRunner(template, Sampling.defaults(), 7).run(PASSAGE, teacher).sample();
+        SyntheticSample sample = new FlowRunner(template, SAMPLING, 7).run(PASSAGE, teacher).sample();
 
         assertEquals(2, sample.revisions().size(), "max_rounds revisions");
         assertEquals("3", sample.metadata().get("revision.unparsed_critiques"));
@@ -124,7 +126,7 @@ class FlowRunnerTest {
         int[] turn = {0};
         ScriptedTeacher teacher = ScriptedTeacher.answering("panel-a", prompt -> "turn " + (++turn[0]));
 
-        Generation generation = new FlowRunner(template, Sampling.defaults(), 7).run(PASSAGE, teacher);
+        Generation generation = new FlowRunner(template, SAMPLING, 7).run(PASSAGE, teacher);
 
         assertEquals("Student: turn 1\n\nTeacher: turn 2\n\nStudent: turn 3\n\nTeacher: turn 4",
                 generation.sample().response());
@@ -139,7 +141,7 @@ class FlowRunnerTest {
         ScriptedTeacher[] holder = new ScriptedTeacher[1];
         holder[0] = new ScriptedTeacher("panel-a", request -> holder[0].result(request, "A partial rewr", "length"));
 
-        Generation generation = new FlowRunner(template, Sampling.defaults(), 7).run(PASSAGE, holder[0]);
+        Generation generation = new FlowRunner(template, SAMPLING, 7).run(PASSAGE, holder[0]);
 
         assertEquals(FlowRunner.TRUNCATED, generation.dropReason());
         assertEquals("A partial rewr", generation.sample().response(), "the raw output is kept");
@@ -159,7 +161,7 @@ class FlowRunnerTest {
             throw new TeacherException("teacher_http_503", "503 after 5 retries", "{\"error\":\"busy\"}", 6);
         });
 
-        Generation generation = new FlowRunner(template, Sampling.defaults(), 7).run(code, teacher);
+        Generation generation = new FlowRunner(template, SAMPLING, 7).run(code, teacher);
 
         assertEquals("teacher_http_503", generation.dropReason());
         assertEquals("{\"error\":\"busy\"}", generation.sample().response());
@@ -175,8 +177,8 @@ class FlowRunnerTest {
         ScriptedTeacher first = ScriptedTeacher.answering("a", prompt -> "ok");
         ScriptedTeacher second = ScriptedTeacher.answering("a", prompt -> "ok");
 
-        new FlowRunner(template, Sampling.defaults(), 7).run(PASSAGE, first);
-        new FlowRunner(template, Sampling.defaults(), 7).run(PASSAGE, second);
+        new FlowRunner(template, SAMPLING, 7).run(PASSAGE, first);
+        new FlowRunner(template, SAMPLING, 7).run(PASSAGE, second);
 
         List<Long> seeds = first.requests.stream().map(ChatRequest::seed).toList();
         assertEquals(seeds.size(), seeds.stream().distinct().count());

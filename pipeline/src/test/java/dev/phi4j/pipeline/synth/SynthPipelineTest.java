@@ -52,6 +52,7 @@ class SynthPipelineTest {
 
     private static final Pattern NUMBER = Pattern.compile("\\d+");
     private static final int HUMANEVAL_PROBLEMS = 4;
+    private static final Sampling SAMPLING = new Sampling(0.7, 1.0, 256);
     private static SparkSession spark;
 
     @TempDir
@@ -151,23 +152,22 @@ class SynthPipelineTest {
 
     private List<StageConfig> stages(List<TeacherConfig> panel, Path cache) {
         String templates = TestSpark.root().resolve("configs/synth").toString();
-        Sampling sampling = new Sampling(0.7, 1.0, 256);
         SeedConfig seeds = new SeedConfig(Optional.empty(), List.of(), 100, 800, 2, 0.0, List.of("because"),
                 List.of("login"), SeedConfig.Scorer.HEURISTIC, Optional.empty());
         return List.of(
                 new DocumentsFixture("documents", documents.toString()),
                 seeds,
                 new SynthConfig(Optional.of("textbook"), List.of("seed"), "textbook_section", templates, panel,
-                        cache.toString(), sampling, 0),
+                        cache.toString(), SAMPLING, 0),
                 new SynthConfig(Optional.of("rewrite"), List.of("seed"), "web_rewrite_textbook", templates, panel,
-                        cache.toString(), sampling, 0),
+                        cache.toString(), SAMPLING, 0),
                 new SynthConfig(Optional.of("questions"), List.of("seed"), "question_as_is", templates, List.of(),
-                        cache.toString(), sampling, 0),
+                        cache.toString(), SAMPLING, 0),
                 new PluralityConfig(Optional.empty(), List.of("questions"), panel, cache.toString(), 4,
                         new Sampling(0.8, 1.0, 256), "number", 2, 0,
                         "Solve the following problem step by step.\n\n{question}"),
                 new SynthConfig(Optional.of("reversal"), List.of("seed"), "instruction_reversal", templates, panel,
-                        cache.toString(), sampling, 0),
+                        cache.toString(), SAMPLING, 0),
                 new ExecuteConfig(Optional.empty(), List.of("reversal"),
                         new SandboxConfig(2, 5, 256, 16, 65536, 16, "python3", "", false), 0.5),
                 new SynthDocumentsConfig(Optional.empty(), List.of("textbook", "rewrite", "plurality", "execute")));
@@ -355,7 +355,7 @@ class SynthPipelineTest {
                 List.of("login"), SeedConfig.Scorer.HEURISTIC, Optional.empty());
         List<StageConfig> stages = List.of(new DocumentsFixture("documents", documents.toString()), seeds,
                 new SynthConfig(Optional.of("questions"), List.of("seed"), "question_as_is", templates.toString(),
-                        List.of(), dir.resolve("cache").toString(), Sampling.defaults(), 0));
+                        List.of(), dir.resolve("cache").toString(), SAMPLING, 0));
 
         List<Pipeline.Outcome> first = run("edits", stages);
         List<Pipeline.Outcome> unchanged = run("edits", stages);
