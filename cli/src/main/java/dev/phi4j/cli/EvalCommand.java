@@ -3,8 +3,10 @@ package dev.phi4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
+import dev.phi4j.trainer.eval.LongContextResults;
 import dev.phi4j.trainer.eval.Passkey;
 import dev.phi4j.trainer.eval.PositionPerplexity;
+import dev.phi4j.trainer.eval.RunReport;
 import dev.phi4j.trainer.generate.KvCacheModel;
 import dev.phi4j.trainer.generate.LanguageModel;
 import picocli.CommandLine.Command;
@@ -25,7 +27,10 @@ import java.util.stream.Stream;
         "Evaluate a checkpoint. Tasks: passkey (retrieval of a number hidden at depths 5%, 50%, 95% of a long filler "
                 + "text, greedy, exact match) and position-ppl (perplexity by position bucket over windows of a long "
                 + "text), at lengths beyond the context the model was trained at as well (RoPE extended as it is).",
-        "Example: phi4j eval --checkpoint runs/tiny-midtrain --tasks passkey,position-ppl --lengths 128,256,512"})
+        "With --baseline (the checkpoint a phase started from), both are evaluated at the same lengths (default 1×, 2×, "
+                + "4× the baseline's context) and a before/after table goes to the run's report.md.",
+        "Example: phi4j eval --checkpoint runs/tiny-midtrain --tasks passkey,position-ppl --lengths 128,256,512",
+        "         phi4j eval --checkpoint runs/tiny-midtrain --baseline runs/tiny"})
 final class EvalCommand implements Callable<Integer> {
 
     private static final List<String> TASKS = List.of("passkey", "position-ppl");
@@ -33,6 +38,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
             description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
     Path checkpoint;
+
+    @Option(names = "--baseline", paramLabel = "DIR",
+            description = "the model before the phase (e.g. the pretrained one): evaluated too, and the before/after "
+                    + "table written into the run report (RUN/report.md)")
+    Path baseline;
 
     @Option(names = "--tasks", split = ",", defaultValue = "passkey,position-ppl",
             description = "tasks to run: passkey, position-ppl (default: ${DEFAULT-VALUE})")
@@ -74,18 +84,40 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         ModelCheckpoint loaded = ModelCheckpoint.load(checkpoint);
-        int context = loaded.model().contextLength();
+        ModelCheckpoint before = baseline == null ? null : ModelCheckpoint.load(baseline);
+        int context = (before != null ? before : loaded).model().contextLength();
         List<Integer> evaluated = lengths != null ? lengths : List.of(context, 2 * context, 4 * context);
-        int longest = evaluated.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        LanguageModel model = new KvCacheModel(loaded.net(), Math.max(context, longest));
-        System.err.printf(Locale.ROOT, "phi4j eval: %s (context %d, θ %s, RoPE scaling %s) at lengths %s%n",
-                loaded.directory(), context, loaded.model().ropeTheta(),
-                loaded.model().ropeScaling().kind().name().toLowerCase(Locale.ROOT), evaluated);
 
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("checkpoint", loaded.directory().toString());
-        results.put("context_length", context);
-        results.put("rope_theta", loaded.model().ropeTheta());
+        LongContextResults beforeResults = null;
+        if (before != null) {
+            beforeResults = evaluate(before, evaluated);
+            results.put("baseline", json(before, beforeResults));
+        }
+        LongContextResults afterResults = evaluate(loaded, evaluated);
+        results.putAll(json(loaded, afterResults));
+        if (before != null) {
+            String table = LongContextResults.beforeAfterTable(beforeResults, afterResults, evaluated);
+            System.out.print("\nbefore → after\n" + table);
+            Path report = RunReport.writeSection(RunReport.runDirectory(loaded.directory()), "Long-context evaluation",
+                    reportSection(before, loaded, table));
+            System.err.println("      report  " + report);
+        }
+        if (output != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.toFile(), results);
+            System.err.println("      json  " + output);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Runs the tasks on one checkpoint at {@code evaluated} lengths, printing their tables. */
+    private LongContextResults evaluate(ModelCheckpoint loaded, List<Integer> evaluated) throws IOException {
+        int context = loaded.model().contextLength();
+        int longest = evaluated.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        LanguageModel model = new KvCacheModel(loaded.net(), Math.max(context, longest));
+        System.err.printf(Locale.ROOT, "phi4j eval: %s (%s) at lengths %s%n", loaded.directory(), describe(loaded),
+                evaluated);
+        List<Passkey.Result> passkey = List.of();
         if (tasks.contains("passkey")) {
             long start = System.nanoTime();
             int shortest = Passkey.minimumLength(loaded.tokenizer());
@@ -94,29 +126,53 @@ final class EvalCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "      passkey: lengths below %d skipped: this tokenizer needs %d tokens "
                         + "for the preamble, needle, question and answer alone%n", shortest, shortest);
             }
-            List<Passkey.Result> passkey = Passkey.run(model, loaded.tokenizer(), fitting, depths, trials, seed);
+            passkey = Passkey.run(model, loaded.tokenizer(), fitting, depths, trials, seed);
             System.out.print(passkeyTable(passkey));
             System.err.printf(Locale.ROOT, "      passkey: %d prompts in %.1f s%n", passkey.size() * trials,
                     (System.nanoTime() - start) / 1e9);
-            results.put("passkey", passkey.stream().map(r -> Map.of("length", r.length(), "depth", r.depth(),
-                    "trials", r.trials(), "correct", r.correct(), "accuracy", r.accuracy())).toList());
         }
+        List<PositionPerplexity.Bucket> buckets = new ArrayList<>();
         if (tasks.contains("position-ppl")) {
             int[] tokens = loaded.tokenizer().encode(readText(text));
-            List<PositionPerplexity.Bucket> buckets = new ArrayList<>();
             for (int length : evaluated) {
                 buckets.addAll(PositionPerplexity.run(model, tokens, length, windows, this.buckets));
             }
             System.out.print(perplexityTable(buckets));
-            results.put("position_ppl", buckets.stream().map(b -> Map.of("length", b.length(), "from", b.from(),
-                    "to", b.to(), "predictions", b.predictions(), "mean_nll", b.meanNll(),
+        }
+        return new LongContextResults(passkey, buckets);
+    }
+
+    private static String describe(ModelCheckpoint checkpoint) {
+        return String.format(Locale.ROOT, "context %d, θ %s, RoPE scaling %s", checkpoint.model().contextLength(),
+                checkpoint.model().ropeTheta(), checkpoint.model().ropeScaling().kind().name().toLowerCase(Locale.ROOT));
+    }
+
+    private static Map<String, Object> json(ModelCheckpoint checkpoint, LongContextResults results) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("checkpoint", checkpoint.directory().toString());
+        json.put("context_length", checkpoint.model().contextLength());
+        json.put("rope_theta", checkpoint.model().ropeTheta());
+        if (!results.passkey().isEmpty()) {
+            json.put("passkey", results.passkey().stream().map(r -> Map.of("length", r.length(), "depth", r.depth(),
+                    "trials", r.trials(), "correct", r.correct(), "accuracy", r.accuracy())).toList());
+        }
+        if (!results.positions().isEmpty()) {
+            json.put("position_ppl", results.positions().stream().map(b -> Map.of("length", b.length(), "from",
+                    b.from(), "to", b.to(), "predictions", b.predictions(), "mean_nll", b.meanNll(),
                     "perplexity", b.perplexity())).toList());
         }
-        if (output != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.toFile(), results);
-            System.err.println("      json  " + output);
-        }
-        return ExitCodes.OK;
+        return json;
+    }
+
+    private String reportSection(ModelCheckpoint before, ModelCheckpoint after, String table) {
+        return String.format(Locale.ROOT, """
+                - before: `%s` (%s)
+                - after: `%s` (%s)
+                - passkey: %d keys per length and depth, depths %s, greedy, exact match, seed %d; perplexity: up to %d \
+                windows per length of `%s`, %d position buckets
+
+                %s""", before.directory(), describe(before), after.directory(), describe(after), trials, depths, seed,
+                windows, text, buckets, table);
     }
 
     private static String readText(Path path) throws IOException {

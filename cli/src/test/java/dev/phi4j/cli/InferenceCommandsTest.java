@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -113,6 +114,16 @@ class InferenceCommandsTest {
             assertTrue(perplexity > 1 && perplexity < 10 * 1024, "an untrained model is near uniform: " + perplexity);
         }
         assertEquals(256, results.path("position_ppl").get(11).path("to").asInt(), "evaluated at 2× the context");
+
+        Result compared = phi4j("eval", "--checkpoint", run.toString(), "--baseline", run.toString(), "--trials", "1",
+                "--windows", "1", "--text", TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString());
+        assertEquals(0, compared.exitCode(), compared.err());
+        String report = Files.readString(run.resolve("report.md"));
+        assertTrue(report.contains("## Long-context evaluation"), report);
+        for (int length : new int[] {128, 256, 512}) {                  // 1×, 2×, 4× the baseline's context
+            assertTrue(report.lines().anyMatch(row -> row.startsWith("| " + length + " |") && row.endsWith("| 1.00× |")),
+                    "the same model before and after: " + report);
+        }
 
         Result unknown = phi4j("eval", "--checkpoint", run.toString(), "--tasks", "mmlu");
         assertEquals(ExitCodes.USAGE, unknown.exitCode());

@@ -11,16 +11,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * (T, T) additive causal masks: 0 where key j ≤ query i, {@link TransformerBlock#MASKED} above the diagonal. A mask has T²
- * entries (64 MiB in float at 4K context, 1 GiB at 16K), so the blocks of a network share one: each block holds the
- * mask it got, and this cache hands the same one to the next block of the same length and data type. Bounded: once
- * the cached masks pass the byte budget the least recently used are dropped (the blocks holding them keep them),
- * except the newest, which stays however large so that one network's blocks still share it. Do not modify a mask.
+ * (n, n) additive causal masks: 0 where key j ≤ query i, {@link TransformerBlock#MASKED} above the diagonal. Attention
+ * goes a query block at a time ({@link TransformerBlock#causalProbabilities}) and only a block's own positions need a
+ * mask, so masks are at most {@link TransformerBlock#QUERY_BLOCK} wide whatever the context: every block of every layer
+ * shares the one of its size and data type from this cache. Bounded: once the cached masks pass the byte budget the
+ * least recently used are dropped (whoever holds them keeps them), except the newest, which stays however large. Do
+ * not modify a mask.
  */
 final class CausalMasks {
 
-    /** The process's masks: room for four float masks at 4K context. */
-    static final CausalMasks SHARED = new CausalMasks(256L << 20);
+    /** The process's masks: room for far more sizes than a run uses (a full block and a last, shorter one). */
+    static final CausalMasks SHARED = new CausalMasks(4L << 20);
 
     private record Key(int length, DataType dataType) {}
 

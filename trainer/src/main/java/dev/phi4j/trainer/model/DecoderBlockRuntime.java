@@ -23,7 +23,6 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
     private final PhiDecoder.Masking masking;
     private final TransformerBlock block;
     private final TransformerBlock.RopeTable rope;
-    private final INDArray causalMask;                    // (T, T)
     private final TransformerBlock.Weights weights;
     private TransformerBlock.Weights gradients;
     private Saved saved;
@@ -38,7 +37,6 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
         this.masking = config.getMasking();
         this.block = new TransformerBlock(c);
         this.rope = TransformerBlock.RopeTable.of(c, dataType);
-        this.causalMask = CausalMasks.SHARED.get(c.contextLength(), dataType);
         this.weights = blockViews(config, paramsView, this::param);
     }
 
@@ -73,8 +71,8 @@ final class DecoderBlockRuntime extends ParameterizedVertexRuntime {
         TransformerBlock.Memory memory = new TransformerBlock.Memory(
                 training ? activations : TransformerBlock.Allocator.SCRATCH, activations);
         SelfAttention attention = masking == PhiDecoder.Masking.CAUSAL
-                ? SelfAttention.causal(c, causalMask, rope, t)
-                : SelfAttention.documents(c, causalMask, rope, inputs[1], memory);
+                ? SelfAttention.causal(c, rope, t, TransformerBlock.QUERY_BLOCK)
+                : SelfAttention.documents(c, rope, inputs[1], TransformerBlock.QUERY_BLOCK, memory);
         TransformerBlock.Activations forward =
                 block.forward(rows(input), batch, weights, attention.angles(), attention, memory);
         saved = training ? new Saved(forward, attention) : null;

@@ -2,16 +2,14 @@ package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.ResetPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -51,10 +49,6 @@ import java.util.Map;
  */
 public final class DecoderInference {
 
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.2)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
     private static final String WORKSPACE_ID = "phi4j-decoder-inference";
 
     private final ModelConfig config;
@@ -65,7 +59,6 @@ public final class DecoderInference {
     private final INDArray finalGain;                     // (d_model)
     private final INDArray head;                          // (d_model, vocab)
     private final TransformerBlock.RopeTable rope;        // (context, head_dim/2) each
-    private final INDArray causalMask;                    // (context, context), the training blocks' own
     private final double scale;
 
     /**
@@ -93,8 +86,8 @@ public final class DecoderInference {
         }
     }
 
-    /** A chunk of n > 1 tokens, rows row..row+n-1, positions start.. of its slot; mask (n, start + n). */
-    private record Span(int slot, int row, int start, int n, INDArray mask) {}
+    /** A chunk of n > 1 tokens, rows row..row+n-1, positions start.. of its slot. */
+    private record Span(int slot, int row, int start, int n) {}
 
     private DecoderInference(ModelConfig config, INDArray embedding, List<TransformerBlock.Weights> blocks,
                              INDArray finalGain, INDArray head) {
@@ -106,7 +99,6 @@ public final class DecoderInference {
         this.finalGain = finalGain;
         this.head = head;
         this.rope = TransformerBlock.RopeTable.of(config, dataType);
-        this.causalMask = CausalMasks.SHARED.get(config.contextLength(), dataType);
         this.scale = 1.0 / Math.sqrt(config.headDim());
     }
 
@@ -193,15 +185,15 @@ public final class DecoderInference {
         }
 
         INDArray logits;
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager()
+                .getAndActivateWorkspace(TransformerBlock.CYCLIC_WORKSPACE, WORKSPACE_ID)) {
             Decoding decoding = decoding(cache, chunks, order);
             List<Span> spans = new ArrayList<>();
             for (int i : order) {
                 Chunk chunk = chunks.get(i);
                 int n = chunk.tokens().length, start = cache.length(chunk.slot());
-                if (n > 1) {                 // a contiguous copy, once for all layers: broadcasts fast
-                    spans.add(new Span(chunk.slot(), rowOf[i], start, n, causalMask.get(
-                            NDArrayIndex.interval(start, start + n), NDArrayIndex.interval(0, start + n)).dup('c')));
+                if (n > 1) {
+                    spans.add(new Span(chunk.slot(), rowOf[i], start, n));
                 }
             }
             long half = rope.cos().size(1);
@@ -320,14 +312,23 @@ public final class DecoderInference {
                 .assign(tokens(v, span.row(), n).permute(1, 0, 2));
 
         // Query head h uses kv head h / group, so (H, n) regroups as (kv, group·n): one matmul serves every head.
-        INDArray queries = tokens(q, span.row(), n).permute(1, 0, 2).dup('c')
-                .reshape(nKv, (long) group * n, hd);                                         // (kv, group·n, hd)
-        INDArray probabilities = Nd4j.createUninitialized(dataType, nKv, (long) group * n, length);
-        INDArray attended = Nd4j.createUninitialized(dataType, nKv, (long) group * n, hd);
-        TransformerBlock.attention(queries, keys, values, scale, span.mask(), new long[] {nKv, group, n, length},
-                probabilities, attended);                                                    // (kv, group·n, hd)
-        y.get(NDArrayIndex.interval(span.row(), span.row() + n), NDArrayIndex.all())
-                .assign(attended.reshape(nHeads, n, hd).permute(1, 0, 2).reshape(n, (long) nHeads * hd)); // (n, H·hd)
+        // Blocks of queries: each sees the keys up to its own last position, no (n, L) array per head.
+        for (int from = 0; from < n; from += TransformerBlock.QUERY_BLOCK) {
+            int to = Math.min(n, from + TransformerBlock.QUERY_BLOCK), count = to - from;
+            try (MemoryWorkspace ignored = TransformerBlock.queryBlockWorkspace()) {
+                INDArray queries = tokens(q, span.row() + from, count).permute(1, 0, 2).dup('c')
+                        .reshape(nKv, (long) group * count, hd);                              // (kv, group·count, hd)
+                INDArrayIndex visible = NDArrayIndex.interval(0, start + to);
+                INDArray probabilities = TransformerBlock.causalProbabilities(queries,
+                        keys.get(NDArrayIndex.all(), visible, NDArrayIndex.all()), scale, group, null);
+                INDArray attended = Nd4j.createUninitialized(dataType, nKv, (long) group * count, hd);
+                Nd4j.exec(new Mmul(probabilities, values.get(NDArrayIndex.all(), visible, NDArrayIndex.all()),
+                        attended, 1.0, 0.0, MMulTranspose.allFalse()));
+                y.get(NDArrayIndex.interval(span.row() + from, span.row() + to), NDArrayIndex.all())
+                        .assign(attended.reshape(nHeads, count, hd).permute(1, 0, 2)
+                                .reshape(count, (long) nHeads * hd));                         // (count, H·hd)
+            }
+        }
     }
 
     /** The decoding rows' slots, where their new keys go, and their mask; null when no chunk has one token. */

@@ -3,11 +3,13 @@ package dev.phi4j.trainer.model;
 import dev.phi4j.core.model.ModelConfig;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,11 +18,15 @@ import static dev.phi4j.trainer.model.TransformerBlock.heads;
 
 /**
  * The {@link TransformerBlock.Attention} of training: B rows of T tokens attend to their own row's earlier tokens,
- * all of them ({@link #causal}) or those of their own document ({@link #documents}), forward and backward. One per
- * forward pass: it keeps the attention probabilities for backprop.
+ * all of them ({@link #causal}) or those of their own document ({@link #documents}), forward and backward.
+ *
+ * <p>Blocked: queries go {@code queryBlock} positions at a time, each block against the keys up to its last position
+ * only, so the masked upper triangle is skipped and no (T, T) array exists per head, in the forward or the backward.
+ * The probabilities are not kept between the two: backward recomputes each block's from q and k (one more q·kᵀ
+ * matmul and softmax), which is what keeps the memory of a step linear in T beyond the block size.
  *
  * <p>Grouped queries: query head h uses kv head h / group. The query heads of one kv head are stacked along time,
- * (B, nKvHeads, group·T, head_dim), so one batched matmul serves them all without copying k and v per query head.
+ * (B, nKvHeads, group·n, head_dim), so one batched matmul serves them all without copying k and v per query head.
  */
 final class SelfAttention implements TransformerBlock.Attention {
 
@@ -30,32 +36,36 @@ final class SelfAttention implements TransformerBlock.Attention {
 
     private final ModelConfig c;
     private final double scale;
-    private final INDArray mask;                          // additive: (T, T), or (B, 1, T, T) with documents
+    private final int queryBlock;
+    private final INDArray segmentIds;                    // (B, T) in the compute type; null: causal only
     private final TransformerBlock.Angles angles;
-    private INDArray probabilities;                       // (B, kv, group·T, T), kept by attend
 
     /** Gradients of the loss with respect to attention's inputs: dq (B, H, T, hd), dk and dv (B, kv, T, hd). */
     record Gradients(INDArray dq, INDArray dk, INDArray dv) {}
 
-    private SelfAttention(ModelConfig c, INDArray mask, TransformerBlock.Angles angles) {
+    private SelfAttention(ModelConfig c, int queryBlock, INDArray segmentIds, TransformerBlock.Angles angles) {
+        if (queryBlock < 1) {
+            throw new IllegalArgumentException("queryBlock must be positive, got " + queryBlock);
+        }
         this.c = c;
         this.scale = 1.0 / Math.sqrt(c.headDim());
-        this.mask = mask;
+        this.queryBlock = queryBlock;
+        this.segmentIds = segmentIds;
         this.angles = angles;
     }
 
     /** Every token sees all earlier tokens of its row; RoPE positions 0..T-1. */
-    static SelfAttention causal(ModelConfig c, INDArray causalMask, TransformerBlock.RopeTable rope, int t) {
-        return new SelfAttention(c, causalMask, rope.range(0, t));
+    static SelfAttention causal(ModelConfig c, TransformerBlock.RopeTable rope, int t, int queryBlock) {
+        return new SelfAttention(c, queryBlock, null, rope.range(0, t));
     }
 
     /**
      * Document masking from segment ids (B, T): token i sees token j iff j ≤ i and both carry the same id; RoPE
-     * positions count the earlier tokens of the same document, so they restart at 0 with each document. Built here,
-     * per block, because the (B, T, T) mask is T times larger than the ids it comes from.
+     * positions count the earlier tokens of the same document, so they restart at 0 with each document. Each query
+     * block builds its own (B, n, keys) mask from the ids.
      */
-    static SelfAttention documents(ModelConfig c, INDArray causalMask, TransformerBlock.RopeTable rope,
-                                   INDArray segmentIds, TransformerBlock.Memory memory) {
+    static SelfAttention documents(ModelConfig c, TransformerBlock.RopeTable rope, INDArray segmentIds,
+                                   int queryBlock, TransformerBlock.Memory memory) {
         long batch = segmentIds.size(0);
         int t = (int) segmentIds.size(1);
         DataType type = rope.cos().dataType();
@@ -64,14 +74,8 @@ final class SelfAttention implements TransformerBlock.Attention {
         INDArray cos = memory.keep(type, batch * t, half), sin = memory.keep(type, batch * t, half);
         Nd4j.pullRows(rope.cos(), cos, 1, positions);
         Nd4j.pullRows(rope.sin(), sin, 1, positions);
-
-        INDArray column = segmentIds.castTo(type).reshape(batch, t, 1);
-        INDArray mask = memory.keep(type, batch, 1, t, t);
-        INDArray otherDocument = mask.reshape(batch, t, t);
-        Nd4j.exec(new SubOp(column, column.reshape(batch, 1, t), otherDocument));            // id_i − id_j
-        Nd4j.exec(new Step(otherDocument.muli(otherDocument), otherDocument, 0.0));            // 1 where ids differ
-        otherDocument.muli(TransformerBlock.MASKED).addi(causalMask);                         // (B, T, T)
-        return new SelfAttention(c, mask,
+        INDArray ids = memory.keep(type, batch, t).assign(segmentIds.castTo(type).reshape(batch, t));
+        return new SelfAttention(c, queryBlock, ids,
                 new TransformerBlock.Angles(cos.reshape(batch, t, 1, half), sin.reshape(batch, t, 1, half)));
     }
 
@@ -99,12 +103,18 @@ final class SelfAttention implements TransformerBlock.Attention {
         int nHeads = c.nHeads(), nKv = c.nKvHeads(), hd = c.headDim(), group = nHeads / nKv;
         int t = (int) q.size(2);
         DataType type = q.dataType();
-        probabilities = memory.keep(type, batch, nKv, (long) group * t, t);
-        INDArray attended = Nd4j.createUninitialized(type, batch, nKv, (long) group * t, hd);
-        TransformerBlock.attention(q.reshape(batch, nKv, (long) group * t, hd), k, v, scale, mask,
-                new long[] {batch, nHeads, t, t}, probabilities, attended);                  // mask on (B, H, T, T)
+        INDArray values = v.dup('c');                          // (B, kv, T, hd): every block reads a prefix of it
         INDArray y = memory.keep(type, batch * t, (long) nHeads * hd);
-        y.reshape(batch, t, nHeads, hd).permute(0, 2, 1, 3).assign(attended.reshape(batch, nHeads, t, hd));
+        INDArray yTokens = y.reshape(batch, t, nHeads, hd);
+        for (int from = 0; from < t; from += queryBlock) {
+            int to = Math.min(t, from + queryBlock);
+            try (MemoryWorkspace ignored = TransformerBlock.queryBlockWorkspace()) {
+                INDArray probabilities = probabilities(queries(q, from, to), k, from, to);  // (B, kv, group·n, to)
+                INDArray attended = Nd4j.createUninitialized(type, batch, nKv, probabilities.size(2), hd);
+                Nd4j.exec(new Mmul(probabilities, prefix(values, to), attended, 1.0, 0.0, PLAIN));
+                tokens(yTokens, from, to).assign(attended.reshape(batch, nHeads, to - from, hd).permute(0, 2, 1, 3));
+            }
+        }
         return y;                                                                              // (N, H·hd)
     }
 
@@ -113,31 +123,82 @@ final class SelfAttention implements TransformerBlock.Attention {
         long batch = s.batch();
         int nHeads = c.nHeads(), nKv = c.nKvHeads(), hd = c.headDim(), group = nHeads / nKv, t = s.length();
         DataType type = dy.dataType();
-        INDArray dAttended = dy.reshape(batch, t, nHeads, hd).permute(0, 2, 1, 3)
-                .reshape(batch, nKv, (long) group * t, hd);                                  // copies when group > 1
-        INDArray v = heads(s.qkv(), nHeads + nKv, nKv, batch, hd).permute(0, 2, 1, 3);
-        INDArray dScores = Nd4j.createUninitialized(type, batch, nKv, (long) group * t, t);
-        Nd4j.exec(new Mmul(dAttended, v, dScores, 1.0, 0.0, B_TRANSPOSED));                  // dL/dprobabilities
-        INDArray dv = Nd4j.createUninitialized(type, batch, nKv, t, hd);
-        Nd4j.exec(new Mmul(probabilities, dAttended, dv, 1.0, 0.0, A_TRANSPOSED));
-        softmaxBackward(dy, s.y(), dScores, batch, t);                                         // now dL/dscores
-        INDArray dq = Nd4j.createUninitialized(type, batch, nKv, (long) group * t, hd);
-        Nd4j.exec(new Mmul(dScores, s.k(), dq, scale, 0.0, PLAIN));
-        INDArray dk = Nd4j.createUninitialized(type, batch, nKv, t, hd);
-        Nd4j.exec(new Mmul(dScores, s.q().reshape(batch, nKv, (long) group * t, hd), dk, scale, 0.0, A_TRANSPOSED));
-        return new Gradients(dq.reshape(batch, nHeads, t, hd), dk, dv);
+        INDArray values = heads(s.qkv(), nHeads + nKv, nKv, batch, hd).permute(0, 2, 1, 3).dup('c');  // (B, kv, T, hd)
+        INDArray dyTokens = dy.reshape(batch, t, nHeads, hd);
+        // Σ_j dp_j p_j of softmax's backward equals dy · y per head (dp = dy·vᵀ and y = p·v): no (n, T) reduction.
+        INDArray rowSums = dy.mul(s.y()).reshape(batch, t, nHeads, hd).sum(3)
+                .permute(0, 2, 1).dup('c');                                                   // (B, H, T)
+        INDArray dq = Nd4j.createUninitialized(type, batch, nHeads, t, hd);
+        INDArray dk = Nd4j.zeros(type, batch, nKv, t, hd), dv = Nd4j.zeros(type, batch, nKv, t, hd);
+        for (int from = 0; from < t; from += queryBlock) {
+            int to = Math.min(t, from + queryBlock);
+            try (MemoryWorkspace ignored = TransformerBlock.queryBlockWorkspace()) {
+                long rows = (long) group * (to - from);
+                INDArray queries = queries(s.q(), from, to);                              // (B, kv, group·n, hd)
+                INDArray probabilities = probabilities(queries, s.k(), from, to);         // (B, kv, group·n, to)
+                INDArray dAttended = tokens(dyTokens, from, to).permute(0, 2, 1, 3).dup('c')
+                        .reshape(batch, nKv, rows, hd);                                   // (B, kv, group·n, hd)
+                INDArray dScores = Nd4j.createUninitialized(type, batch, nKv, rows, to);
+                Nd4j.exec(new Mmul(dAttended, prefix(values, to), dScores, 1.0, 0.0, B_TRANSPOSED));     // dL/dp
+                accumulate(prefix(dv, to), probabilities, dAttended, 1.0, A_TRANSPOSED);
+                // dscores = p ⊙ (dp − Σ_j dp_j p_j), in place of dp.
+                dScores.subi(rowSums.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to))
+                        .dup('c').reshape(batch, nKv, rows, 1));
+                dScores.muli(probabilities);
+                INDArray dQueries = Nd4j.createUninitialized(type, batch, nKv, rows, hd);
+                Nd4j.exec(new Mmul(dScores, prefix(s.k(), to), dQueries, scale, 0.0, PLAIN));
+                positions(dq, from, to).assign(dQueries.reshape(batch, nHeads, to - from, hd));
+                accumulate(prefix(dk, to), dScores, queries, scale, A_TRANSPOSED);
+            }
+        }
+        return new Gradients(dq, dk, dv);
     }
 
-    /**
-     * dscores = p ⊙ (dp − Σ_j dp_j p_j), in place of dp. The row sums equal dy · y per head (dp = dy·vᵀ and
-     * y = p·v), which is far cheaper than reducing the (T, T) product.
-     */
-    private void softmaxBackward(INDArray dy, INDArray y, INDArray dProbabilities, long batch, int t) {
-        int nHeads = c.nHeads(), hd = c.headDim();
-        INDArray rowSums = dy.mul(y).reshape(batch, t, nHeads, hd).sum(3)                    // (B, T, H)
-                .permute(0, 2, 1).dup('c')
-                .reshape(batch, c.nKvHeads(), (long) (nHeads / c.nKvHeads()) * t, 1);       // (B, kv, group·T, 1)
-        dProbabilities.subi(rowSums);
-        dProbabilities.muli(probabilities);
+    /** Queries from..to-1 of q (B, H, T, hd), grouped heads stacked: (B, kv, group·n, hd), a copy unless all of q. */
+    private INDArray queries(INDArray q, int from, int to) {
+        long batch = q.size(0), rows = (long) (c.nHeads() / c.nKvHeads()) * (to - from);
+        INDArray block = from == 0 && to == q.size(2) ? q : positions(q, from, to).dup('c');
+        return block.reshape(batch, c.nKvHeads(), rows, c.headDim());
+    }
+
+    /** The block's probabilities against keys 0..to-1, masked causally and, with segment ids, by document. */
+    private INDArray probabilities(INDArray queries, INDArray k, int from, int to) {
+        int group = c.nHeads() / c.nKvHeads();
+        return TransformerBlock.causalProbabilities(queries, prefix(k, to), scale, group,
+                segmentIds == null ? null : otherDocuments(from, to));
+    }
+
+    /** {@link TransformerBlock#MASKED} where query i (from ≤ i < to) and key j (< to) are of different documents. */
+    private INDArray otherDocuments(int from, int to) {
+        long batch = segmentIds.size(0);
+        int n = to - from;
+        INDArray queryIds = segmentIds.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to)).dup('c');
+        INDArray keyIds = segmentIds.get(NDArrayIndex.all(), NDArrayIndex.interval(0, to)).dup('c');
+        INDArray mask = Nd4j.createUninitialized(segmentIds.dataType(), batch, n, to);
+        Nd4j.exec(new SubOp(queryIds.reshape(batch, n, 1), keyIds.reshape(batch, 1, to), mask));  // id_i − id_j
+        Nd4j.exec(new Step(mask.muli(mask), mask, 0.0));                                        // 1 where ids differ
+        return mask.muli(TransformerBlock.MASKED).reshape(batch, 1, 1, n, to);                  // over kv and group
+    }
+
+    /** target += alpha · op(a)·op(b), target a view of a prefix of positions. */
+    private static void accumulate(INDArray target, INDArray a, INDArray b, double alpha, MMulTranspose transpose) {
+        INDArray product = Nd4j.createUninitialized(target.dataType(), target.shape());
+        Nd4j.exec(new Mmul(a, b, product, alpha, 0.0, transpose));
+        target.addi(product);
+    }
+
+    /** Tokens from..to-1 of x (B, T, H, hd), a view. */
+    private static INDArray tokens(INDArray x, int from, int to) {
+        return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /** Positions 0..to-1 of x (B, heads, T, hd), a view. */
+    private static INDArray prefix(INDArray x, int to) {
+        return positions(x, 0, to);
+    }
+
+    /** Positions from..to-1 of x (B, heads, T, hd), a view. */
+    private static INDArray positions(INDArray x, int from, int to) {
+        return x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 }

@@ -4,6 +4,12 @@ import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.model.RopeScaling;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
@@ -14,6 +20,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
 
 /**
  * Read this file first: one decoder block, forward and backward, the math the model is made of. The whole decoder
@@ -45,6 +53,21 @@ final class TransformerBlock {
 
     /** Additive attention bias for masked pairs: exp(-1e9 - max) is exactly 0 in float and double. */
     static final double MASKED = -1e9;
+
+    /**
+     * Query positions per block of causal attention, in training and in prompt processing: the (queries, keys)
+     * arrays of a block are 128·L per head instead of L², and a 128-row matmul still runs near full speed.
+     */
+    static final int QUERY_BLOCK = 128;
+
+    /**
+     * A workspace reused cycle after cycle: it learns its size from the first, grows when a later one needs more,
+     * and frees nothing in between.
+     */
+    static final WorkspaceConfiguration CYCLIC_WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0).overallocationLimit(0.2)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE).build();
 
     private static final MMulTranspose PLAIN = MMulTranspose.allFalse();
     private static final MMulTranspose B_TRANSPOSED = MMulTranspose.builder().transposeB(true).build();
@@ -264,6 +287,48 @@ final class TransformerBlock {
         probabilities.reshape(maskedShape).addi(mask);
         Nd4j.exec(new SoftMax(probabilities, probabilities, probabilities.rank() - 1));
         Nd4j.exec(new Mmul(probabilities, v, attended, 1.0, 0.0, PLAIN));
+    }
+
+    /**
+     * Causal attention probabilities of a block of n consecutive query positions against keys 0..L−1, the last n of
+     * which are the queries' own positions: {@code softmax(q·kᵀ·scale + mask)} over the last axis, the (n, n)
+     * {@link CausalMasks causal mask} on the last n columns (every earlier key is visible, so no mask wider than the
+     * block is ever built) plus {@code extraMask}, if not null, on the probabilities seen as (…, group, n, L).
+     * q (…, group·n, head_dim) stacks the group query heads of one kv head; keys (…, L, head_dim) share q's leading
+     * axes and may be a view. Returns the probabilities (…, group·n, L); blocks of queries are how attention over a
+     * long context keeps its (queries, keys) arrays at n·L instead of L² per head.
+     */
+    static INDArray causalProbabilities(INDArray q, INDArray keys, double scale, int group, INDArray extraMask) {
+        int rank = q.rank();
+        long queries = q.size(rank - 2) / group, length = keys.size(rank - 2);
+        long[] shape = q.shape().clone();
+        shape[rank - 1] = length;
+        INDArray probabilities = Nd4j.createUninitialized(q.dataType(), shape);                // (…, group·n, L)
+        Nd4j.exec(new Mmul(q, keys, probabilities, scale, 0.0, B_TRANSPOSED));
+        long[] byQuery = new long[rank + 1];
+        System.arraycopy(shape, 0, byQuery, 0, rank - 2);
+        byQuery[rank - 2] = group;
+        byQuery[rank - 1] = queries;
+        byQuery[rank] = length;
+        INDArray grouped = probabilities.reshape(byQuery);                                     // (…, group, n, L)
+        INDArrayIndex[] ownPositions = new INDArrayIndex[rank + 1];
+        Arrays.fill(ownPositions, NDArrayIndex.all());
+        ownPositions[rank] = NDArrayIndex.interval(length - queries, length);
+        grouped.get(ownPositions).addi(CausalMasks.SHARED.get((int) queries, q.dataType()));
+        if (extraMask != null) {
+            grouped.addi(extraMask);
+        }
+        Nd4j.exec(new SoftMax(probabilities, probabilities, rank - 1));
+        return probabilities;
+    }
+
+    /**
+     * Where one query block's arrays go: a workspace that the next block reuses, so that blocks do not add up in
+     * DL4J's step workspace or in a generation call's. Whatever outlives the block must be written into arrays
+     * allocated outside it.
+     */
+    static MemoryWorkspace queryBlockWorkspace() {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CYCLIC_WORKSPACE, "phi4j-attention-query-block");
     }
 
     /**

@@ -63,6 +63,39 @@ class DecoderInferenceTest {
     }
 
     @Test
+    void promptsLongerThanAQueryBlockAreProcessedBlockByBlockAsTheGraphComputes() {
+        ModelConfig config = CONFIG.withContext(2 * TransformerBlock.QUERY_BLOCK + 44, CONFIG.ropeTheta());
+        ComputationGraph net = TinyModels.inDouble(config, PhiDecoder.Masking.CAUSAL, 43);
+        INDArray tokens = TinyModels.randomTokens(2, config.contextLength(), config.vocabSize(), 44);
+        INDArray expected = PhiDecoder.logits(net, tokens);
+        DecoderInference decoder = DecoderInference.of(net);
+        KvCache cache = decoder.newCache();
+        int[] slots = {cache.open(), cache.open()};
+        int block = TransformerBlock.QUERY_BLOCK, length = config.contextLength();
+        int[][] chunks = {{block + 72, 1, length - block - 73}, {3, length - 3, 0}};   // from position 0 and past it
+        int[] fed = new int[2];
+        for (int round = 0; round < 3; round++) {
+            List<DecoderInference.Chunk> batch = new ArrayList<>();
+            List<Integer> fedSlots = new ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                if (chunks[s][round] > 0) {
+                    batch.add(new DecoderInference.Chunk(slots[s], ids(tokens, s, fed[s], fed[s] + chunks[s][round]),
+                            true));
+                    fedSlots.add(s);
+                }
+            }
+            List<INDArray> logits = decoder.forward(cache, batch);
+            for (int i = 0; i < fedSlots.size(); i++) {
+                int s = fedSlots.get(i), to = fed[s] + chunks[s][round];
+                assertEquals(0.0, TinyModels.maxAbsDifference(positions(expected, s, fed[s], to), logits.get(i)),
+                        1e-12, "sequence " + s + ", positions " + fed[s] + ".." + (to - 1));
+                fed[s] = to;
+            }
+        }
+        assertEquals(List.of(config.contextLength(), config.contextLength()), Arrays.stream(fed).boxed().toList());
+    }
+
+    @Test
     void decodingInAnyOrderWithAnIdleSlotAndAReusedSlotMatchesTheGraph() {
         ComputationGraph net = TinyModels.inDouble(CONFIG, PhiDecoder.Masking.CAUSAL, 49);
         INDArray tokens = TinyModels.randomTokens(4, CONFIG.contextLength(), CONFIG.vocabSize(), 44);
