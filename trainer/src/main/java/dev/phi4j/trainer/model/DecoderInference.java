@@ -2,14 +2,11 @@ package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -313,17 +310,18 @@ public final class DecoderInference {
 
         // Query head h uses kv head h / group, so (H, n) regroups as (kv, group·n): one matmul serves every head.
         // Blocks of queries: each sees the keys up to its own last position, no (n, L) array per head.
+        INDArray slotKeys = keys.dup('c'), slotValues = values.dup('c');                   // (kv, L, hd)
         for (int from = 0; from < n; from += TransformerBlock.QUERY_BLOCK) {
             int to = Math.min(n, from + TransformerBlock.QUERY_BLOCK), count = to - from;
             try (MemoryWorkspace ignored = TransformerBlock.queryBlockWorkspace()) {
                 INDArray queries = tokens(q, span.row() + from, count).permute(1, 0, 2).dup('c')
                         .reshape(nKv, (long) group * count, hd);                              // (kv, group·count, hd)
-                INDArrayIndex visible = NDArrayIndex.interval(0, start + to);
                 INDArray probabilities = TransformerBlock.causalProbabilities(queries,
-                        keys.get(NDArrayIndex.all(), visible, NDArrayIndex.all()), scale, group, null);
+                        new TransformerBlock.Prefix(slotKeys, start + to), scale, group, null);
                 INDArray attended = Nd4j.createUninitialized(dataType, nKv, (long) group * count, hd);
-                Nd4j.exec(new Mmul(probabilities, values.get(NDArrayIndex.all(), visible, NDArrayIndex.all()),
-                        attended, 1.0, 0.0, MMulTranspose.allFalse()));
+                TransformerBlock.gemmPerMatrix(TransformerBlock.Prefix.of(probabilities),
+                        new TransformerBlock.Prefix(slotValues, start + to), TransformerBlock.Prefix.of(attended),
+                        false, false, 1.0, 0.0);
                 y.get(NDArrayIndex.interval(span.row() + from, span.row() + to), NDArrayIndex.all())
                         .assign(attended.reshape(nHeads, count, hd).permute(1, 0, 2)
                                 .reshape(count, (long) nHeads * hd));                         // (count, H·hd)

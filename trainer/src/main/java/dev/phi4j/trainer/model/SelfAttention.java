@@ -1,11 +1,10 @@
 package dev.phi4j.trainer.model;
 
 import dev.phi4j.core.model.ModelConfig;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import dev.phi4j.trainer.model.TransformerBlock.Prefix;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.HashMap;
 import java.util.Map;
 
+import static dev.phi4j.trainer.model.TransformerBlock.gemmPerMatrix;
 import static dev.phi4j.trainer.model.TransformerBlock.heads;
 
 /**
@@ -29,10 +29,6 @@ import static dev.phi4j.trainer.model.TransformerBlock.heads;
  * (B, nKvHeads, group·n, head_dim), so one batched matmul serves them all without copying k and v per query head.
  */
 final class SelfAttention implements TransformerBlock.Attention {
-
-    private static final MMulTranspose PLAIN = MMulTranspose.allFalse();
-    private static final MMulTranspose B_TRANSPOSED = MMulTranspose.builder().transposeB(true).build();
-    private static final MMulTranspose A_TRANSPOSED = MMulTranspose.builder().transposeA(true).build();
 
     private final ModelConfig c;
     private final double scale;
@@ -111,7 +107,7 @@ final class SelfAttention implements TransformerBlock.Attention {
             try (MemoryWorkspace ignored = TransformerBlock.queryBlockWorkspace()) {
                 INDArray probabilities = probabilities(queries(q, from, to), k, from, to);  // (B, kv, group·n, to)
                 INDArray attended = Nd4j.createUninitialized(type, batch, nKv, probabilities.size(2), hd);
-                Nd4j.exec(new Mmul(probabilities, prefix(values, to), attended, 1.0, 0.0, PLAIN));
+                gemmPerMatrix(Prefix.of(probabilities), new Prefix(values, to), Prefix.of(attended), false, false, 1.0, 0.0);
                 tokens(yTokens, from, to).assign(attended.reshape(batch, nHeads, to - from, hd).permute(0, 2, 1, 3));
             }
         }
@@ -139,16 +135,16 @@ final class SelfAttention implements TransformerBlock.Attention {
                 INDArray dAttended = tokens(dyTokens, from, to).permute(0, 2, 1, 3).dup('c')
                         .reshape(batch, nKv, rows, hd);                                   // (B, kv, group·n, hd)
                 INDArray dScores = Nd4j.createUninitialized(type, batch, nKv, rows, to);
-                Nd4j.exec(new Mmul(dAttended, prefix(values, to), dScores, 1.0, 0.0, B_TRANSPOSED));     // dL/dp
-                accumulate(prefix(dv, to), probabilities, dAttended, 1.0, A_TRANSPOSED);
+                gemmPerMatrix(Prefix.of(dAttended), new Prefix(values, to), Prefix.of(dScores), false, true, 1, 0);  // dL/dp
+                gemmPerMatrix(Prefix.of(probabilities), Prefix.of(dAttended), new Prefix(dv, to), true, false, 1, 1);
                 // dscores = p ⊙ (dp − Σ_j dp_j p_j), in place of dp.
                 dScores.subi(rowSums.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to))
                         .dup('c').reshape(batch, nKv, rows, 1));
                 dScores.muli(probabilities);
                 INDArray dQueries = Nd4j.createUninitialized(type, batch, nKv, rows, hd);
-                Nd4j.exec(new Mmul(dScores, prefix(s.k(), to), dQueries, scale, 0.0, PLAIN));
+                gemmPerMatrix(Prefix.of(dScores), new Prefix(s.k(), to), Prefix.of(dQueries), false, false, scale, 0);
                 positions(dq, from, to).assign(dQueries.reshape(batch, nHeads, to - from, hd));
-                accumulate(prefix(dk, to), dScores, queries, scale, A_TRANSPOSED);
+                gemmPerMatrix(Prefix.of(dScores), Prefix.of(queries), new Prefix(dk, to), true, false, scale, 1);
             }
         }
         return new Gradients(dq, dk, dv);
@@ -164,7 +160,7 @@ final class SelfAttention implements TransformerBlock.Attention {
     /** The block's probabilities against keys 0..to-1, masked causally and, with segment ids, by document. */
     private INDArray probabilities(INDArray queries, INDArray k, int from, int to) {
         int group = c.nHeads() / c.nKvHeads();
-        return TransformerBlock.causalProbabilities(queries, prefix(k, to), scale, group,
+        return TransformerBlock.causalProbabilities(queries, new Prefix(k, to), scale, group,
                 segmentIds == null ? null : otherDocuments(from, to));
     }
 
@@ -180,21 +176,9 @@ final class SelfAttention implements TransformerBlock.Attention {
         return mask.muli(TransformerBlock.MASKED).reshape(batch, 1, 1, n, to);                  // over kv and group
     }
 
-    /** target += alpha · op(a)·op(b), target a view of a prefix of positions. */
-    private static void accumulate(INDArray target, INDArray a, INDArray b, double alpha, MMulTranspose transpose) {
-        INDArray product = Nd4j.createUninitialized(target.dataType(), target.shape());
-        Nd4j.exec(new Mmul(a, b, product, alpha, 0.0, transpose));
-        target.addi(product);
-    }
-
     /** Tokens from..to-1 of x (B, T, H, hd), a view. */
     private static INDArray tokens(INDArray x, int from, int to) {
         return x.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all());
-    }
-
-    /** Positions 0..to-1 of x (B, heads, T, hd), a view. */
-    private static INDArray prefix(INDArray x, int to) {
-        return positions(x, 0, to);
     }
 
     /** Positions from..to-1 of x (B, heads, T, hd), a view. */

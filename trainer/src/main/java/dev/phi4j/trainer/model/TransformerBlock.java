@@ -56,9 +56,10 @@ final class TransformerBlock {
 
     /**
      * Query positions per block of causal attention, in training and in prompt processing: the (queries, keys)
-     * arrays of a block are 128·L per head instead of L², and a 128-row matmul still runs near full speed.
+     * arrays of a block are 256·L per head instead of L². On `bench train` at 1,024 tokens (2 cores) blocks of 256
+     * trained 10% faster than one block of 1,024 and 17% faster than blocks of 128 (bigger GEMMs, fewer calls).
      */
-    static final int QUERY_BLOCK = 128;
+    static final int QUERY_BLOCK = 256;
 
     /**
      * A workspace reused cycle after cycle: it learns its size from the first, grows when a later one needs more,
@@ -295,16 +296,16 @@ final class TransformerBlock {
      * {@link CausalMasks causal mask} on the last n columns (every earlier key is visible, so no mask wider than the
      * block is ever built) plus {@code extraMask}, if not null, on the probabilities seen as (…, group, n, L).
      * q (…, group·n, head_dim) stacks the group query heads of one kv head; keys (…, L, head_dim) share q's leading
-     * axes and may be a view. Returns the probabilities (…, group·n, L); blocks of queries are how attention over a
+     * axes. Returns the probabilities (…, group·n, L); blocks of queries are how attention over a
      * long context keeps its (queries, keys) arrays at n·L instead of L² per head.
      */
-    static INDArray causalProbabilities(INDArray q, INDArray keys, double scale, int group, INDArray extraMask) {
+    static INDArray causalProbabilities(INDArray q, Prefix keys, double scale, int group, INDArray extraMask) {
         int rank = q.rank();
-        long queries = q.size(rank - 2) / group, length = keys.size(rank - 2);
+        long queries = q.size(rank - 2) / group, length = keys.count();
         long[] shape = q.shape().clone();
         shape[rank - 1] = length;
         INDArray probabilities = Nd4j.createUninitialized(q.dataType(), shape);                // (…, group·n, L)
-        Nd4j.exec(new Mmul(q, keys, probabilities, scale, 0.0, B_TRANSPOSED));
+        gemmPerMatrix(Prefix.of(q), keys, Prefix.of(probabilities), false, true, scale, 0.0);
         long[] byQuery = new long[rank + 1];
         System.arraycopy(shape, 0, byQuery, 0, rank - 2);
         byQuery[rank - 2] = group;
@@ -320,6 +321,49 @@ final class TransformerBlock {
         }
         Nd4j.exec(new SoftMax(probabilities, probabilities, rank - 1));
         return probabilities;
+    }
+
+    /**
+     * Positions 0..count-1 of every matrix of x (…, positions, width), x not a view: what a per-matrix GEMM reads or
+     * writes. Kept as the array and a count because ND4J's get() on a view of positions came back empty.
+     */
+    record Prefix(INDArray x, long count) {
+
+        static Prefix of(INDArray x) {
+            return new Prefix(x, x.size(x.rank() - 2));
+        }
+
+        private INDArray matrix(INDArrayIndex[] leading) {
+            INDArrayIndex[] at = Arrays.copyOf(leading, leading.length + 2);
+            at[leading.length] = NDArrayIndex.interval(0, count);
+            at[leading.length + 1] = NDArrayIndex.all();
+            return x.get(at);
+        }
+    }
+
+    /**
+     * {@code c = alpha·op(a)·op(b) + beta·c} for each matrix of a, b and c, which share their leading axes; c's
+     * writes land in its array. One GEMM per matrix: ND4J's batched matmul on position prefixes (batch strides other
+     * than the matrices' size) ran 3× slower on two threads than on one, while per-matrix GEMMs keep both busy and
+     * beat the batched op on whole arrays too.
+     */
+    static void gemmPerMatrix(Prefix a, Prefix b, Prefix c, boolean transposeA, boolean transposeB, double alpha,
+                              double beta) {
+        long[] shape = c.x().shape();
+        int leading = shape.length - 2;
+        long count = 1;
+        for (int axis = 0; axis < leading; axis++) {
+            count *= shape[axis];
+        }
+        INDArrayIndex[] at = new INDArrayIndex[leading];
+        for (long matrix = 0; matrix < count; matrix++) {
+            long rest = matrix;
+            for (int axis = leading - 1; axis >= 0; axis--) {
+                at[axis] = NDArrayIndex.point(rest % shape[axis]);
+                rest /= shape[axis];
+            }
+            Nd4j.gemm(a.matrix(at), b.matrix(at), c.matrix(at), transposeA, transposeB, alpha, beta);
+        }
     }
 
     /**
