@@ -99,7 +99,10 @@ final class EvalCommand implements Callable<Integer> {
         if (before != null) {
             String table = LongContextResults.beforeAfterTable(beforeResults, afterResults, evaluated);
             System.out.print("\nbefore → after\n" + table);
-            Path report = RunReport.writeSection(RunReport.runDirectory(loaded.directory()), "Long-context evaluation",
+            // One section per evaluation text, so that in- and out-of-distribution texts can stand side by side.
+            String heading = "Long-context evaluation" + (tasks.contains("position-ppl")
+                    ? " (" + text.toAbsolutePath().normalize().getFileName() + ")" : "");
+            Path report = RunReport.writeSection(RunReport.runDirectory(loaded.directory()), heading,
                     reportSection(before, loaded, table));
             System.err.println("      report  " + report);
         }

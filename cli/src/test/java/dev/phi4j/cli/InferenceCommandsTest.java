@@ -119,7 +119,7 @@ class InferenceCommandsTest {
                 "--windows", "1", "--text", TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString());
         assertEquals(0, compared.exitCode(), compared.err());
         String report = Files.readString(run.resolve("report.md"));
-        assertTrue(report.contains("## Long-context evaluation"), report);
+        assertTrue(report.contains("## Long-context evaluation (books)"), report);
         for (int length : new int[] {128, 256, 512}) {                  // 1×, 2×, 4× the baseline's context
             assertTrue(report.lines().anyMatch(row -> row.startsWith("| " + length + " |") && row.endsWith("| 1.00× |")),
                     "the same model before and after: " + report);
