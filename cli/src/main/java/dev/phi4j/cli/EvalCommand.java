@@ -168,14 +168,18 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private String reportSection(ModelCheckpoint before, ModelCheckpoint after, String table) {
-        return String.format(Locale.ROOT, """
-                - before: `%s` (%s)
-                - after: `%s` (%s)
-                - passkey: %d keys per length and depth, depths %s, greedy, exact match, seed %d; perplexity: up to %d \
-                windows per length of `%s`, %d position buckets
-
-                %s""", before.directory(), describe(before), after.directory(), describe(after), trials, depths, seed,
-                windows, text, buckets, table);
+        StringBuilder section = new StringBuilder();
+        section.append(String.format(Locale.ROOT, "- before: `%s` (%s)%n- after: `%s` (%s)%n", before.directory(),
+                describe(before), after.directory(), describe(after)));
+        if (tasks.contains("passkey")) {
+            section.append(String.format(Locale.ROOT, "- passkey: %d keys per length and depth, depths %s, greedy, "
+                    + "exact match, seed %d%n", trials, depths, seed));
+        }
+        if (tasks.contains("position-ppl")) {
+            section.append(String.format(Locale.ROOT, "- perplexity: up to %d windows per length of `%s`, %d position "
+                    + "buckets%n", windows, text, buckets));
+        }
+        return section.append('\n').append(table).toString();
     }
 
     private static String readText(Path path) throws IOException {
