@@ -21,11 +21,19 @@ import java.util.List;
 public final class TrainStep {
 
     /**
-     * @param loss     the mean per-token loss before the update
+     * @param loss     the mean per-token loss before the update; NaN when no target counted (undefined, not 0)
      * @param gradNorm the gradient's global L2 norm before clipping
-     * @param applied  false when the loss or the norm was not finite and the weights were left alone
+     * @param applied  false when the loss or the norm was not finite, or no target counted, and the weights were
+     *                 left alone
+     * @param targets  how many targets the step's loss averaged: the tokens it trained on
      */
-    public record Outcome(double loss, double gradNorm, boolean clipped, boolean applied) {}
+    public record Outcome(double loss, double gradNorm, boolean clipped, boolean applied, double targets) {
+
+        /** A step whose micro-batches had no target at all (every loss-mask entry 0): nothing to learn from. */
+        public boolean empty() {
+            return targets == 0;
+        }
+    }
 
     private final Objective objective;
     private final INDArray params;
@@ -67,9 +75,13 @@ public final class TrainStep {
 
     /**
      * Divides the summed loss and {@link #gradient()} by {@code total.targets()}, clips the gradient and updates the
-     * weights with AdamW at learning rate {@code lr}, unless the loss or the gradient norm is not finite.
+     * weights with AdamW at learning rate {@code lr}, unless the loss or the gradient norm is not finite or there is
+     * no target to average over.
      */
     public Outcome apply(Objective.Sum total, double lr) {
+        if (total.targets() == 0) {
+            return new Outcome(Double.NaN, 0, false, false, 0);
+        }
         double loss = total.loss() / total.targets();
         gradient.divi(total.targets());
         double norm = GradientClipping.clipByGlobalNorm(gradient, gradClip);
@@ -77,7 +89,7 @@ public final class TrainStep {
         if (finite) {
             optimizer.update(params, gradient, lr);
         }
-        return new Outcome(loss, norm, finite && gradClip > 0 && norm > gradClip, finite);
+        return new Outcome(loss, norm, finite && gradClip > 0 && norm > gradClip, finite, total.targets());
     }
 
     /** The gradient buffer: after {@link #accumulate} the summed gradient, after {@link #apply} the clipped mean. */

@@ -146,7 +146,23 @@ public final class Trainer {
             throw new IllegalArgumentException(file + ": the shards were tokenized by '" + manifest.tokenizerName()
                     + "' (" + manifest.tokenizerFingerprint() + "), the run uses '" + tokenizer.name() + "' ("
                     + expected + ")");
+        }        if (manifest.lossMask() && !hasTarget(data.split(ShardNames.TRAIN))) {
+            throw new IllegalArgumentException(file + ": the " + ShardNames.TRAIN + " split's loss mask is 0 at every "
+                    + "position of its " + data.split(ShardNames.TRAIN).size() + " sequences: training would learn "
+                    + "nothing. SFT trains on assistant turns only; check that the set has assistant messages");
         }
+    }
+
+    /** Whether any row has a trained target (a loss-mask entry at position ≥ 1); stops at the first. */
+    private static boolean hasTarget(ShardSet.Split split) {
+        for (TokenRow row : split) {
+            for (int t = 1; t < row.lossMask().length; t++) {
+                if (row.lossMask()[t]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void checkResumable(LoadedCheckpoint loaded, String dataFingerprint) {
@@ -285,9 +301,10 @@ public final class Trainer {
                 sessionSeconds += seconds;
                 sessionSteps++;
                 boolean skipped = !outcome.applied();
+                boolean unstable = skipped && !outcome.empty();      // a batch with nothing to learn is not a NaN
                 state = new TrainingState(step, state.sequencesConsumed() + (long) accumulation * config.microBatchSize(),
                         state.tokensSeen() + tokensPerStep, state.skippedSteps() + (skipped ? 1 : 0),
-                        skipped ? state.consecutiveSkipped() + 1 : 0, optimizer.updates(),
+                        unstable ? state.consecutiveSkipped() + 1 : 0, optimizer.updates(),
                         state.trainSeconds() + seconds, state.dataFingerprint(), state.seed());
                 double tokensPerSecond = tokensPerStep / seconds;
                 double mfu = tokensPerSecond * flopsPerToken / peak.flopsPerSecond();
@@ -300,6 +317,7 @@ public final class Trainer {
                 line.put("skipped", skipped);
                 line.put("skipped_total", state.skippedSteps());
                 line.put("tokens", state.tokensSeen());
+                line.put("targets", (long) outcome.targets());
                 line.put("tokens_per_s", tokensPerSecond);
                 line.put("mfu", mfu);
                 line.put("step_s", seconds);
@@ -308,7 +326,11 @@ public final class Trainer {
                 progress.step(new TrainingProgress.Step(step, last, outcome.loss(), lr, outcome.gradNorm(),
                         outcome.clipped(), skipped, tokensPerSecond, mfu, seconds,
                         sessionSeconds / sessionSteps * (last - step)));
-                if (skipped) {
+                if (skipped && outcome.empty()) {
+                    progress.note(String.format(Locale.ROOT, "step %d skipped: none of its %d sequences has a "
+                            + "trainable token (every loss-mask entry is 0), so its loss is undefined (%d skipped "
+                            + "in all)", step, accumulation * config.microBatchSize(), state.skippedSteps()));
+                } else if (skipped) {
                     progress.note(String.format(Locale.ROOT, "step %d skipped: loss %s, gradient norm %s "
                             + "(%d in a row, %d in all)", step, outcome.loss(), outcome.gradNorm(),
                             state.consecutiveSkipped(), state.skippedSteps()));
@@ -329,6 +351,7 @@ public final class Trainer {
                     lastValidation = validationLoss();
                     ObjectNode eval = metrics.line("eval", step);
                     eval.put("val_loss", lastValidation);
+                    eval.put("val_token_accuracy", validationAccuracy());
                     metrics.write(eval);
                     progress.evaluated(step, lastValidation);
                 }
@@ -408,6 +431,14 @@ public final class Trainer {
             targets += count;
         }
         return weighted / targets;
+    }
+
+    private double validationAccuracy() {
+        TokenAccuracy.Count count = TokenAccuracy.Count.ZERO;
+        for (MultiDataSet batch : validationBatches) {
+            count = count.plus(TokenAccuracy.of(net, batch));
+        }
+        return count.accuracy();
     }
 
     static String fingerprint(Path file) throws IOException {
