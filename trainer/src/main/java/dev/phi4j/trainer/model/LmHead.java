@@ -15,6 +15,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
@@ -147,8 +148,11 @@ public class LmHead extends RnnOutputLayer {
         @Override
         public INDArray computeScoreForExamples(double fullNetRegTerm, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(false);
-            INDArray perRow = freshLosses().reshape(input.size(0), input.size(2)).sum(true, 1);
-            return fullNetRegTerm == 0 ? perRow : perRow.addi(fullNetRegTerm);
+            // Outside DL4J's workspaces: the caller detaches the result after the layer's workspace has closed.
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                INDArray perRow = freshLosses().reshape(input.size(0), input.size(2)).sum(true, 1);
+                return fullNetRegTerm == 0 ? perRow : perRow.addi(fullNetRegTerm);
+            }
         }
 
         /** Per-position losses, masked positions 0, as (B·T) in (b, t) order. */

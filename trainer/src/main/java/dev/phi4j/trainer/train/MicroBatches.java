@@ -14,11 +14,11 @@ import java.util.List;
  * under document masking, next-token labels {@code row[1..T]} (B, 1, T) and, when the shards carry loss masks, the
  * label mask {@code mask[1..T]} (B, T).
  */
-final class MicroBatches {
+public final class MicroBatches {
 
     private MicroBatches() {}
 
-    static MultiDataSet of(List<TokenRow> rows, int seqLen, PhiDecoder.Masking masking) {
+    public static MultiDataSet of(List<TokenRow> rows, int seqLen, PhiDecoder.Masking masking) {
         int b = rows.size();
         float[] tokens = new float[b * seqLen];
         float[] labels = new float[b * seqLen];
@@ -57,7 +57,7 @@ final class MicroBatches {
     }
 
     /** Positions that count in the loss: the label mask's sum, or B·T without one. */
-    static double targets(MultiDataSet batch) {
+    public static double targets(MultiDataSet batch) {
         INDArray[] masks = batch.getLabelsMaskArrays();
         if (masks == null || masks[0] == null) {
             return batch.getLabels(0).length();
