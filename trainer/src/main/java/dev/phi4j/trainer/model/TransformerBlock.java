@@ -280,7 +280,8 @@ final class TransformerBlock {
      * {@code attended = probabilities·v}. q (…, queries, head_dim), k and v (…, keys, head_dim) share their leading
      * (batch) axes; grouped query heads are stacked along the queries axis. The additive mask is added to
      * probabilities seen as {@code maskedShape} (a view: probabilities must be contiguous) and broadcasts there.
-     * Writes probabilities (what backprop needs) and attended.
+     * Writes probabilities and attended. Only decoding uses it now (one query per slot, keys masked per slot);
+     * training and prompt processing go through {@link #causalProbabilities}, block by block.
      */
     static void attention(INDArray q, INDArray k, INDArray v, double scale, INDArray mask, long[] maskedShape,
                           INDArray probabilities, INDArray attended) {
