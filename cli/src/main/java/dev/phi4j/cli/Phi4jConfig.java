@@ -29,12 +29,8 @@ public record Phi4jConfig(
                     + ") must equal the tokenizer's vocabulary (" + tokenizer.modelVocabSize() + " for tokenizer.kind "
                     + tokenizer.kind().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
-        long perMicroBatch = (long) trainer.microBatchSize() * model.contextLength();
-        if (trainer.globalBatchTokens() % perMicroBatch != 0) {
-            throw new InvalidConfigValue("trainer.global_batch_tokens", "global_batch_tokens ("
-                    + trainer.globalBatchTokens() + ") must be a multiple of micro_batch_size × model.context_length ("
-                    + trainer.microBatchSize() + " × " + model.contextLength() + " = " + perMicroBatch + ")");
-        }
+        trainer.accumulationSteps(model.contextLength(),
+                trainer.objective() == TrainerConfig.ObjectiveKind.DPO ? 2 : 1);
     }
 
     public static ConfigLoader.Loaded<Phi4jConfig> load(Path file, List<String> overrides) {

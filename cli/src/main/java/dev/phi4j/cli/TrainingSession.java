@@ -2,9 +2,12 @@ package dev.phi4j.cli;
 
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.Tokenizer;
+import dev.phi4j.trainer.align.PreferenceData;
 import dev.phi4j.trainer.model.PhiDecoder;
+import dev.phi4j.trainer.train.SequenceData;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
+import dev.phi4j.trainer.train.TrainingData;
 
 import java.io.IOException;
 import java.util.Locale;
@@ -23,12 +26,19 @@ final class TrainingSession {
         Trainer.Run run = new Trainer.Run(config.run().directory(), config.run().seed(), config.model(), tokenizer,
                 config.tokenizer(), config.trainer());
         TrainProgressBar progress = new TrainProgressBar(System.out, System.console() != null);
-        return resume ? Trainer.resume(run, shards, progress) : Trainer.start(run, shards, progress);
+        TrainerConfig trainer = config.trainer();
+        TrainingData data = trainer.objective() == TrainerConfig.ObjectiveKind.DPO
+                ? PreferenceData.open(shards, trainer, run.directory(), config.model().contextLength(), progress)
+                : new SequenceData(shards);
+        return resume ? Trainer.resume(run, data, progress) : Trainer.start(run, data, progress);
     }
 
     /** "from step 12, document masking; AdamW lr 0.003, linear schedule" (or "from scratch", "from the weights of DIR"). */
     static String describe(Trainer training, TrainerConfig trainer) {
-        return String.format(Locale.ROOT, "%s, %s; AdamW lr %s, %s schedule",
+        return String.format(Locale.ROOT, "%s%s, %s; AdamW lr %s, %s schedule",
+                trainer.objective() == TrainerConfig.ObjectiveKind.DPO ? String.format(Locale.ROOT,
+                        "DPO (%s, β %s) ", trainer.dpo().loss().name().toLowerCase(Locale.ROOT), trainer.dpo().beta())
+                        : "",
                 training.state().step() > 0 ? "from step " + training.state().step()
                         : trainer.initFrom().map(source -> "from the weights of " + source).orElse("from scratch"),
                 training.masking() == PhiDecoder.Masking.DOCUMENTS ? "document masking"

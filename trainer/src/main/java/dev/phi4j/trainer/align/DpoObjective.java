@@ -1,9 +1,14 @@
 package dev.phi4j.trainer.align;
 
 import dev.phi4j.trainer.train.Objective;
+import dev.phi4j.trainer.train.TrainerConfig.DpoConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Direct Preference Optimization (Rafailov et al. 2023; Phi-4 report §4.2) on micro-batches of {@link DpoBatch}:
@@ -20,25 +25,6 @@ import org.nd4j.linalg.dataset.MultiDataSet;
  * One forward pass scores the rows, a second computes that weighted gradient.
  */
 public final class DpoObjective implements Objective {
-
-    /** The DPO variant and its β. */
-    public enum Loss { SIGMOID, IPO }
-
-    /**
-     * @param beta           strength of the pull towards the reference (β > 0)
-     * @param labelSmoothing ε of conservative DPO, the assumed share of flipped labels, in [0, 0.5); sigmoid only
-     */
-    public record Config(Loss loss, double beta, double labelSmoothing) {
-        public Config {
-            if (!(beta > 0) || labelSmoothing < 0 || labelSmoothing >= 0.5) {
-                throw new IllegalArgumentException("beta must be positive and label_smoothing in [0, 0.5), got beta "
-                        + beta + ", label_smoothing " + labelSmoothing);
-            }
-            if (loss == Loss.IPO && labelSmoothing != 0) {
-                throw new IllegalArgumentException("label_smoothing applies to the sigmoid loss, not to ipo");
-            }
-        }
-    }
 
     /** Per-pair quantities of one micro-batch, as the reference trainers log them (means over pairs). */
     public record PairMetrics(double[] chosenLogps, double[] rejectedLogps, double[] chosenRewards,
@@ -57,10 +43,41 @@ public final class DpoObjective implements Objective {
         }
     }
 
-    private final ComputationGraph net;
-    private final Config config;
+    /** Sums over pairs of the quantities the reference trainers log, averaged when reported. */
+    private static final class Tally {
+        private double pairs, chosenRewards, rejectedRewards, correct, chosenLogps, rejectedLogps;
 
-    public DpoObjective(ComputationGraph net, Config config) {
+        void add(PairMetrics metrics) {
+            for (int i = 0; i < metrics.pairs(); i++) {
+                pairs++;
+                chosenRewards += metrics.chosenRewards()[i];
+                rejectedRewards += metrics.rejectedRewards()[i];
+                correct += metrics.chosenRewards()[i] > metrics.rejectedRewards()[i] ? 1 : 0;
+                chosenLogps += metrics.chosenLogps()[i];
+                rejectedLogps += metrics.rejectedLogps()[i];
+            }
+        }
+
+        /** TRL's names: rewards/chosen, rewards/rejected, rewards/margins, rewards/accuracies, logps/…; none if empty. */
+        Map<String, Double> means() {
+            Map<String, Double> means = new LinkedHashMap<>();
+            if (pairs > 0) {
+                means.put("rewards/chosen", chosenRewards / pairs);
+                means.put("rewards/rejected", rejectedRewards / pairs);
+                means.put("rewards/margins", (chosenRewards - rejectedRewards) / pairs);
+                means.put("rewards/accuracies", correct / pairs);
+                means.put("logps/chosen", chosenLogps / pairs);
+                means.put("logps/rejected", rejectedLogps / pairs);
+            }
+            return means;
+        }
+    }
+
+    private final ComputationGraph net;
+    private final DpoConfig config;
+    private Tally sinceLastReport = new Tally();
+
+    public DpoObjective(ComputationGraph net, DpoConfig config) {
         this.net = net;
         this.config = config;
     }
@@ -69,6 +86,7 @@ public final class DpoObjective implements Objective {
     public Sum accumulate(MultiDataSet microBatch, INDArray gradientSum) {
         DpoBatch batch = DpoBatch.of(microBatch);
         PairMetrics metrics = metrics(batch);
+        sinceLastReport.add(metrics);
         int pairs = batch.pairs();
         INDArray weights = batch.mask().dup();                                              // (2K, T)
         for (int i = 0; i < pairs; i++) {
@@ -89,6 +107,20 @@ public final class DpoObjective implements Objective {
     public Sum evaluate(MultiDataSet microBatch) {
         DpoBatch batch = DpoBatch.of(microBatch);
         return new Sum(sum(metrics(batch).losses()), batch.pairs());
+    }
+
+    @Override
+    public Map<String, Double> trainingMetrics() {
+        Map<String, Double> means = sinceLastReport.means();
+        sinceLastReport = new Tally();
+        return means;
+    }
+
+    @Override
+    public Map<String, Double> validationMetrics(List<MultiDataSet> microBatches) {
+        Tally tally = new Tally();
+        microBatches.forEach(batch -> tally.add(metrics(DpoBatch.of(batch))));
+        return tally.means();
     }
 
     /** The policy's log-probabilities, rewards and losses of a micro-batch's pairs at the current weights. */

@@ -53,7 +53,7 @@ public final class ReferenceLogProbs {
      */
     public static Result of(ComputationGraph reference, String referenceHash, List<Pair> pairs, int seqLen,
                             PhiDecoder.Masking masking, int batchPairs, Path cacheDir) throws IOException {
-        Path file = cacheDir.resolve(referenceHash.replace(':', '-') + ".json");
+        Path file = file(cacheDir, referenceHash);
         Map<String, double[]> logps = read(file, referenceHash);
         int cached = 0;
         List<Pair> missing = new ArrayList<>();
@@ -76,6 +76,11 @@ public final class ReferenceLogProbs {
             write(file, referenceHash, logps);
         }
         return new Result(logps, missing.size(), cached);
+    }
+
+    /** The cache file of one reference in {@code cacheDir}. */
+    public static Path file(Path cacheDir, String referenceHash) {
+        return cacheDir.resolve(referenceHash.replace(':', '-') + ".json");
     }
 
     /** The hash that identifies a reference model: SHA-256 of its weights file, read as a stream. */

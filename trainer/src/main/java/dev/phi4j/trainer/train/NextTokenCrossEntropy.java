@@ -4,6 +4,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Next-token cross-entropy over the unmasked targets, computed by the network's own LM head.
  *
@@ -38,6 +41,16 @@ public final class NextTokenCrossEntropy implements Objective {
         double penalty = net.calcRegularizationScore(true);
         double score = net.score(microBatch, false);
         return new Sum((score - penalty) * rows(microBatch), MicroBatches.targets(microBatch));
+    }
+
+    /** {@code token_accuracy}: the share of targets whose most likely next token is the right one. */
+    @Override
+    public Map<String, Double> validationMetrics(List<MultiDataSet> microBatches) {
+        TokenAccuracy.Count count = TokenAccuracy.Count.ZERO;
+        for (MultiDataSet batch : microBatches) {
+            count = count.plus(TokenAccuracy.of(net, batch));
+        }
+        return Map.of("token_accuracy", count.accuracy());
     }
 
     private static long rows(MultiDataSet microBatch) {

@@ -3,6 +3,9 @@ package dev.phi4j.trainer.train;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The loss a {@link TrainStep} minimises, evaluated one micro-batch at a time. A step adds up the micro-batches'
  * {@link Sum}s and gradients and divides both by the total target count, so every target of the global batch weighs
@@ -28,4 +31,15 @@ public interface Objective {
 
     /** Evaluates {@code microBatch} at the network's current weights, without a gradient. */
     Sum evaluate(MultiDataSet microBatch);
+
+    /**
+     * What the objective measured on the micro-batches {@link #accumulate}d since the last call, besides the loss
+     * (e.g. DPO's rewards), by metric name; the call starts a new tally. Empty when there is nothing more to say.
+     */
+    default Map<String, Double> trainingMetrics() {
+        return Map.of();
+    }
+
+    /** Metrics besides the loss on held-out micro-batches at the current weights, by name (logged with "val_"). */
+    Map<String, Double> validationMetrics(List<MultiDataSet> microBatches);
 }

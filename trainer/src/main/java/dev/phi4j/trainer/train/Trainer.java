@@ -6,9 +6,7 @@ import dev.phi4j.core.config.ConfigJson;
 import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.shard.ShardManifest;
-import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.core.shard.ShardSet;
-import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.core.shard.TokenizerFingerprint;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
@@ -68,7 +66,8 @@ public final class Trainer {
     private final TrainStep stepper;
     private final LearningRateSchedule schedule;
     private final PhiDecoder.Masking masking;
-    private final ShardSet.Split train;
+    private final TrainingData data;
+    private final Objective objective;
     private final List<MultiDataSet> validationBatches;
     private final DataOrder order;
     private final int accumulation;
@@ -77,21 +76,19 @@ public final class Trainer {
     private MicroBatchHook hook = (step, microBatch, batch) -> { };
     private volatile boolean stopRequested;
 
-    private Trainer(Run run, ShardSet data, Optional<LoadedCheckpoint> checkpoint, TrainingProgress progress)
+    private Trainer(Run run, TrainingData data, Optional<LoadedCheckpoint> checkpoint, TrainingProgress progress)
             throws IOException {
         this.run = run;
         this.config = run.config();
         this.progress = progress;
+        this.data = data;
         ModelConfig model = run.model();
-        checkData(data, model, run.tokenizer());
-        this.accumulation = config.accumulationSteps(model.contextLength());
-        this.masking = config.data().documentMasking() ? PhiDecoder.Masking.DOCUMENTS : PhiDecoder.Masking.CAUSAL;
-        this.train = data.split(ShardNames.TRAIN);
-        if (train.size() == 0) {
-            throw new IllegalArgumentException(data.directory() + ": the train split is empty");
-        }
-        this.validationBatches = validationBatches(data, model.contextLength());
-        String dataFingerprint = fingerprint(data.directory().resolve(ShardManifest.FILE_NAME));
+        checkData(data.shards(), model, run.tokenizer());
+        this.accumulation = config.accumulationSteps(model.contextLength(), data.sequencesPerExample());
+        this.masking = masking(config);
+        this.validationBatches = data.validationBatches(config.microBatchSize(), config.eval().batches(),
+                model.contextLength(), masking);
+        String dataFingerprint = fingerprint(data.shards().directory().resolve(ShardManifest.FILE_NAME));
         if (checkpoint.isPresent()) {
             LoadedCheckpoint loaded = checkpoint.get();
             checkResumable(loaded, dataFingerprint);
@@ -114,20 +111,44 @@ public final class Trainer {
             this.state = TrainingState.initial(dataFingerprint, run.seed());
             this.resumedFrom = null;
         }
-        this.stepper = new TrainStep(net, optimizer, config.gradClip());
+        this.objective = data.objective(net);
+        this.stepper = new TrainStep(net, objective, optimizer, config.gradClip());
         this.schedule = LearningRateSchedule.of(config);
-        this.order = new DataOrder(train.size(), run.seed(), config.data().shuffle());
+        this.order = new DataOrder(data.size(), run.seed(), config.data().shuffle());
     }
 
     /** A new run from step 1. */
-    public static Trainer start(Run run, ShardSet data, TrainingProgress progress) throws IOException {
+    public static Trainer start(Run run, TrainingData data, TrainingProgress progress) throws IOException {
         return new Trainer(run, data, Optional.empty(), progress);
     }
 
+    /** A new next-token run from step 1 on packed sequences. */
+    public static Trainer start(Run run, ShardSet shards, TrainingProgress progress) throws IOException {
+        return start(run, sequences(run, shards), progress);
+    }
+
     /** Continues from the run's LATEST checkpoint, or starts anew when it has none. */
-    public static Trainer resume(Run run, ShardSet data, TrainingProgress progress) throws IOException {
+    public static Trainer resume(Run run, TrainingData data, TrainingProgress progress) throws IOException {
         Optional<Path> latest = CheckpointFolders.latest(run.checkpoints());
         return new Trainer(run, data, latest.map(Checkpoint::load), progress);
+    }
+
+    /** {@link #resume} of a next-token run on packed sequences. */
+    public static Trainer resume(Run run, ShardSet shards, TrainingProgress progress) throws IOException {
+        return resume(run, sequences(run, shards), progress);
+    }
+
+    private static TrainingData sequences(Run run, ShardSet shards) {
+        if (run.config().objective() != TrainerConfig.ObjectiveKind.NEXT_TOKEN) {
+            throw new IllegalArgumentException("trainer.objective is " + run.config().objective() + ": train on "
+                    + "its own data (trainer.align.PreferenceData for dpo), not on plain sequences");
+        }
+        return new SequenceData(shards);
+    }
+
+    /** The attention a run's config asks for. */
+    public static PhiDecoder.Masking masking(TrainerConfig config) {
+        return config.data().documentMasking() ? PhiDecoder.Masking.DOCUMENTS : PhiDecoder.Masking.CAUSAL;
     }
 
     private static void checkData(ShardSet data, ModelConfig model, Tokenizer tokenizer) {
@@ -146,23 +167,7 @@ public final class Trainer {
             throw new IllegalArgumentException(file + ": the shards were tokenized by '" + manifest.tokenizerName()
                     + "' (" + manifest.tokenizerFingerprint() + "), the run uses '" + tokenizer.name() + "' ("
                     + expected + ")");
-        }        if (manifest.lossMask() && !hasTarget(data.split(ShardNames.TRAIN))) {
-            throw new IllegalArgumentException(file + ": the " + ShardNames.TRAIN + " split's loss mask is 0 at every "
-                    + "position of its " + data.split(ShardNames.TRAIN).size() + " sequences: training would learn "
-                    + "nothing. SFT trains on assistant turns only; check that the set has assistant messages");
         }
-    }
-
-    /** Whether any row has a trained target (a loss-mask entry at position ≥ 1); stops at the first. */
-    private static boolean hasTarget(ShardSet.Split split) {
-        for (TokenRow row : split) {
-            for (int t = 1; t < row.lossMask().length; t++) {
-                if (row.lossMask()[t]) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private void checkResumable(LoadedCheckpoint loaded, String dataFingerprint) {
@@ -265,7 +270,8 @@ public final class Trainer {
             throw new IllegalArgumentException("nothing to train: stop after step " + stopAfter + ", but the run is at "
                     + "step " + state.step() + " of " + config.maxSteps());
         }
-        long tokensPerStep = (long) accumulation * config.microBatchSize() * model.contextLength();
+        long examplesPerStep = (long) accumulation * config.microBatchSize();
+        long tokensPerStep = examplesPerStep * data.sequencesPerExample() * model.contextLength();
         double flopsPerToken = model.trainingFlopsPerToken(model.contextLength());
         PeakFlops peak = PeakFlops.of(config);
         Files.createDirectories(run.directory());
@@ -302,7 +308,7 @@ public final class Trainer {
                 sessionSteps++;
                 boolean skipped = !outcome.applied();
                 boolean unstable = skipped && !outcome.empty();      // a batch with nothing to learn is not a NaN
-                state = new TrainingState(step, state.sequencesConsumed() + (long) accumulation * config.microBatchSize(),
+                state = new TrainingState(step, state.sequencesConsumed() + examplesPerStep,
                         state.tokensSeen() + tokensPerStep, state.skippedSteps() + (skipped ? 1 : 0),
                         unstable ? state.consecutiveSkipped() + 1 : 0, optimizer.updates(),
                         state.trainSeconds() + seconds, state.dataFingerprint(), state.seed());
@@ -322,6 +328,7 @@ public final class Trainer {
                 line.put("mfu", mfu);
                 line.put("step_s", seconds);
                 line.put("elapsed_s", state.trainSeconds());
+                objective.trainingMetrics().forEach(line::put);
                 metrics.write(line);
                 progress.step(new TrainingProgress.Step(step, last, outcome.loss(), lr, outcome.gradNorm(),
                         outcome.clipped(), skipped, tokensPerSecond, mfu, seconds,
@@ -329,7 +336,7 @@ public final class Trainer {
                 if (skipped && outcome.empty()) {
                     progress.note(String.format(Locale.ROOT, "step %d skipped: none of its %d sequences has a "
                             + "trainable token (every loss-mask entry is 0), so its loss is undefined (%d skipped "
-                            + "in all)", step, accumulation * config.microBatchSize(), state.skippedSteps()));
+                            + "in all)", step, examplesPerStep * data.sequencesPerExample(), state.skippedSteps()));
                 } else if (skipped) {
                     progress.note(String.format(Locale.ROOT, "step %d skipped: loss %s, gradient norm %s "
                             + "(%d in a row, %d in all)", step, outcome.loss(), outcome.gradNorm(),
@@ -351,7 +358,8 @@ public final class Trainer {
                     lastValidation = validationLoss();
                     ObjectNode eval = metrics.line("eval", step);
                     eval.put("val_loss", lastValidation);
-                    eval.put("val_token_accuracy", validationAccuracy());
+                    objective.validationMetrics(validationBatches).forEach((name, value) -> eval.put("val_" + name,
+                            value));
                     metrics.write(eval);
                     progress.evaluated(step, lastValidation);
                 }
@@ -360,7 +368,7 @@ public final class Trainer {
                     checkpointDir = Checkpoint.save(run.checkpoints(),
                             milestone.orElse(CheckpointFolders.stepName(step)), new Checkpoint.Snapshot(
                                     new ModelCheckpoint.Contents(net, model, masking, run.tokenizer(),
-                                            run.tokenizerConfig()), optimizer, config, state, lr, train.size()));
+                                            run.tokenizerConfig()), optimizer, config, state, lr, data.size()));
                     CheckpointFolders.prune(run.checkpoints(), config.checkpoint().keepLast());
                     LossCurve.write(lossCurve, title(step), metrics.trainLoss(), metrics.validationLoss());
                     progress.checkpointed(step, checkpointDir);
@@ -393,52 +401,23 @@ public final class Trainer {
         List<MultiDataSet> batches = new ArrayList<>(accumulation);
         long position = state.sequencesConsumed();
         for (int i = 0; i < accumulation; i++) {
-            List<TokenRow> rows = new ArrayList<>(config.microBatchSize());
+            List<Long> examples = new ArrayList<>(config.microBatchSize());
             for (int r = 0; r < config.microBatchSize(); r++) {
-                rows.add(train.get(order.rowAt(position++)));
+                examples.add(order.rowAt(position++));
             }
-            MultiDataSet batch = MicroBatches.of(rows, run.model().contextLength(), masking);
+            MultiDataSet batch = data.microBatch(examples, run.model().contextLength(), masking);
             hook.beforeForward(step, i, batch);
             batches.add(batch);
         }
         return batches;
     }
 
-    /** The first {@code eval.batches} micro-batches of the validation split, in order; none without the split. */
-    private List<MultiDataSet> validationBatches(ShardSet data, int seqLen) {
-        List<MultiDataSet> batches = new ArrayList<>();
-        if (!data.hasSplit(ShardNames.VALIDATION)) {
-            return batches;
-        }
-        ShardSet.Split validation = data.split(ShardNames.VALIDATION);
-        int size = config.microBatchSize();
-        for (long from = 0; from < validation.size() && batches.size() < config.eval().batches(); from += size) {
-            List<TokenRow> rows = new ArrayList<>();
-            for (long i = from; i < Math.min(from + size, validation.size()); i++) {
-                rows.add(validation.get(i));
-            }
-            batches.add(MicroBatches.of(rows, seqLen, masking));
-        }
-        return batches;
-    }
-
     private double validationLoss() {
-        double weighted = 0;
-        double targets = 0;
+        Objective.Sum total = Objective.Sum.ZERO;
         for (MultiDataSet batch : validationBatches) {
-            double count = MicroBatches.targets(batch);
-            weighted += stepper.meanLoss(batch) * count;
-            targets += count;
+            total = total.plus(objective.evaluate(batch));
         }
-        return weighted / targets;
-    }
-
-    private double validationAccuracy() {
-        TokenAccuracy.Count count = TokenAccuracy.Count.ZERO;
-        for (MultiDataSet batch : validationBatches) {
-            count = count.plus(TokenAccuracy.of(net, batch));
-        }
-        return count.accuracy();
+        return total.loss() / total.targets();
     }
 
     static String fingerprint(Path file) throws IOException {

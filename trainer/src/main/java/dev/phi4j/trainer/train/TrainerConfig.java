@@ -16,6 +16,10 @@ public record TrainerConfig(
                 + "midtraining from pretraining: optimizer, schedule and data position start afresh, and model may "
                 + "change context_length and rope_theta but nothing else; unset: random initialisation")
         Optional<Path> initFrom,
+        @Doc("what the phase minimises: next_token (pretraining, midtraining, SFT: cross-entropy on the loss-masked "
+                + "targets) or dpo (preference pairs against a frozen reference, settings in trainer.dpo)")
+        @Default("next_token") ObjectiveKind objective,
+        @Doc("DPO settings, read when objective is dpo") DpoConfig dpo,
         @Doc("AdamW settings") OptimizerConfig optimizer,
         @Doc("learning-rate schedule") ScheduleConfig schedule,
         @Doc("optimizer steps to run") @Default("1000") @Range(min = 1) long maxSteps,
@@ -33,6 +37,10 @@ public record TrainerConfig(
         @Default("0") @Range(min = 0) double peakFlops) {
 
     public TrainerConfig {
+        if (objective == ObjectiveKind.DPO && initFrom.isEmpty() && dpo.reference().isEmpty()) {
+            throw new InvalidConfigValue("trainer.dpo.reference", "DPO needs a reference model: set trainer.init_from "
+                    + "(the SFT checkpoint; it is also the reference) or trainer.dpo.reference");
+        }
         if (schedule.warmupSteps() > maxSteps) {
             throw new InvalidConfigValue("schedule.warmup_steps",
                     "warmup_steps (" + schedule.warmupSteps() + ") exceeds max_steps (" + maxSteps + ")");
@@ -45,15 +53,55 @@ public record TrainerConfig(
         }
     }
 
-    /** Micro-batches per optimizer step at context length {@code seqLen}. */
-    public int accumulationSteps(int seqLen) {
-        long perMicroBatch = (long) microBatchSize * seqLen;
+    /**
+     * Micro-batches per optimizer step at context length {@code seqLen}, when each of a micro-batch's examples is
+     * {@code sequencesPerExample} sequences (1; 2 for a DPO pair).
+     */
+    public int accumulationSteps(int seqLen, int sequencesPerExample) {
+        long perMicroBatch = (long) microBatchSize * sequencesPerExample * seqLen;
         if (globalBatchTokens % perMicroBatch != 0) {
             throw new InvalidConfigValue("trainer.global_batch_tokens", "global_batch_tokens (" + globalBatchTokens
-                    + ") must be a multiple of micro_batch_size × context_length (" + microBatchSize + " × " + seqLen
-                    + " = " + perMicroBatch + ")");
+                    + ") must be a multiple of micro_batch_size × " + (sequencesPerExample == 1 ? ""
+                    : sequencesPerExample + " sequences per pair × ") + "context_length (" + microBatchSize + " × "
+                    + (sequencesPerExample == 1 ? "" : sequencesPerExample + " × ") + seqLen + " = " + perMicroBatch
+                    + ")");
         }
         return Math.toIntExact(globalBatchTokens / perMicroBatch);
+    }
+
+    public enum ObjectiveKind { NEXT_TOKEN, DPO }
+
+    /**
+     * Direct Preference Optimization (report §4.2). The data is a DPO shard set (splits chosen and rejected, row i of
+     * each a pair) and micro_batch_size counts pairs.
+     */
+    public record DpoConfig(
+            @Doc("sigmoid (DPO; with label_smoothing > 0 conservative DPO) or ipo") @Default("sigmoid") DpoLoss loss,
+            @Doc("β: how strongly the policy is held to the reference") @Default("0.1") @Range(min = 0, max = 1000)
+            double beta,
+            @Doc("ε of conservative DPO, the assumed share of flipped labels, in [0, 0.5); sigmoid only")
+            @Default("0") @Range(min = 0, max = 0.5) double labelSmoothing,
+            @Doc("the frozen reference model (a run, checkpoints or checkpoint folder); unset: trainer.init_from")
+            Optional<Path> reference,
+            @Doc("where the reference's log-probs are cached, by reference weights hash and pair id; unset: "
+                    + "reference-logps/ in the run directory. Runs from the same reference may share one")
+            Optional<Path> referenceCache) {
+
+        public DpoConfig {
+            if (!(beta > 0)) {
+                throw new InvalidConfigValue("beta", "beta must be positive, got " + beta);
+            }
+            if (labelSmoothing >= 0.5) {
+                throw new InvalidConfigValue("label_smoothing", "label_smoothing must be below 0.5, got "
+                        + labelSmoothing);
+            }
+            if (loss == DpoLoss.IPO && labelSmoothing != 0) {
+                throw new InvalidConfigValue("label_smoothing", "label_smoothing applies to the sigmoid loss, not "
+                        + "to ipo");
+            }
+        }
+
+        public enum DpoLoss { SIGMOID, IPO }
     }
 
     public record OptimizerConfig(

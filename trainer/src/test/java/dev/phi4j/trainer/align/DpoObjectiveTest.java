@@ -10,6 +10,8 @@ import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.trainer.model.PhiDecoder;
 import dev.phi4j.trainer.train.MicroBatches;
 import dev.phi4j.trainer.train.Objective;
+import dev.phi4j.trainer.train.TrainerConfig.DpoConfig;
+import dev.phi4j.trainer.train.TrainerConfig.DpoConfig.DpoLoss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -48,27 +52,29 @@ class DpoObjectiveTest {
     void withThePolicyAsItsOwnReferenceTheLossIsLn2AndEveryRewardZero() {
         ComputationGraph net = network(1);
         MultiDataSet batch = batch(net);
-        for (DpoObjective.Loss loss : List.of(DpoObjective.Loss.SIGMOID)) {
-            DpoObjective objective = new DpoObjective(net, new DpoObjective.Config(loss, 0.1, 0));
-            Objective.Sum sum = objective.evaluate(batch);
-            assertEquals(PAIRS.length, sum.targets(), 0.0);
-            assertEquals(Math.log(2), sum.loss() / sum.targets(), 1e-12);
-            DpoObjective.PairMetrics metrics = objective.metrics(DpoBatch.of(batch));
-            for (int i = 0; i < PAIRS.length; i++) {
-                assertEquals(0.0, metrics.chosenRewards()[i], 1e-12);
-                assertEquals(0.0, metrics.rejectedRewards()[i], 1e-12);
-                assertTrue(metrics.chosenLogps()[i] < 0 && metrics.rejectedLogps()[i] < 0);
-            }
-            assertEquals(0.0, metrics.accuracy(), "a tie is not a win");
+        DpoObjective objective = new DpoObjective(net, dpo(DpoLoss.SIGMOID, 0.1, 0));
+        Objective.Sum sum = objective.evaluate(batch);
+        assertEquals(PAIRS.length, sum.targets(), 0.0);
+        assertEquals(Math.log(2), sum.loss() / sum.targets(), 1e-12);
+        DpoObjective.PairMetrics metrics = objective.metrics(DpoBatch.of(batch));
+        for (int i = 0; i < PAIRS.length; i++) {
+            assertEquals(0.0, metrics.chosenRewards()[i], 1e-12);
+            assertEquals(0.0, metrics.rejectedRewards()[i], 1e-12);
+            assertTrue(metrics.chosenLogps()[i] < 0 && metrics.rejectedLogps()[i] < 0);
         }
+        assertEquals(0.0, metrics.accuracy(), "a tie is not a win");
+        Map<String, Double> logged = objective.validationMetrics(List.of(batch));
+        assertEquals(0.0, logged.get("rewards/margins"), 1e-12);
+        assertEquals(0.0, logged.get("rewards/accuracies"), 0.0);
+        assertEquals(metrics.chosenLogps()[0] + metrics.chosenLogps()[1] + metrics.chosenLogps()[2],
+                3 * logged.get("logps/chosen"), 1e-9);
     }
 
     @Test
     void theGradientOfEveryVariantMatchesFiniteDifferences() {
         ComputationGraph reference = network(2);
-        for (DpoObjective.Config config : List.of(new DpoObjective.Config(DpoObjective.Loss.SIGMOID, 0.5, 0),
-                new DpoObjective.Config(DpoObjective.Loss.SIGMOID, 0.5, 0.2),
-                new DpoObjective.Config(DpoObjective.Loss.IPO, 0.5, 0))) {
+        for (DpoConfig config : List.of(dpo(DpoLoss.SIGMOID, 0.5, 0), dpo(DpoLoss.SIGMOID, 0.5, 0.2),
+                dpo(DpoLoss.IPO, 0.5, 0))) {
             ComputationGraph policy = network(3);
             MultiDataSet batch = batch(reference);
             DpoObjective objective = new DpoObjective(policy, config);
@@ -120,6 +126,10 @@ class DpoObjectiveTest {
         ReferenceLogProbs.Result otherReference = ReferenceLogProbs.of(network(6), "sha256:def", pairs, SEQ_LEN,
                 PhiDecoder.Masking.DOCUMENTS, 2, cache);
         assertEquals(PAIRS.length, otherReference.computed(), "keyed by the reference's hash");
+    }
+
+    private static DpoConfig dpo(DpoLoss loss, double beta, double labelSmoothing) {
+        return new DpoConfig(loss, beta, labelSmoothing, Optional.empty(), Optional.empty());
     }
 
     /** The pairs with the reference's log-probs from {@code reference}. */

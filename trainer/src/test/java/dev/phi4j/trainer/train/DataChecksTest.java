@@ -78,7 +78,7 @@ class DataChecksTest {
     void globalBatchMustBeWholeMicroBatches() {
         TrainerConfig uneven = TrainFixtures.trainer("{micro_batch_size: 3, global_batch_tokens: 100}");
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> uneven.accumulationSteps(16));
+                () -> uneven.accumulationSteps(16, 1));
         assertTrue(error.getMessage().contains("global_batch_tokens (100) must be a multiple of micro_batch_size × "
                 + "context_length (3 × 16 = 48)"), error.getMessage());
     }
