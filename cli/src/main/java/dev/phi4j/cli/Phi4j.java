@@ -43,6 +43,7 @@ public final class Phi4j {
         root.addSubcommand(new ReproduceCommand());
         root.addSubcommand(new BenchCommand());
         root.addSubcommand(new ConfigCommand());
+        root.addSubcommand(new JudgePairsCommand());
         root.setExecutionExceptionHandler(Phi4j::reportFailure);
         root.setCaseInsensitiveEnumValuesAllowed(true);
         return root;

@@ -19,8 +19,9 @@ import java.util.Locale;
  * {"prompt": [messages] or "a user message", "chosen": "...", "rejected": "...", "kind": "judge|pts", "lineage": [...]}
  * </pre>
  * A line that is not such an object is an {@link IllegalArgumentException} whose message is the drop detail.
+ * {@code phi4j judge-pairs} reads its prompts with {@link #prompt}, so a prompt file and a pair file agree on the shape.
  */
-final class PostTrainingRecords {
+public final class PostTrainingRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,9 +34,7 @@ final class PostTrainingRecords {
 
     static PreferencePair pair(String line) {
         JsonNode root = object(line);
-        JsonNode prompt = root.get("prompt");
-        List<Message> messages = prompt != null && prompt.isTextual() ? List.of(Message.user(prompt.asText()))
-                : messages(prompt, "prompt");
+        List<Message> messages = prompt(root);
         String kind = root.path("kind").asText("judge");
         PreferenceKind parsed;
         try {
@@ -46,7 +45,15 @@ final class PostTrainingRecords {
         return PreferencePair.of(messages, text(root, "chosen"), text(root, "rejected"), parsed, lineage(root));
     }
 
-    private static JsonNode object(String line) {
+    /** The {@code prompt} of a JSONL object: a list of messages, or a string that is one user message. */
+    public static List<Message> prompt(JsonNode root) {
+        JsonNode prompt = root.get("prompt");
+        return prompt != null && prompt.isTextual() ? List.of(Message.user(prompt.asText()))
+                : messages(prompt, "prompt");
+    }
+
+    /** The JSON object on {@code line}; malformed JSON or another value is an error naming what it is. */
+    public static JsonNode object(String line) {
         JsonNode root;
         try {
             root = JSON.readTree(line);
@@ -87,7 +94,8 @@ final class PostTrainingRecords {
         return root.get(field).asText();
     }
 
-    private static List<String> lineage(JsonNode root) {
+    /** The {@code lineage} ids of a JSONL object; none when it has no such list. */
+    public static List<String> lineage(JsonNode root) {
         List<String> lineage = new ArrayList<>();
         for (JsonNode id : root.path("lineage")) {
             lineage.add(id.asText());

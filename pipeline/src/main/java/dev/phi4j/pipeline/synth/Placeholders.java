@@ -9,13 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code {name}} placeholders in prompt templates: the names used, and filling them in. */
-final class Placeholders {
+public final class Placeholders {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_][a-z0-9_]*(?:\\.[a-z0-9_]+)?)}");
 
     private Placeholders() {}
 
-    static List<String> names(String text) {
+    public static List<String> names(String text) {
         List<String> names = new ArrayList<>();
         Matcher matcher = PLACEHOLDER.matcher(text);
         while (matcher.find()) {
@@ -25,7 +25,7 @@ final class Placeholders {
     }
 
     /** {@code text} with each known placeholder replaced by its value; values are not scanned again. */
-    static String fill(String text, Map<String, String> values) {
+    public static String fill(String text, Map<String, String> values) {
         Matcher matcher = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder(text.length() + 256);
         while (matcher.find()) {
@@ -37,7 +37,7 @@ final class Placeholders {
     }
 
     /** A stable 64-bit hash for choices that must not change between runs or JVMs. */
-    static long hash(String text) {
+    public static long hash(String text) {
         String hex = Sha256.hex(text);
         return Long.parseUnsignedLong(hex.substring(0, 16), 16);
     }
