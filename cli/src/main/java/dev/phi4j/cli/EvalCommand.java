@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 import dev.phi4j.trainer.eval.LongContextResults;
+import dev.phi4j.trainer.eval.MathAnswers;
+import dev.phi4j.trainer.eval.MathExactMatch;
+import dev.phi4j.trainer.eval.MathProblems;
 import dev.phi4j.trainer.eval.Passkey;
 import dev.phi4j.trainer.eval.PositionPerplexity;
 import dev.phi4j.trainer.eval.RunReport;
+import dev.phi4j.trainer.generate.DecodeLoop;
+import dev.phi4j.trainer.generate.Generator;
 import dev.phi4j.trainer.generate.KvCacheModel;
 import dev.phi4j.trainer.generate.LanguageModel;
 import picocli.CommandLine.Command;
@@ -29,11 +34,15 @@ import java.util.stream.Stream;
                 + "text), at lengths beyond the context the model was trained at as well (RoPE extended as it is).",
         "With --baseline (the checkpoint a phase started from), both are evaluated at the same lengths (default 1×, 2×, "
                 + "4× the baseline's context) and a before/after table goes to the run's report.md.",
+        "Task math: GSM8K-style exact match: each problem of --math-file asked as a ChatML user turn, answered greedily, "
+                + "the final answer read with --extraction (strict: after ####; flexible: the last number).",
         "Example: phi4j eval --checkpoint runs/tiny-midtrain --tasks passkey,position-ppl --lengths 128,256,512",
+        "         phi4j eval --checkpoint runs/tiny-arith-dpo --baseline runs/tiny-arith-sft --tasks math",
         "         phi4j eval --checkpoint runs/tiny-midtrain --baseline runs/tiny"})
 final class EvalCommand implements Callable<Integer> {
 
-    private static final List<String> TASKS = List.of("passkey", "position-ppl");
+    private static final List<String> TASKS = List.of("passkey", "position-ppl", "math");
+    private static final List<String> LONG_CONTEXT_TASKS = List.of("passkey", "position-ppl");
 
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
             description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
@@ -73,6 +82,20 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1234", description = "passkey keys' seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--math-file", defaultValue = "datasets/arith/test.jsonl", paramLabel = "JSONL",
+            description = "math: problems {\"question\", \"answer\": \"…#### n\"} (default: ${DEFAULT-VALUE})")
+    Path mathFile;
+
+    @Option(names = "--extraction", defaultValue = "strict",
+            description = "math: strict, flexible or boxed (default: ${DEFAULT-VALUE})")
+    MathAnswers.Extraction extraction;
+
+    @Option(names = "--limit", defaultValue = "0", description = "math: the first N problems; 0: all (default: ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--max-new-tokens", defaultValue = "96", description = "math: answer length at most (default: ${DEFAULT-VALUE})")
+    int maxNewTokens;
+
     @Option(names = "--output", paramLabel = "FILE", description = "also write the results as JSON")
     Path output;
 
@@ -85,10 +108,72 @@ final class EvalCommand implements Callable<Integer> {
         }
         ModelCheckpoint loaded = ModelCheckpoint.load(checkpoint);
         ModelCheckpoint before = baseline == null ? null : ModelCheckpoint.load(baseline);
+        Map<String, Object> results = new LinkedHashMap<>();
+        if (tasks.contains("math")) {
+            evaluateMath(loaded, before, results);
+        }
+        if (tasks.stream().anyMatch(LONG_CONTEXT_TASKS::contains)) {
+            evaluateLongContext(loaded, before, results);
+        }
+        if (output != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.toFile(), results);
+            System.err.println("      json  " + output);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Math exact match on one checkpoint, or on the baseline and the checkpoint with a before/after report section. */
+    private void evaluateMath(ModelCheckpoint loaded, ModelCheckpoint before, Map<String, Object> results)
+            throws IOException {
+        List<MathProblems.Problem> problems = MathProblems.read(mathFile, "question", "answer", limit);
+        MathExactMatch.Result beforeResult = null;
+        if (before != null) {
+            beforeResult = math(before, problems);
+            results.put("math_baseline", mathJson(before, beforeResult));
+        }
+        MathExactMatch.Result result = math(loaded, problems);
+        results.put("math", mathJson(loaded, result));
+        if (before != null) {
+            String table = String.format(Locale.ROOT, "| model | exact match | correct |%n|---|---|---|%n"
+                            + "| before: `%s` | %.3f | %d / %d |%n| after: `%s` | %.3f | %d / %d |%n",
+                    before.directory(), beforeResult.accuracy(), beforeResult.correct(), problems.size(),
+                    loaded.directory(), result.accuracy(), result.correct(), problems.size());
+            Path report = RunReport.writeSection(RunReport.runDirectory(loaded.directory()), "Math exact match ("
+                    + mathFile.getFileName() + ")", String.format(Locale.ROOT, "- %d problems of `%s`, greedy, "
+                    + "%s extraction, at most %d new tokens%n%n", problems.size(), mathFile,
+                    extraction.name().toLowerCase(Locale.ROOT), maxNewTokens) + table);
+            System.err.println("      report  " + report);
+        }
+    }
+
+    private MathExactMatch.Result math(ModelCheckpoint checkpoint, List<MathProblems.Problem> problems) {
+        Generator generator = new Generator(new KvCacheModel(checkpoint.net(), checkpoint.model().contextLength()),
+                checkpoint.tokenizer(), new DecodeLoop.Limits(64, 4096));
+        MathExactMatch.Result result = MathExactMatch.run(generator, problems, extraction, maxNewTokens);
+        System.out.printf(Locale.ROOT, "math exact match %s: %.3f (%d / %d, %s extraction), %.1f items/s%n",
+                checkpoint.directory(), result.accuracy(), result.correct(), problems.size(),
+                extraction.name().toLowerCase(Locale.ROOT), result.itemsPerSecond());
+        return result;
+    }
+
+    private static Map<String, Object> mathJson(ModelCheckpoint checkpoint, MathExactMatch.Result result) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("checkpoint", checkpoint.directory().toString());
+        json.put("exact_match", result.accuracy());
+        json.put("correct", result.correct());
+        json.put("items", result.items().size());
+        json.put("items_per_s", result.itemsPerSecond());
+        json.put("records", result.items().stream().map(item -> Map.of("problem", item.problem().location(),
+                "output", item.output(), "extracted", item.extracted().orElse(""), "reference",
+                item.problem().reference(), "correct", item.correct())).toList());
+        return json;
+    }
+
+    private void evaluateLongContext(ModelCheckpoint loaded, ModelCheckpoint before, Map<String, Object> results)
+            throws IOException {
         int context = (before != null ? before : loaded).model().contextLength();
         List<Integer> evaluated = lengths != null ? lengths : List.of(context, 2 * context, 4 * context);
 
-        Map<String, Object> results = new LinkedHashMap<>();
         LongContextResults beforeResults = null;
         if (before != null) {
             beforeResults = evaluate(before, evaluated);
@@ -106,11 +191,6 @@ final class EvalCommand implements Callable<Integer> {
                     reportSection(before, loaded, table));
             System.err.println("      report  " + report);
         }
-        if (output != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.toFile(), results);
-            System.err.println("      json  " + output);
-        }
-        return ExitCodes.OK;
     }
 
     /** Runs the tasks on one checkpoint at {@code evaluated} lengths, printing their tables. */

@@ -44,6 +44,7 @@ public final class Phi4j {
         root.addSubcommand(new BenchCommand());
         root.addSubcommand(new ConfigCommand());
         root.addSubcommand(new JudgePairsCommand());
+        root.addSubcommand(new PtsCommand());
         root.setExecutionExceptionHandler(Phi4j::reportFailure);
         root.setCaseInsensitiveEnumValuesAllowed(true);
         return root;

@@ -130,6 +130,61 @@ class InferenceCommandsTest {
         assertTrue(unknown.err().contains("unknown task 'mmlu'"), unknown.err());
     }
 
+    @Test
+    void evalMathScoresGreedyExactMatchPerProblemAndComparesWithTheBaseline() throws IOException {
+        Path json = run.resolve("math.json");
+        Path problems = TinyCheckpoint.ROOT.resolve("datasets/arith/test.jsonl");
+        Result result = phi4j("eval", "--checkpoint", run.toString(), "--baseline", run.toString(), "--tasks", "math",
+                "--math-file", problems.toString(), "--limit", "4", "--max-new-tokens", "8", "--output",
+                json.toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode math = new ObjectMapper().readTree(json.toFile()).path("math");
+        assertEquals(4, math.path("items").asInt());
+        assertEquals(4, math.path("records").size());
+        long correct = 0;
+        for (JsonNode record : math.path("records")) {
+            assertTrue(record.path("problem").asText().startsWith(problems + ":"), record.toString());
+            assertFalse(record.path("reference").asText().isEmpty(), "the #### answer of the problem's solution");
+            correct += record.path("correct").asBoolean() ? 1 : 0;
+        }
+        assertEquals(correct, math.path("correct").asLong());
+        assertEquals(correct / 4.0, math.path("exact_match").asDouble(), 1e-12);
+        String report = Files.readString(run.resolve("report.md"));
+        assertTrue(report.contains("## Math exact match (test.jsonl)"), report);
+    }
+
+    @Test
+    void ptsRunsRolloutsThroughTheModelAccountsForEveryQuestionAndResumes() throws IOException {
+        Path out = run.resolve("pts");
+        Path config = run.resolve("pts.yaml");
+        Files.writeString(config, "checkpoint: " + run + "\nquestions: "
+                + TinyCheckpoint.ROOT.resolve("datasets/arith/train.jsonl") + "\nmax_questions: 3\nrollouts: 4\n"
+                + "min_success: 0\nmax_success: 1\nmax_new_tokens: 12\noutput: " + out + "\n");
+        Result result = phi4j("pts", config.toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(3, summary.path("questions").asInt());
+        int accounted = 0;
+        for (JsonNode count : summary.path("by_status")) {
+            accounted += count.asInt();
+        }
+        assertEquals(3, accounted, "every question searched or dropped with its status: " + summary);
+        // An untrained model solves nothing: p is 0 before and after the solution, so only the 4 first rollouts run.
+        assertEquals(0, summary.path("by_status").path("searched").asInt());
+        assertEquals(3 * 4, summary.path("rollouts_this_session").path("rollouts").asInt());
+        assertTrue(summary.path("rollouts_this_session").path("tokens_per_s").asDouble() > 0);
+        assertEquals(3, Files.readAllLines(out.resolve("questions.jsonl")).size());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Pivotal Token Search"));
+
+        Result resumed = phi4j("pts", config.toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("(3 done before)"), resumed.out());
+        JsonNode again = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(0, again.path("rollouts_this_session").path("rollouts").asInt(), "nothing is sampled again");
+    }
+
     private static Result phi4j(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

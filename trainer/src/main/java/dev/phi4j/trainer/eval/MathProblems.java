@@ -1,0 +1,55 @@
+package dev.phi4j.trainer.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Math word problems with a checkable final answer, read from GSM8K-style JSONL ({@code "answer": "…#### n"}). */
+public final class MathProblems {
+
+    /** A question, its reference final answer, and where it was read ({@code FILE:LINE}). */
+    public record Problem(String question, String reference, String location) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private MathProblems() {}
+
+    /**
+     * The first {@code limit} problems of {@code file} (0: all); a line that is not JSON, lacks the question, or whose
+     * answer has no {@code ####} final answer is an error naming the file and line.
+     */
+    public static List<Problem> read(Path file, String questionField, String answerField, int limit)
+            throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such file of math problems");
+        }
+        List<Problem> problems = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size() && (limit == 0 || problems.size() < limit); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            String where = file + ":" + (i + 1);
+            JsonNode line;
+            try {
+                line = JSON.readTree(lines.get(i));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + ": not JSON: " + e.getMessage());
+            }
+            String question = line.path(questionField).asText("");
+            if (question.isBlank()) {
+                throw new IllegalArgumentException(where + ": '" + questionField + "' is missing or empty");
+            }
+            String reference = MathAnswers.strict(line.path(answerField).asText("")).orElseThrow(() ->
+                    new IllegalArgumentException(where + ": '" + answerField + "' has no final answer after ####"));
+            problems.add(new Problem(question, reference, where));
+        }
+        return problems;
+    }
+}
