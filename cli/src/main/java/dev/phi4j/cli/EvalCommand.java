@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-        "Evaluate a checkpoint. Tasks: passkey (retrieval of a number hidden at depths 5%, 50%, 95% of a long filler "
+        "Evaluate a checkpoint. Tasks: passkey (retrieval of a number hidden at depths 5%%, 50%%, 95%% of a long filler "
                 + "text, greedy, exact match) and position-ppl (perplexity by position bucket over windows of a long "
                 + "text), at lengths beyond the context the model was trained at as well (RoPE extended as it is).",
         "With --baseline (the checkpoint a phase started from), both are evaluated at the same lengths (default 1×, 2×, "

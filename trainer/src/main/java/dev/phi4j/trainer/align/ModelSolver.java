@@ -19,7 +19,8 @@ import java.util.List;
  * A {@link Solver} backed by a checkpoint: solutions and rollouts are sampled through the batched inference engine
  * (all M rollouts of every prefix asked for at once share its forward passes), and a rollout succeeds when the
  * final answer of prefix + rollout, read with the configured extraction, equals the question's reference. Every
- * sample of a question is seeded from run seed and question id, so estimates are the same in any run and order.
+ * sample is seeded from the run seed and its index among the prompt's samples, so estimates are the same in any run
+ * and order.
  */
 public final class ModelSolver implements Solver {
 
@@ -46,23 +47,32 @@ public final class ModelSolver implements Solver {
     }
 
     @Override
-    public List<Solution> sample(Question question, int n) {
-        SamplingParams params = params(question).toBuilder().topLogprobs(config.alternatives() + 1).build();
-        List<Solution> solutions = new ArrayList<>(n);
-        for (Completion completion : generate(List.of(prompt(question)), params, n).get(0)) {
-            List<TokenLogprob> logprobs = completion.logprobs();
-            int[] solutionTokens = new int[logprobs.size()];
-            double[] logProbs = new double[logprobs.size()];
-            int[][] alternatives = new int[logprobs.size()][];
-            for (int i = 0; i < logprobs.size(); i++) {
-                solutionTokens[i] = logprobs.get(i).token();
-                logProbs[i] = logprobs.get(i).logprob();
-                alternatives[i] = logprobs.get(i).top().stream().mapToInt(LogProbs.Alternative::token).toArray();
+    public List<List<Solution>> sample(List<Question> questions, int n) {
+        SamplingParams params = params().toBuilder().topLogprobs(config.alternatives() + 1).build();
+        List<int[]> prompts = questions.stream().map(this::prompt).toList();
+        List<List<Completion>> sampled = generate(prompts, params, n);
+        List<List<Solution>> solutions = new ArrayList<>(questions.size());
+        for (int q = 0; q < questions.size(); q++) {
+            List<Solution> ofQuestion = new ArrayList<>(n);
+            for (Completion completion : sampled.get(q)) {
+                ofQuestion.add(solution(questions.get(q), completion));
             }
-            solutions.add(new Solution(solutionTokens, logProbs, alternatives,
-                    correct(question, completion.text())));
+            solutions.add(ofQuestion);
         }
         return solutions;
+    }
+
+    private Solution solution(Question question, Completion completion) {
+        List<TokenLogprob> logprobs = completion.logprobs();
+        int[] solutionTokens = new int[logprobs.size()];
+        double[] logProbs = new double[logprobs.size()];
+        int[][] alternatives = new int[logprobs.size()][];
+        for (int i = 0; i < logprobs.size(); i++) {
+            solutionTokens[i] = logprobs.get(i).token();
+            logProbs[i] = logprobs.get(i).logprob();
+            alternatives[i] = logprobs.get(i).top().stream().mapToInt(LogProbs.Alternative::token).toArray();
+        }
+        return new Solution(solutionTokens, logProbs, alternatives, correct(question, completion.text()));
     }
 
     @Override
@@ -74,7 +84,7 @@ public final class ModelSolver implements Solver {
             System.arraycopy(prefix, 0, full, prompt.length, prefix.length);
             prompts.add(full);
         }
-        List<List<Completion>> rolled = generate(prompts, params(question), config.rollouts());
+        List<List<Completion>> rolled = generate(prompts, params(), config.rollouts());
         double[] p = new double[prefixes.size()];
         for (int i = 0; i < prefixes.size(); i++) {
             String start = text(prefixes.get(i));
@@ -112,9 +122,14 @@ public final class ModelSolver implements Solver {
         return chat.generationPrompt(List.of(Message.user(question.text())));
     }
 
-    private SamplingParams params(Question question) {
+    /**
+     * Sample j of any prompt uses the same seed, so a prompt's rollouts do not depend on what else shares the batch,
+     * and the estimates of one question's prefixes use common random numbers, which keeps their difference, the
+     * quantity the search reads, less noisy.
+     */
+    private SamplingParams params() {
         return SamplingParams.builder().temperature(config.temperature()).maxNewTokens(config.maxNewTokens())
-                .seed(config.seed() * 1_000_003L + question.id().hashCode()).build();
+                .seed(config.seed()).build();
     }
 
     private boolean correct(Question question, String solution) {

@@ -58,8 +58,8 @@ public final class PivotalPairs {
         this.search = new PivotalTokenSearch(config.search());
     }
 
-    public Outcome mine(Solver.Question question, Solver solver) {
-        List<Solver.Solution> samples = solver.sample(question, config.rollouts());
+    /** Searches {@code question} given its M solutions sampled from the empty prefix. */
+    public Outcome mine(Solver.Question question, List<Solver.Solution> samples, Solver solver) {
         double initial = samples.stream().filter(Solver.Solution::correct).count() / (double) samples.size();
         Solver.Solution solution = samples.get(0);
         if (initial < config.minSuccess() || initial > config.maxSuccess()) {

@@ -35,8 +35,8 @@ public record PtsConfig(
         double temperature,
         @Doc("tokens a solution or rollout may take at most") @Default("96") @Range(min = 1, max = 1 << 16)
         int maxNewTokens,
-        @Doc("rows decoded together by the batched inference engine") @Default("64") @Range(min = 1, max = 4096)
-        int batchRows,
+        @Doc("rows decoded together by the batched inference engine; the first rollouts of batch_rows / rollouts "
+                + "questions share it") @Default("128") @Range(min = 1, max = 4096) int batchRows,
         @Doc("seed of every sample: a question's rollouts from a prefix are the same in any run")
         @Default("1234") long seed,
         @Doc("output folder: pairs.jsonl (PreferencePair, kind pts), questions.jsonl, summary.json, report.html")

@@ -75,22 +75,32 @@ public final class PtsJob {
         int resumed = 0;
         try (BufferedWriter writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
-            for (int i = 0; i < questions.size(); i++) {
-                Solver.Question question = questions.get(i);
+            List<Solver.Question> pending = new ArrayList<>();
+            for (Solver.Question question : questions) {
                 if (done.containsKey(question.id())) {
                     resumed++;
-                    continue;
+                } else {
+                    pending.add(question);
                 }
-                PivotalPairs.Outcome outcome = miner.mine(question, solver);
-                ObjectNode line = toJson(outcome, solver);
-                writer.write(JSON.writeValueAsString(line));
-                writer.newLine();
-                writer.flush();
-                done.put(question.id(), line);
-                progress.accept(String.format(Locale.ROOT, "[%d/%d] %s p=%.2f %s: %d pivotal, %d pair(s)", i + 1,
-                        questions.size(), question.id().substring(0, 17), outcome.initialP(),
-                        outcome.status().name().toLowerCase(Locale.ROOT), outcome.pivots().size(),
-                        outcome.pairs().size()));
+            }
+            // The first M rollouts of several questions share the engine's batch; most questions end there.
+            int together = Math.max(1, config.batchRows() / config.rollouts());
+            for (int from = 0; from < pending.size(); from += together) {
+                List<Solver.Question> chunk = pending.subList(from, Math.min(pending.size(), from + together));
+                List<List<Solver.Solution>> samples = solver.sample(chunk, config.rollouts());
+                for (int i = 0; i < chunk.size(); i++) {
+                    Solver.Question question = chunk.get(i);
+                    PivotalPairs.Outcome outcome = miner.mine(question, samples.get(i), solver);
+                    ObjectNode line = toJson(outcome, solver);
+                    writer.write(JSON.writeValueAsString(line));
+                    writer.newLine();
+                    writer.flush();
+                    done.put(question.id(), line);
+                    progress.accept(String.format(Locale.ROOT, "[%d/%d] %s p=%.2f %s: %d pivotal, %d pair(s)",
+                            resumed + from + i + 1, questions.size(), question.id().substring(0, 17),
+                            outcome.initialP(), outcome.status().name().toLowerCase(Locale.ROOT),
+                            outcome.pivots().size(), outcome.pairs().size()));
+                }
             }
         }
         List<ObjectNode> lines = new ArrayList<>();

@@ -12,8 +12,8 @@ public interface Solver {
     /** A sampled solution: its tokens, their log-probabilities, the alternatives at each position, and its verdict. */
     record Solution(int[] tokens, double[] logProbs, int[][] alternatives, boolean correct) {}
 
-    /** {@code n} solutions of {@code question}, sampled from the empty prefix. */
-    List<Solution> sample(Question question, int n);
+    /** {@code n} solutions of each question, sampled from the empty prefix, in question order. */
+    List<List<Solution>> sample(List<Question> questions, int n);
 
     /** p(success | prefix) for each prefix (solution tokens after the question), estimated by rollouts. */
     double[] successGiven(Question question, List<int[]> prefixes);

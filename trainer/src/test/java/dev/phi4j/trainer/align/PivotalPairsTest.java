@@ -54,7 +54,11 @@ class PivotalPairsTest {
         }
 
         @Override
-        public List<Solution> sample(Question question, int n) {
+        public List<List<Solution>> sample(List<Question> questions, int n) {
+            return questions.stream().map(question -> sample(n)).toList();
+        }
+
+        private List<Solution> sample(int n) {
             int[] tokens = IntStream.range(100, 100 + LENGTH).toArray();
             double[] logProbs = new double[LENGTH];
             Arrays.fill(logProbs, -1);
