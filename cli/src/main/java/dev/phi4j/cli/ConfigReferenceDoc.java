@@ -2,7 +2,9 @@ package dev.phi4j.cli;
 
 import dev.phi4j.core.config.ConfigReference;
 import dev.phi4j.pipeline.PipelineConfig;
+import dev.phi4j.pipeline.judge.JudgePairsConfig;
 import dev.phi4j.pipeline.mixture.MixtureConfig;
+import dev.phi4j.trainer.align.PtsConfig;
 
 /** The text of {@code docs/config-reference.md}; a test keeps the committed file equal to it. */
 public final class ConfigReferenceDoc {
@@ -35,6 +37,20 @@ public final class ConfigReferenceDoc {
                 mixture group or one `default`), the tokenizer and the token shard sets to write. `kind:` selects
                 each set's record.
 
-                """ + ConfigReference.markdown(MixtureConfig.class);
+                """ + ConfigReference.markdown(MixtureConfig.class) + """
+
+                ## Pivotal Token Search configs
+
+                `configs/pts/*.yaml`, run by `phi4j pts CONFIG`: the model whose solutions are searched, the
+                questions with checkable answers, the rollout and search settings, the output folder.
+
+                """ + ConfigReference.markdown(PtsConfig.class) + """
+
+                ## Judge-pairs configs
+
+                `configs/judge-pairs.yaml`, run by `phi4j judge-pairs CONFIG`: the prompts, the panel of
+                OpenAI-compatible endpoints that answer them, the judge that scores the answers, the margin.
+
+                """ + ConfigReference.markdown(JudgePairsConfig.class);
     }
 }

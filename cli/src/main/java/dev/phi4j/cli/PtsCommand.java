@@ -4,7 +4,9 @@ import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.trainer.align.ModelSolver;
 import dev.phi4j.trainer.align.PtsConfig;
 import dev.phi4j.trainer.align.PtsJob;
+import dev.phi4j.trainer.align.ReferenceLogProbs;
 import dev.phi4j.trainer.align.Solver;
+import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 import dev.phi4j.trainer.generate.InferenceModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +48,8 @@ final class PtsCommand implements Callable<Integer> {
                 model.checkpoint().directory(), model.checkpoint().step(), config.rollouts(), config.pGap(),
                 config.minSuccess(), config.maxSuccess());
         ModelSolver solver = new ModelSolver(model, config);
-        PtsJob.Summary summary = PtsJob.run(config, questions, solver, line -> {
+        String modelHash = ReferenceLogProbs.hashOf(model.checkpoint().directory().resolve(ModelCheckpoint.WEIGHTS));
+        PtsJob.Summary summary = PtsJob.run(config, modelHash, questions, solver, line -> {
             ModelSolver.Work work = solver.work();
             System.out.printf(Locale.ROOT, "      %s  (%,d rollouts, %,.0f tokens/s)%n", line, work.rollouts(),
                     work.tokensPerSecond());

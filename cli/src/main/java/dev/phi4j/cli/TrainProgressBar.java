@@ -73,6 +73,11 @@ final class TrainProgressBar implements TrainingProgress {
     }
 
     @Override
+    public void preparing(String message) {
+        line(message);
+    }
+
+    @Override
     public void note(String message) {
         line("warning: " + message);
     }

@@ -104,7 +104,7 @@ public final class PreferenceData implements TrainingData {
         if (held) {
             parts.add(new ShardSet.Split[] {shards.split(VALIDATION_CHOSEN), shards.split(VALIDATION_REJECTED)});
         }
-        progress.note(String.format(Locale.ROOT, "reference log-probs for %,d pair(s) from %s (%s)",
+        progress.preparing(String.format(Locale.ROOT, "reference log-probs for %,d pair(s) from %s (%s)",
                 chosen.size() + (held ? parts.get(1)[0].size() : 0), reference.directory(), hash));
         int computed = 0, cached = 0;
         List<Split> splits = new ArrayList<>();
@@ -124,7 +124,7 @@ public final class PreferenceData implements TrainingData {
         }
         ReferenceWork work = new ReferenceWork(computed, cached, (System.nanoTime() - start) / 1e9, hash,
                 ReferenceLogProbs.file(cacheDir, hash));
-        progress.note(String.format(Locale.ROOT, "reference log-probs: %,d computed, %,d read from the cache %s "
+        progress.preparing(String.format(Locale.ROOT, "reference log-probs: %,d computed, %,d read from the cache %s "
                 + "(%.1f s)", computed, cached, work.cacheFile(), work.seconds()));
         return new PreferenceData(shards, dpo, splits.get(0), held ? splits.get(1) : null, work);
     }

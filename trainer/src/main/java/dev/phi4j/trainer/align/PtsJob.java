@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.config.ConfigJson;
 import dev.phi4j.core.schema.IdKind;
 import dev.phi4j.core.schema.Message;
 import dev.phi4j.core.schema.PreferencePair;
@@ -41,6 +42,7 @@ public final class PtsJob {
     public static final String PAIRS = "pairs.jsonl";
     public static final String SUMMARY = "summary.json";
     public static final String REPORT = "report.html";
+    public static final String SEARCH = "search.json";
 
     /** What a run did: questions by status, pivotal tokens, pairs written, and questions resumed from disk. */
     public record Summary(int questions, Map<PivotalPairs.Status, Integer> byStatus, int pivotalTokens, int pairs,
@@ -63,12 +65,14 @@ public final class PtsJob {
 
     /**
      * Searches every question not yet in {@code questions.jsonl}, then writes the pairs, summary and report.
-     * {@code progress} gets one line per question.
+     * {@code model} identifies the model searched (its weights hash): an output folder holding a search of another
+     * model, or with other search settings, is refused rather than mixed. {@code progress} gets one line per question.
      */
-    public static Summary run(PtsConfig config, List<Solver.Question> questions, Solver solver,
+    public static Summary run(PtsConfig config, String model, List<Solver.Question> questions, Solver solver,
                               Consumer<String> progress) throws IOException {
         Path out = config.output();
         Files.createDirectories(out);
+        checkSameSearch(config, model);
         Path log = out.resolve(QUESTIONS);
         Map<String, ObjectNode> done = readDone(log);
         PivotalPairs miner = new PivotalPairs(config);
@@ -108,6 +112,28 @@ public final class PtsJob {
             lines.add(done.get(question.id()));
         }
         return finish(config, lines, resumed);
+    }
+
+    /**
+     * search.json records what the questions.jsonl beside it was searched with: the model and every setting that
+     * changes an outcome (all but max_questions, batch_rows and output).
+     */
+    private static void checkSameSearch(PtsConfig config, String model) throws IOException {
+        ObjectNode search = JSON.createObjectNode();
+        search.put("model", model);
+        ObjectNode settings = ConfigJson.toJson(config);
+        settings.remove(List.of("max_questions", "batch_rows", "output"));
+        search.set("settings", settings);
+        Path file = config.output().resolve(SEARCH);
+        if (Files.exists(file) && Files.exists(config.output().resolve(QUESTIONS))) {
+            JsonNode previous = JSON.readTree(file.toFile());
+            if (!previous.equals(JSON.readTree(JSON.writeValueAsString(search)))) {      // as read back: same types
+                throw new IllegalArgumentException(config.output() + " holds a search of another model or with other "
+                        + "settings (" + file + "); choose another output folder or delete it");
+            }
+            return;
+        }
+        writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(search) + "\n");
     }
 
     /** Outcomes already written; a last line cut short by a crash is dropped and its question searched again. */

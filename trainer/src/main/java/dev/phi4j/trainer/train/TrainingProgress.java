@@ -28,6 +28,9 @@ public interface TrainingProgress {
 
     default void checkpointed(long step, Path directory) {}
 
-    /** A warning or note worth a line of its own (e.g. a skipped step). */
+    /** A warning worth a line of its own (e.g. a skipped step). */
     default void note(String message) {}
+
+    /** Work before the first step worth reporting (e.g. the DPO reference's log-probs). */
+    default void preparing(String message) {}
 }

@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,6 +33,7 @@ class PivotalPairsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LENGTH = 12;
+    private static final String MODEL = "sha256:scripted";
 
     /**
      * The solution is tokens 100..111 and wrong. p is 0.5 before token 3, 0.9 from token 3 to token 7, 0.1 after
@@ -105,7 +107,7 @@ class PivotalPairsTest {
         List<Solver.Question> questions = List.of(question("q1", "7"), question("q2", "8"), question("q3", "9"));
         ScriptedSolver solver = new ScriptedSolver(0.5, alternatives);
 
-        PtsJob.Summary summary = PtsJob.run(config, questions, solver, line -> { });
+        PtsJob.Summary summary = PtsJob.run(config, MODEL, questions, solver, line -> { });
 
         assertEquals(3, summary.questions());
         assertEquals(3, summary.byStatus().get(PivotalPairs.Status.SEARCHED));
@@ -127,7 +129,7 @@ class PivotalPairsTest {
                 + solver.asked);
 
         ScriptedSolver again = new ScriptedSolver(0.5, alternatives);
-        PtsJob.Summary resumed = PtsJob.run(config, questions, again, line -> { });
+        PtsJob.Summary resumed = PtsJob.run(config, MODEL, questions, again, line -> { });
         assertEquals(3, resumed.resumed());
         assertTrue(again.asked.isEmpty(), "a finished question is not searched again");
         assertEquals(pairs, lines(dir.resolve("out/pairs.jsonl")));
@@ -141,8 +143,8 @@ class PivotalPairsTest {
         // Every alternative at token 3 also raises p, every one at token 8 also lowers it: nothing verifies.
         Map<Integer, Double> sameSide = Map.of(53, 0.8, 73, 0.9, 93, 0.6, 58, 0.2, 78, 0.1, 98, 0.0);
         PtsConfig config = config(dir, 3);
-        PtsJob.Summary summary = PtsJob.run(config, List.of(question("q1", "7")), new ScriptedSolver(0.5, sameSide),
-                line -> { });
+        PtsJob.Summary summary = PtsJob.run(config, MODEL, List.of(question("q1", "7")),
+                new ScriptedSolver(0.5, sameSide), line -> { });
         assertEquals(2, summary.pivotalTokens());
         assertEquals(0, summary.pairs());
         JsonNode line = lines(dir.resolve("out/questions.jsonl")).get(0);
@@ -152,9 +154,9 @@ class PivotalPairsTest {
         }
 
         PtsConfig other = config(dir.resolve("other"), 3);
-        PtsJob.Summary easy = PtsJob.run(other, List.of(question("easy", "1")), new ScriptedSolver(1.0, sameSide),
-                text -> { });
-        PtsJob.Summary hard = PtsJob.run(config(dir.resolve("hard"), 3), List.of(question("hard", "2")),
+        PtsJob.Summary easy = PtsJob.run(other, MODEL, List.of(question("easy", "1")),
+                new ScriptedSolver(1.0, sameSide), text -> { });
+        PtsJob.Summary hard = PtsJob.run(config(dir.resolve("hard"), 3), MODEL, List.of(question("hard", "2")),
                 new ScriptedSolver(0.0, sameSide), text -> { });
         assertEquals(1, easy.byStatus().get(PivotalPairs.Status.TOO_EASY));
         assertEquals(1, hard.byStatus().get(PivotalPairs.Status.TOO_HARD));
@@ -166,17 +168,28 @@ class PivotalPairsTest {
         Map<Integer, Double> alternatives = Map.of(93, 0.1, 58, 0.95);
         PtsConfig config = config(dir, 3);
         List<Solver.Question> questions = List.of(question("q1", "7"), question("q2", "8"));
-        PtsJob.run(config, questions, new ScriptedSolver(0.5, alternatives), line -> { });
+        PtsJob.run(config, MODEL, questions, new ScriptedSolver(0.5, alternatives), line -> { });
         Path log = dir.resolve("out/questions.jsonl");
         String text = Files.readString(log);
         Files.writeString(log, text.substring(0, text.length() - 40));          // the second line half written
 
         ScriptedSolver resumed = new ScriptedSolver(0.5, alternatives);
-        PtsJob.Summary summary = PtsJob.run(config, questions, resumed, line -> { });
+        PtsJob.Summary summary = PtsJob.run(config, MODEL, questions, resumed, line -> { });
         assertEquals(1, summary.resumed());
         assertFalse(resumed.asked.isEmpty(), "the cut question was searched again");
         assertEquals(2, lines(log).size());
         assertEquals(4, lines(dir.resolve("out/pairs.jsonl")).size());
+    }
+
+    @Test
+    void anOutputFolderOfAnotherModelsSearchIsRefusedRatherThanMixed(@TempDir Path dir) throws IOException {
+        PtsConfig config = config(dir, 3);
+        List<Solver.Question> questions = List.of(question("q1", "7"));
+        PtsJob.run(config, MODEL, questions, new ScriptedSolver(0.5, Map.of()), line -> { });
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> PtsJob.run(config,
+                "sha256:retrained", questions, new ScriptedSolver(0.5, Map.of()), line -> { }));
+        assertTrue(error.getMessage().contains("holds a search of another model or with other settings"),
+                error.getMessage());
     }
 
     private static Solver.Question question(String name, String answer) {
