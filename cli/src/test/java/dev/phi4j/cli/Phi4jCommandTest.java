@@ -1,5 +1,8 @@
 package dev.phi4j.cli;
 
+import dev.phi4j.core.config.ConfigLoader;
+import dev.phi4j.trainer.align.PtsConfig;
+import dev.phi4j.trainer.train.TrainerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -13,6 +16,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +53,7 @@ class Phi4jCommandTest {
         assertEquals(ExitCodes.OK, run("--help").exitCode());
         String usage = Phi4j.commandLine().getUsageMessage();
         for (String name : List.of("pipeline", "mixture", "train", "generate", "serve", "eval", "report", "tokenizer",
-                "reproduce", "bench", "config")) {
+                "reproduce", "bench", "config", "pts", "judge-pairs")) {
             assertTrue(usage.contains("  " + name + " "), name + " missing from\n" + usage);
             assertEquals(ExitCodes.OK, run(name, "--help").exitCode(), name + " --help");
         }
@@ -58,10 +62,18 @@ class Phi4jCommandTest {
     @Test
     void everyBundledConfigIsValid() throws IOException {
         for (String name : List.of("tiny.yaml", "small.yaml", "phi-4.yaml", "tiny-pretrain.yaml", "small-pretrain.yaml",
-                "tiny-midtrain.yaml", "teacher-tiny.yaml")) {
+                "tiny-midtrain.yaml", "teacher-tiny.yaml", "tiny-sft.yaml", "tiny-arith-sft.yaml",
+                "tiny-arith-dpo.yaml")) {
             Phi4jConfig loaded = Phi4jConfig.load(ROOT.resolve("configs").resolve(name), List.of()).config();
             assertEquals(loaded.model().vocabSize(), loaded.tokenizer().modelVocabSize(), name);
         }
+        PtsConfig pts = ConfigLoader.load(ROOT.resolve("configs/pts/tiny-arith.yaml"), List.of(), PtsConfig.class)
+                .config();
+        assertEquals(Path.of("runs/tiny-arith-sft"), pts.checkpoint());
+        TrainerConfig dpo = Phi4jConfig.load(ROOT.resolve("configs/tiny-arith-dpo.yaml"), List.of()).config().trainer();
+        assertEquals(TrainerConfig.ObjectiveKind.DPO, dpo.objective());
+        assertEquals(dpo.initFrom(), Optional.of(pts.checkpoint()), "DPO starts from (and refers to) the model PTS "
+                + "searched");
     }
 
     @Test
