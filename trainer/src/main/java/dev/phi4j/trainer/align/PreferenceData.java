@@ -21,6 +21,7 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * A DPO shard set (the mixture's dpo set: row i of split {@code chosen} and row i of split {@code rejected} are a
@@ -28,7 +29,7 @@ import java.util.Locale;
  * log-probability of every continuation. Those are computed when the data is opened, before the first step, by the
  * reference checkpoint ({@code trainer.dpo.reference}, else {@code trainer.init_from}) and cached on disk by the
  * reference's weights hash and the pair's content id, so a resumed run, or another seed from the same reference,
- * reads them instead of running the reference again.
+ * reads them instead of running the reference again, and does not even load it.
  */
 public final class PreferenceData implements TrainingData {
 
@@ -89,13 +90,20 @@ public final class PreferenceData implements TrainingData {
         TrainerConfig.DpoConfig dpo = trainer.dpo();
         Path referencePath = dpo.reference().or(trainer::initFrom).orElseThrow();
         long start = System.nanoTime();
-        ModelCheckpoint reference = ModelCheckpoint.load(referencePath);
+        ModelCheckpoint.Header reference = ModelCheckpoint.header(referencePath);
         if (reference.model().contextLength() < seqLen || reference.model().vocabSize() != shards.manifest().vocabSize()) {
             throw new IllegalArgumentException(reference.directory() + ": the DPO reference has vocab_size "
                     + reference.model().vocabSize() + " and context_length " + reference.model().contextLength()
                     + ", the pairs " + shards.manifest().vocabSize() + " and " + seqLen);
         }
-        String hash = ReferenceLogProbs.hashOf(reference.directory().resolve(ModelCheckpoint.WEIGHTS));
+        String hash = ReferenceLogProbs.hashOf(reference.weights());
+        ComputationGraph[] loaded = new ComputationGraph[1];
+        Supplier<ComputationGraph> network = () -> {
+            if (loaded[0] == null) {
+                loaded[0] = ModelCheckpoint.load(reference.directory()).net();
+            }
+            return loaded[0];
+        };
         Path cacheDir = dpo.referenceCache().orElse(runDirectory.resolve("reference-logps"));
         List<ShardSet.Split[]> parts = new ArrayList<>();
         parts.add(new ShardSet.Split[] {chosen, rejected});
@@ -110,7 +118,7 @@ public final class PreferenceData implements TrainingData {
         List<Split> splits = new ArrayList<>();
         for (ShardSet.Split[] part : parts) {
             List<ReferenceLogProbs.Pair> pairs = pairs(part[0], part[1]);
-            ReferenceLogProbs.Result result = ReferenceLogProbs.of(reference.net(), hash, pairs, seqLen,
+            ReferenceLogProbs.Result result = ReferenceLogProbs.of(network, hash, pairs, seqLen,
                     reference.masking(), REFERENCE_BATCH_PAIRS, cacheDir);
             double[] referenceChosen = new double[pairs.size()], referenceRejected = new double[pairs.size()];
             for (int i = 0; i < pairs.size(); i++) {
@@ -178,11 +186,6 @@ public final class PreferenceData implements TrainingData {
     @Override
     public int sequencesPerExample() {
         return 2;
-    }
-
-    @Override
-    public String exampleName() {
-        return "pairs";
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The frozen reference model's log-probabilities of every pair's chosen and rejected continuation, computed once and
@@ -49,9 +50,10 @@ public final class ReferenceLogProbs {
 
     /**
      * Every pair's reference log-probs: those in the cache as they are, the others computed {@code batchPairs} pairs
-     * at a time with {@code reference} and added to the cache.
+     * at a time with {@code reference} and added to the cache. The reference is asked for only when a pair is
+     * missing, so a run whose pairs are all cached never loads it.
      */
-    public static Result of(ComputationGraph reference, String referenceHash, List<Pair> pairs, int seqLen,
+    public static Result of(Supplier<ComputationGraph> reference, String referenceHash, List<Pair> pairs, int seqLen,
                             PhiDecoder.Masking masking, int batchPairs, Path cacheDir) throws IOException {
         Path file = file(cacheDir, referenceHash);
         Map<String, double[]> logps = read(file, referenceHash);
@@ -69,7 +71,7 @@ public final class ReferenceLogProbs {
             List<TokenRow> rows = new ArrayList<>();
             batch.forEach(pair -> rows.add(pair.chosen()));
             batch.forEach(pair -> rows.add(pair.rejected()));
-            double[] scores = SequenceLogProbs.of(reference, MicroBatches.of(rows, seqLen, masking));
+            double[] scores = SequenceLogProbs.of(reference.get(), MicroBatches.of(rows, seqLen, masking));
             for (int i = 0; i < batch.size(); i++) {
                 logps.put(batch.get(i).id(), new double[] {scores[i], scores[batch.size() + i]});
             }

@@ -99,10 +99,9 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
         Path jsonFile = dir.resolve(JSON_FILE);
         try {
             JsonNode root = CheckpointJson.read(jsonFile, FORMAT, VERSION);
-            ModelConfig model = ConfigJson.fromJson(required(root, "model", jsonFile), ModelConfig.class,
-                    jsonFile.toString());
-            PhiDecoder.Masking masking = PhiDecoder.Masking.valueOf(
-                    required(root, "masking", jsonFile).asText().toUpperCase(Locale.ROOT));
+            Header header = header(dir, root, jsonFile);
+            ModelConfig model = header.model();
+            PhiDecoder.Masking masking = header.masking();
             TokenizerConfig tokenizerConfig = tokenizerConfig(required(root, "tokenizer", jsonFile), dir);
             Tokenizer tokenizer = Tokenizers.open(tokenizerConfig);
             String fingerprint = root.path("tokenizer").path("fingerprint").asText();
@@ -124,6 +123,37 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
         } catch (IOException e) {
             throw new UncheckedIOException(jsonFile + ": cannot read the checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    /** What a checkpoint holds, read from its model.json alone: the weights stay on disk. */
+    public record Header(Path directory, ModelConfig model, PhiDecoder.Masking masking) {
+
+        public Path weights() {
+            return directory.resolve(WEIGHTS);
+        }
+    }
+
+    /** The {@link Header} of the checkpoint {@link #load} would load from {@code path}. */
+    public static Header header(Path path) {
+        Path dir = CheckpointFolders.resolve(path);
+        Path jsonFile = dir.resolve(JSON_FILE);
+        try {
+            return header(dir, CheckpointJson.read(jsonFile, FORMAT, VERSION), jsonFile);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(e.getFile() + ": missing from the checkpoint");
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(jsonFile + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(jsonFile + ": cannot read the checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private static Header header(Path dir, JsonNode root, Path jsonFile) {
+        ModelConfig model = ConfigJson.fromJson(required(root, "model", jsonFile), ModelConfig.class,
+                jsonFile.toString());
+        PhiDecoder.Masking masking = PhiDecoder.Masking.valueOf(
+                required(root, "masking", jsonFile).asText().toUpperCase(Locale.ROOT));
+        return new Header(dir, model, masking);
     }
 
     private static TokenizerConfig tokenizerConfig(JsonNode tokenizer, Path dir) {

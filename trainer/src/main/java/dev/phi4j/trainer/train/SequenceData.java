@@ -62,11 +62,6 @@ public final class SequenceData implements TrainingData {
     }
 
     @Override
-    public String exampleName() {
-        return "sequences";
-    }
-
-    @Override
     public MultiDataSet microBatch(List<Long> examples, int seqLen, PhiDecoder.Masking masking) {
         List<TokenRow> rows = new ArrayList<>(examples.size());
         examples.forEach(index -> rows.add(train.get(index)));

@@ -23,9 +23,6 @@ public interface TrainingData {
     /** Sequences of {@code context_length} tokens per example: 1, or 2 for a pair. */
     int sequencesPerExample();
 
-    /** What a micro-batch counts in progress lines: "sequences" or "pairs". */
-    String exampleName();
-
     /** The training examples at these indices as one micro-batch. */
     MultiDataSet microBatch(List<Long> examples, int seqLen, PhiDecoder.Masking masking);
 

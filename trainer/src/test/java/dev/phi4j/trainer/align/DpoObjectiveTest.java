@@ -110,10 +110,11 @@ class DpoObjectiveTest {
             pairs.add(new ReferenceLogProbs.Pair("pair-" + i, row(PAIRS[i][0], PAIRS[i][1]),
                     row(PAIRS[i][0], PAIRS[i][2])));
         }
-        ReferenceLogProbs.Result first = ReferenceLogProbs.of(reference, "sha256:abc", pairs, SEQ_LEN,
+        ReferenceLogProbs.Result first = ReferenceLogProbs.of(() -> reference, "sha256:abc", pairs, SEQ_LEN,
                 PhiDecoder.Masking.DOCUMENTS, 2, cache);
-        ReferenceLogProbs.Result restarted = ReferenceLogProbs.of(reference, "sha256:abc", pairs, SEQ_LEN,
-                PhiDecoder.Masking.DOCUMENTS, 2, cache);
+        ReferenceLogProbs.Result restarted = ReferenceLogProbs.of(() -> {
+            throw new AssertionError("every pair is cached: the reference is not even loaded");
+        }, "sha256:abc", pairs, SEQ_LEN, PhiDecoder.Masking.DOCUMENTS, 2, cache);
 
         assertEquals(List.of(PAIRS.length, 0), List.of(first.computed(), first.cached()));
         assertEquals(List.of(0, PAIRS.length), List.of(restarted.computed(), restarted.cached()));
@@ -123,8 +124,8 @@ class DpoObjectiveTest {
             assertArrayEquals(onTheFly, new double[] {restarted.chosen("pair-" + i), restarted.rejected("pair-" + i)},
                     1e-12, "pair " + i);
         }
-        ReferenceLogProbs.Result otherReference = ReferenceLogProbs.of(network(6), "sha256:def", pairs, SEQ_LEN,
-                PhiDecoder.Masking.DOCUMENTS, 2, cache);
+        ReferenceLogProbs.Result otherReference = ReferenceLogProbs.of(() -> network(6), "sha256:def", pairs,
+                SEQ_LEN, PhiDecoder.Masking.DOCUMENTS, 2, cache);
         assertEquals(PAIRS.length, otherReference.computed(), "keyed by the reference's hash");
     }
 
