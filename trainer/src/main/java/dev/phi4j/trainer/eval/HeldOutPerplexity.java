@@ -1,0 +1,116 @@
+package dev.phi4j.trainer.eval;
+
+import dev.phi4j.core.tokenizer.Tokenizer;
+import dev.phi4j.trainer.generate.LanguageModel;
+import dev.phi4j.trainer.generate.LogProbs;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Perplexity and bits per byte of a held-out text, every token scored once (lm-eval's {@code loglikelihood_rolling}).
+ *
+ * <p>The text is encoded whole and preceded by {@code <|endoftext|>}, the document boundary the model was trained
+ * on, so that its first token is predicted too and the scored tokens cover exactly the text's UTF-8 bytes. Windows of
+ * at most the model's context are read from position 0 and advance by {@code stride} tokens; each scores only the
+ * tokens no earlier window scored. With {@code stride} equal to the context the windows do not overlap (lm-eval's
+ * choice: one forward per context of tokens, but a window's first tokens see little context); a smaller stride gives
+ * every token after the first window at least {@code context - stride} tokens of context, at {@code context / stride}
+ * times the compute (the Hugging Face perplexity guide's sliding window). Perplexity depends on the tokenizer; bits
+ * per byte does not, which is what makes models with different vocabularies comparable.
+ */
+public final class HeldOutPerplexity {
+
+    /**
+     * @param tokens      tokens scored (the text's, not counting {@code <|endoftext|>})
+     * @param bytes       UTF-8 bytes of the text
+     * @param nll         total negative log-likelihood, nats
+     * @param perplexity  exp(nll / tokens)
+     * @param bitsPerByte nll / (ln 2 · bytes)
+     * @param windows     windows read (one model sequence each)
+     */
+    public record Result(long tokens, long bytes, double nll, double perplexity, double bitsPerByte, int windows,
+                         double seconds) {
+
+        public double meanNll() {
+            return nll / tokens;
+        }
+    }
+
+    private HeldOutPerplexity() {}
+
+    /**
+     * @param stride         tokens each window after the first advances by, 1..context ({@code context}: no overlap)
+     * @param windowsPerCall windows fed to one forward
+     * @throws IllegalArgumentException on an empty text, a bad stride, or a tokenizer larger than the model's vocabulary
+     */
+    public static Result run(LanguageModel model, Tokenizer tokenizer, String text, int stride, int windowsPerCall) {
+        long start = System.nanoTime();
+        int context = model.config().contextLength();
+        if (stride < 1 || stride > context) {
+            throw new IllegalArgumentException("stride " + stride + " is outside 1.." + context + " (the context)");
+        }
+        if (windowsPerCall < 1) {
+            throw new IllegalArgumentException("windows per call must be >= 1");
+        }
+        if (tokenizer.vocabSize() > model.config().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
+                    + " ids but the model's vocabulary is " + model.config().vocabSize());
+        }
+        int[] encoded = tokenizer.encode(text);
+        if (encoded.length == 0) {
+            throw new IllegalArgumentException("the text is empty: nothing to score");
+        }
+        int[] sequence = new int[encoded.length + 1];
+        sequence[0] = tokenizer.specialTokens().endOfText();
+        System.arraycopy(encoded, 0, sequence, 1, encoded.length);
+
+        List<Window> windows = windows(encoded.length, context, stride);
+        double nll = 0;
+        for (int from = 0; from < windows.size(); from += windowsPerCall) {
+            List<Window> batch = windows.subList(from, Math.min(windows.size(), from + windowsPerCall));
+            List<LanguageModel.State> states = new ArrayList<>(batch.size());
+            List<LanguageModel.Feed> feeds = new ArrayList<>(batch.size());
+            try {
+                for (Window window : batch) {
+                    LanguageModel.State state = model.newSequence();
+                    states.add(state);
+                    feeds.add(new LanguageModel.Feed(state,
+                            Arrays.copyOfRange(sequence, window.begin(), window.end()), true));
+                }
+                List<INDArray> logits = model.forward(feeds);                // per window (end - begin, vocab)
+                for (int w = 0; w < batch.size(); w++) {
+                    Window window = batch.get(w);
+                    for (int position = window.scoreFrom(); position < window.end(); position++) {
+                        double[] logp = LogProbs.logSoftmax(
+                                logits.get(w).getRow(position - window.begin()).toDoubleVector());
+                        nll -= logp[sequence[position + 1]];
+                    }
+                }
+            } finally {
+                states.forEach(LanguageModel.State::close);
+            }
+        }
+        long bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        return new Result(encoded.length, bytes, nll, Math.exp(nll / encoded.length), nll / (Math.log(2) * bytes),
+                windows.size(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Input positions {@code [begin, end)} of the sequence; those from {@code scoreFrom} predict a scored token. */
+    record Window(int begin, int end, int scoreFrom) {}
+
+    /** Windows over the {@code predictions} input positions (position i predicts token i + 1 of the sequence). */
+    static List<Window> windows(int predictions, int context, int stride) {
+        List<Window> out = new ArrayList<>();
+        int scored = 0;
+        for (int begin = 0; scored < predictions; begin += stride) {
+            int end = Math.min(begin + context, predictions);
+            out.add(new Window(begin, end, scored));
+            scored = end;
+        }
+        return out;
+    }
+}
