@@ -4,7 +4,7 @@ import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.Default;
 import dev.phi4j.core.config.Range;
 import dev.phi4j.core.config.Variant;
-import dev.phi4j.pipeline.sandbox.SandboxConfig;
+import dev.phi4j.core.sandbox.SandboxConfig;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageConfig;
 

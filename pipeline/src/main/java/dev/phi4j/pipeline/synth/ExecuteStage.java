@@ -1,13 +1,13 @@
 package dev.phi4j.pipeline.synth;
 
+import dev.phi4j.core.sandbox.ExecutionResult;
+import dev.phi4j.core.sandbox.Program;
+import dev.phi4j.core.sandbox.Sandbox;
+import dev.phi4j.core.sandbox.SandboxConfig;
 import dev.phi4j.core.schema.SyntheticSample;
 import dev.phi4j.core.schema.Validation;
 import dev.phi4j.core.schema.ValidationStatus;
 import dev.phi4j.pipeline.io.SparkRecords;
-import dev.phi4j.pipeline.sandbox.ExecutionResult;
-import dev.phi4j.pipeline.sandbox.Program;
-import dev.phi4j.pipeline.sandbox.Sandbox;
-import dev.phi4j.pipeline.sandbox.SandboxConfig;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageRows;

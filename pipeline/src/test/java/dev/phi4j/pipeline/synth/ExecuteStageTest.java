@@ -2,14 +2,14 @@ package dev.phi4j.pipeline.synth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.phi4j.core.sandbox.Sandbox;
+import dev.phi4j.core.sandbox.SandboxConfig;
 import dev.phi4j.core.schema.Message;
 import dev.phi4j.core.schema.SyntheticSample;
 import dev.phi4j.core.schema.Validation;
 import dev.phi4j.core.schema.ValidationStatus;
 import dev.phi4j.pipeline.TestSpark;
 import dev.phi4j.pipeline.io.SparkRecords;
-import dev.phi4j.pipeline.sandbox.Sandbox;
-import dev.phi4j.pipeline.sandbox.SandboxConfig;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.util.DoubleAccumulator;

@@ -1,4 +1,4 @@
-package dev.phi4j.pipeline.sandbox;
+package dev.phi4j.core.sandbox;
 
 /**
  * How strongly a {@link Sandbox} separates a program from the machine, found once per JVM by trying the strongest

@@ -1,4 +1,4 @@
-package dev.phi4j.pipeline.sandbox;
+package dev.phi4j.core.sandbox;
 
 import java.io.Serializable;
 

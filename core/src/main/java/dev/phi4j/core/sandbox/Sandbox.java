@@ -1,6 +1,6 @@
-package dev.phi4j.pipeline.sandbox;
+package dev.phi4j.core.sandbox;
 
-import dev.phi4j.pipeline.sandbox.ExecutionResult.Outcome;
+import dev.phi4j.core.sandbox.ExecutionResult.Outcome;
 
 import java.io.File;
 import java.io.IOException;
