@@ -3,10 +3,12 @@ package dev.phi4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
+import dev.phi4j.trainer.eval.Completer;
 import dev.phi4j.trainer.eval.LongContextResults;
 import dev.phi4j.trainer.eval.MathAnswers;
 import dev.phi4j.trainer.eval.MathExactMatch;
 import dev.phi4j.trainer.eval.MathProblems;
+import dev.phi4j.trainer.eval.ModelCompleter;
 import dev.phi4j.trainer.eval.Passkey;
 import dev.phi4j.trainer.eval.PositionPerplexity;
 import dev.phi4j.trainer.eval.RunReport;
@@ -44,9 +46,17 @@ final class EvalCommand implements Callable<Integer> {
     private static final List<String> TASKS = List.of("passkey", "position-ppl", "math");
     private static final List<String> LONG_CONTEXT_TASKS = List.of("passkey", "position-ppl");
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+    @Option(names = "--checkpoint", paramLabel = "DIR",
             description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
     Path checkpoint;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "instead of a checkpoint, an OpenAI-compatible "
+            + "endpoint (e.g. http://127.0.0.1:8000/v1 of phi4j serve); generative tasks (math) only")
+    String endpoint;
+
+    @Option(names = "--model", defaultValue = "phi4j", description = "with --endpoint: the model name sent "
+            + "(default: ${DEFAULT-VALUE})")
+    String endpointModel;
 
     @Option(names = "--baseline", paramLabel = "DIR",
             description = "the model before the phase (e.g. the pretrained one): evaluated too, and the before/after "
@@ -79,16 +89,34 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--buckets", defaultValue = "4", description = "position-ppl: position buckets (default: ${DEFAULT-VALUE})")
     int buckets;
 
-    @Option(names = "--seed", defaultValue = "1234", description = "passkey keys' seed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1234",
+            description = "seed of the passkey keys and of math samples (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--math-file", defaultValue = "datasets/arith/test.jsonl", paramLabel = "JSONL",
             description = "math: problems {\"question\", \"answer\": \"…#### n\"} (default: ${DEFAULT-VALUE})")
     Path mathFile;
 
-    @Option(names = "--extraction", defaultValue = "strict",
-            description = "math: strict, flexible or boxed (default: ${DEFAULT-VALUE})")
-    MathAnswers.Extraction extraction;
+    @Option(names = "--extractions", split = ",", defaultValue = "strict,flexible",
+            description = "math: how final answers are read, each scored: strict (after ####), flexible (the last "
+                    + "number), boxed (default: ${DEFAULT-VALUE})")
+    List<MathAnswers.Extraction> extractions;
+
+    @Option(names = "--samples", defaultValue = "1", description = "math: samples per problem, scored by their mean "
+            + "and by majority vote (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "math: 0 is greedy; simple-evals samples at "
+            + "0.5 (default: ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--shots", defaultValue = "0", description = "math: solved examples before each question, the "
+            + "first of --few-shot-file (default: ${DEFAULT-VALUE})")
+    int shots;
+
+    @Option(names = "--few-shot-file", defaultValue = "datasets/arith/train.jsonl", paramLabel = "JSONL",
+            description = "math: where the solved examples come from, never the scored file (default: ${DEFAULT-VALUE})")
+    Path fewShotFile;
 
     @Option(names = "--limit", defaultValue = "0", description = "math: the first N problems; 0: all (default: ${DEFAULT-VALUE})")
     int limit;
@@ -106,66 +134,134 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--tasks: unknown task '" + task + "'; available: " + TASKS);
             }
         }
+        if ((checkpoint == null) == (endpoint == null)) {
+            throw new IllegalArgumentException("give --checkpoint DIR or --endpoint URL (one of them)");
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        if (endpoint != null) {
+            List<String> local = tasks.stream().filter(LONG_CONTEXT_TASKS::contains).toList();
+            if (!local.isEmpty() || baseline != null) {
+                throw new IllegalArgumentException("--endpoint: " + (baseline != null ? "--baseline needs a checkpoint"
+                        : "tasks " + local + " read the model's logits; an endpoint runs math only"));
+            }
+            EndpointCompleter completer = new EndpointCompleter(endpoint, endpointModel);
+            results.put("math", mathJson(completer.name(), math(completer)));
+            writeOutput(results);
+            return ExitCodes.OK;
+        }
         ModelCheckpoint loaded = ModelCheckpoint.load(checkpoint);
         ModelCheckpoint before = baseline == null ? null : ModelCheckpoint.load(baseline);
-        Map<String, Object> results = new LinkedHashMap<>();
         if (tasks.contains("math")) {
             evaluateMath(loaded, before, results);
         }
         if (tasks.stream().anyMatch(LONG_CONTEXT_TASKS::contains)) {
             evaluateLongContext(loaded, before, results);
         }
+        writeOutput(results);
+        return ExitCodes.OK;
+    }
+
+    private void writeOutput(Map<String, Object> results) throws IOException {
         if (output != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.toFile(), results);
             System.err.println("      json  " + output);
         }
-        return ExitCodes.OK;
     }
 
     /** Math exact match on one checkpoint, or on the baseline and the checkpoint with a before/after report section. */
     private void evaluateMath(ModelCheckpoint loaded, ModelCheckpoint before, Map<String, Object> results)
             throws IOException {
-        List<MathProblems.Problem> problems = MathProblems.read(mathFile, "question", "answer", limit);
         MathExactMatch.Result beforeResult = null;
         if (before != null) {
-            beforeResult = math(before, problems);
-            results.put("math_baseline", mathJson(before, beforeResult));
+            beforeResult = math(completer(before));
+            results.put("math_baseline", mathJson(before.directory().toString(), beforeResult));
         }
-        MathExactMatch.Result result = math(loaded, problems);
-        results.put("math", mathJson(loaded, result));
+        MathExactMatch.Result result = math(completer(loaded));
+        results.put("math", mathJson(loaded.directory().toString(), result));
         if (before != null) {
-            String table = String.format(Locale.ROOT, "| model | exact match | correct |%n|---|---|---|%n"
-                            + "| before: `%s` | %.3f | %d / %d |%n| after: `%s` | %.3f | %d / %d |%n",
-                    before.directory(), beforeResult.accuracy(), beforeResult.correct(), problems.size(),
-                    loaded.directory(), result.accuracy(), result.correct(), problems.size());
+            StringBuilder table = new StringBuilder("| model |");
+            extractions.forEach(e -> table.append(" ").append(name(e)).append(samples == 1 ? " |" : " mean | "
+                    + name(e) + " majority |"));
+            table.append("\n|---|").append("---|".repeat(extractions.size() * (samples == 1 ? 1 : 2))).append('\n');
+            table.append(row("before: `" + before.directory() + "`", beforeResult));
+            table.append(row("after: `" + loaded.directory() + "`", result));
             Path report = RunReport.writeSection(RunReport.runDirectory(loaded.directory()), "Math exact match ("
-                    + mathFile.getFileName() + ")", String.format(Locale.ROOT, "- %d problems of `%s`, greedy, "
-                    + "%s extraction, at most %d new tokens%n%n", problems.size(), mathFile,
-                    extraction.name().toLowerCase(Locale.ROOT), maxNewTokens) + table);
+                    + mathFile.getFileName() + ")", String.format(Locale.ROOT, "- %d problems of `%s`, %s, %d "
+                    + "sample(s) each, %d-shot, at most %d new tokens%n%n", result.items().size(), mathFile,
+                    temperature == 0 ? "greedy" : "temperature " + temperature, samples, shots, maxNewTokens) + table);
             System.err.println("      report  " + report);
         }
     }
 
-    private MathExactMatch.Result math(ModelCheckpoint checkpoint, List<MathProblems.Problem> problems) {
+    private String row(String model, MathExactMatch.Result result) {
+        StringBuilder row = new StringBuilder("| " + model + " |");
+        for (MathAnswers.Extraction extraction : extractions) {
+            MathExactMatch.Score score = result.score(extraction);
+            row.append(String.format(Locale.ROOT, " %.3f |", score.mean()));
+            if (samples > 1) {
+                row.append(String.format(Locale.ROOT, " %.3f |", score.majority()));
+            }
+        }
+        return row.append('\n').toString();
+    }
+
+    private static String name(MathAnswers.Extraction extraction) {
+        return extraction.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Completer completer(ModelCheckpoint checkpoint) {
         Generator generator = new Generator(new KvCacheModel(checkpoint.net(), checkpoint.model().contextLength()),
                 checkpoint.tokenizer(), new DecodeLoop.Limits(64, 4096));
-        MathExactMatch.Result result = MathExactMatch.run(generator, problems, extraction, maxNewTokens);
-        System.out.printf(Locale.ROOT, "math exact match %s: %.3f (%d / %d, %s extraction), %.1f items/s%n",
-                checkpoint.directory(), result.accuracy(), result.correct(), problems.size(),
-                extraction.name().toLowerCase(Locale.ROOT), result.itemsPerSecond());
+        return new ModelCompleter(generator, checkpoint.directory().toString());
+    }
+
+    private MathExactMatch.Result math(Completer completer) throws IOException {
+        List<MathProblems.Problem> problems = MathProblems.read(mathFile, "question", "answer", limit);
+        List<MathProblems.Problem> solved = shots == 0 ? List.of()
+                : MathProblems.read(fewShotFile, "question", "answer", shots);
+        MathExactMatch.Result result = MathExactMatch.run(completer, problems, solved, shots, extractions,
+                new Completer.Request(temperature, maxNewTokens, samples, seed));
+        StringBuilder scores = new StringBuilder();
+        for (MathAnswers.Extraction extraction : extractions) {
+            MathExactMatch.Score score = result.score(extraction);
+            scores.append(String.format(Locale.ROOT, " %s %.3f", name(extraction), score.mean()));
+            if (samples > 1) {
+                scores.append(String.format(Locale.ROOT, " (majority %.3f)", score.majority()));
+            }
+        }
+        System.out.printf(Locale.ROOT, "math exact match %s:%s on %d problems, %s, %d sample(s), %d-shot; %.1f "
+                        + "items/s%n", completer.name(), scores, problems.size(),
+                temperature == 0 ? "greedy" : "temperature " + temperature, samples, shots, result.itemsPerSecond());
         return result;
     }
 
-    private static Map<String, Object> mathJson(ModelCheckpoint checkpoint, MathExactMatch.Result result) {
+    private Map<String, Object> mathJson(String model, MathExactMatch.Result result) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("checkpoint", checkpoint.directory().toString());
-        json.put("exact_match", result.accuracy());
-        json.put("correct", result.correct());
+        json.put("model", model);
+        json.put("exact_match", result.score(extractions.get(0)).mean());
+        Map<String, Object> byExtraction = new LinkedHashMap<>();
+        for (MathAnswers.Extraction extraction : extractions) {
+            MathExactMatch.Score score = result.score(extraction);
+            byExtraction.put(name(extraction), Map.of("mean", score.mean(), "majority", score.majority()));
+        }
+        json.put("extractions", byExtraction);
         json.put("items", result.items().size());
+        json.put("samples", samples);
+        json.put("temperature", temperature);
+        json.put("shots", shots);
         json.put("items_per_s", result.itemsPerSecond());
-        json.put("records", result.items().stream().map(item -> Map.of("problem", item.problem().location(),
-                "output", item.output(), "extracted", item.extracted().orElse(""), "reference",
-                item.problem().reference(), "correct", item.correct())).toList());
+        json.put("records", result.items().stream().map(item -> {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("problem", item.problem().location());
+            record.put("reference", item.problem().reference());
+            record.put("outputs", item.outputs());
+            Map<String, Object> read = new LinkedHashMap<>();
+            item.extracted().forEach((extraction, answers) -> read.put(name(extraction), Map.of(
+                    "answers", answers.stream().map(a -> a.orElse("")).toList(),
+                    "correct", item.correct().get(extraction))));
+            record.put("extracted", read);
+            return record;
+        }).toList());
         return json;
     }
 

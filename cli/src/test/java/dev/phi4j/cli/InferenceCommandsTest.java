@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.phi4j.core.model.ModelPresets;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
+import dev.phi4j.trainer.generate.InferenceModel;
+import dev.phi4j.trainer.serve.OpenAiServer;
+import dev.phi4j.trainer.serve.ServeConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,27 +134,70 @@ class InferenceCommandsTest {
     }
 
     @Test
-    void evalMathScoresGreedyExactMatchPerProblemAndComparesWithTheBaseline() throws IOException {
-        Path json = run.resolve("math.json");
+    void evalMathSamplesACheckpointAndTheSameModelServedOverHttp() throws IOException {
+        Path local = run.resolve("math.json");
+        Path remote = run.resolve("math-endpoint.json");
         Path problems = TinyCheckpoint.ROOT.resolve("datasets/arith/test.jsonl");
-        Result result = phi4j("eval", "--checkpoint", run.toString(), "--baseline", run.toString(), "--tasks", "math",
-                "--math-file", problems.toString(), "--limit", "4", "--max-new-tokens", "8", "--output",
-                json.toString());
-
+        String[] task = {"--tasks", "math", "--math-file", problems.toString(), "--limit", "4", "--max-new-tokens", "8",
+                "--samples", "2", "--temperature", "0.5"};
+        Result result = phi4j(concat(new String[] {"eval", "--checkpoint", run.toString(), "--baseline",
+                run.toString(), "--output", local.toString()}, task));
         assertEquals(0, result.exitCode(), result.err());
-        JsonNode math = new ObjectMapper().readTree(json.toFile()).path("math");
+
+        InferenceModel loaded = InferenceModel.load(run, true);
+        ServeConfig defaults = ServeConfig.defaults("phi4j-tiny");
+        try (OpenAiServer server = OpenAiServer.start(loaded.model(), loaded.tokenizer(), new ServeConfig("127.0.0.1",
+                0, "phi4j-tiny", defaults.maxBatchRows(), defaults.maxTokensPerStep(), defaults.maxTokens(),
+                defaults.maxN(), defaults.maxChoices(), defaults.maxBodyBytes(), defaults.maxQueued(),
+                defaults.httpThreads(), defaults.requestTimeoutSeconds(), defaults.shutdownGraceSeconds()))) {
+            String url = server.baseUri().toString().replaceAll("/$", "") + "/v1";
+            Result served = phi4j(concat(new String[] {"eval", "--endpoint", url, "--model", "phi4j-tiny", "--output",
+                    remote.toString()}, task));
+            assertEquals(0, served.exitCode(), served.err());
+
+            String[] greedy = {"--tasks", "math", "--math-file", problems.toString(), "--limit", "3",
+                    "--max-new-tokens", "8", "--output"};
+            assertEquals(0, phi4j(concat(new String[] {"eval", "--checkpoint", run.toString()},
+                    concat(greedy, new String[] {run.resolve("greedy.json").toString()}))).exitCode());
+            assertEquals(0, phi4j(concat(new String[] {"eval", "--endpoint", url, "--model", "phi4j-tiny"},
+                    concat(greedy, new String[] {run.resolve("greedy-endpoint.json").toString()}))).exitCode());
+            JsonNode engine = new ObjectMapper().readTree(run.resolve("greedy.json").toFile()).path("math");
+            JsonNode http = new ObjectMapper().readTree(run.resolve("greedy-endpoint.json").toFile()).path("math");
+            for (int i = 0; i < 3; i++) {
+                assertEquals(engine.path("records").get(i).path("outputs"), http.path("records").get(i).path("outputs"),
+                        "greedy through the server is greedy through the engine");
+            }
+        }
+
+        JsonNode math = new ObjectMapper().readTree(local.toFile()).path("math");
+        JsonNode viaHttp = new ObjectMapper().readTree(remote.toFile()).path("math");
         assertEquals(4, math.path("items").asInt());
-        assertEquals(4, math.path("records").size());
         long correct = 0;
-        for (JsonNode record : math.path("records")) {
+        for (int i = 0; i < 4; i++) {
+            JsonNode record = math.path("records").get(i);
             assertTrue(record.path("problem").asText().startsWith(problems + ":"), record.toString());
             assertFalse(record.path("reference").asText().isEmpty(), "the #### answer of the problem's solution");
-            correct += record.path("correct").asBoolean() ? 1 : 0;
+            assertEquals(2, record.path("outputs").size());
+            assertEquals(2, viaHttp.path("records").get(i).path("outputs").size());
+            for (JsonNode right : record.path("extracted").path("strict").path("correct")) {
+                correct += right.asBoolean() ? 1 : 0;
+            }
         }
-        assertEquals(correct, math.path("correct").asLong());
-        assertEquals(correct / 4.0, math.path("exact_match").asDouble(), 1e-12);
+        assertEquals(correct / 4.0 / 2, math.path("extractions").path("strict").path("mean").asDouble(), 1e-12);
+        assertEquals(4, viaHttp.path("items").asInt());
         String report = Files.readString(run.resolve("report.md"));
-        assertTrue(report.contains("## Math exact match (test.jsonl)"), report);
+        assertTrue(report.contains("## Math exact match (test.jsonl)") && report.contains("2 sample(s) each")
+                && report.contains("strict majority"), report);
+
+        Result both = phi4j("eval", "--checkpoint", run.toString(), "--endpoint", "http://127.0.0.1:9/v1");
+        assertEquals(ExitCodes.USAGE, both.exitCode());
+        assertTrue(both.err().contains("give --checkpoint DIR or --endpoint URL (one of them)"), both.err());
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     @Test

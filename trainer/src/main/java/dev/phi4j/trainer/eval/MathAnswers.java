@@ -114,7 +114,8 @@ public final class MathAnswers {
         return extracted.map(e -> canonical(e).equals(canonical(reference))).orElse(false);
     }
 
-    private static String canonical(String answer) {
+    /** The form answers are compared in: a number's {@link #normalize}d form, anything else trimmed. */
+    public static String canonical(String answer) {
         return normalize(answer).orElse(answer.strip());
     }
 }

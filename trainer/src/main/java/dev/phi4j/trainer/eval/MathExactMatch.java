@@ -1,32 +1,60 @@
 package dev.phi4j.trainer.eval;
 
-import dev.phi4j.core.chat.ChatFormat;
 import dev.phi4j.core.schema.Message;
-import dev.phi4j.trainer.generate.Completion;
-import dev.phi4j.trainer.generate.Generator;
-import dev.phi4j.trainer.generate.SamplingParams;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Generative math exact match: each problem asked as a ChatML user turn, answered greedily through the batched
- * inference engine, the final answer read with the chosen extraction and compared with the reference.
+ * Generative math exact match, as simple-evals and lm-evaluation-harness score GSM8K: each problem asked as a user
+ * turn after {@code shots} solved examples (user/assistant pairs), n samples each; every sample's final answer read
+ * with each extraction and compared with the reference. Per extraction: the mean accuracy over samples, and the
+ * accuracy of the majority answer (the most frequent extracted answer, earliest first on a tie; none extracted
+ * counts as wrong). With n = 1 at temperature 0 both are greedy exact match.
  */
 public final class MathExactMatch {
 
-    /** One problem's prompt, the model's answer, what was read from it, and whether it is the reference. */
-    public record Item(MathProblems.Problem problem, String output, Optional<String> extracted, boolean correct) {}
+    /** One problem: the samples, and per extraction what was read from each and whether it is the reference. */
+    public record Item(MathProblems.Problem problem, List<String> outputs,
+                       Map<MathAnswers.Extraction, List<Optional<String>>> extracted,
+                       Map<MathAnswers.Extraction, List<Boolean>> correct) {
 
-    public record Result(List<Item> items, double seconds) {
-
-        public long correct() {
-            return items.stream().filter(Item::correct).count();
+        double meanAccuracy(MathAnswers.Extraction extraction) {
+            List<Boolean> right = correct.get(extraction);
+            return right.stream().filter(Boolean::booleanValue).count() / (double) right.size();
         }
 
-        public double accuracy() {
-            return items.isEmpty() ? Double.NaN : (double) correct() / items.size();
+        Optional<String> majority(MathAnswers.Extraction extraction) {
+            Map<String, Integer> votes = new LinkedHashMap<>();
+            for (Optional<String> answer : extracted.get(extraction)) {
+                answer.map(MathAnswers::canonical).ifPresent(a -> votes.merge(a, 1, Integer::sum));
+            }
+            return votes.entrySet().stream().reduce((a, b) -> b.getValue() > a.getValue() ? b : a)
+                    .map(Map.Entry::getKey);
+        }
+
+        boolean majorityCorrect(MathAnswers.Extraction extraction) {
+            return MathAnswers.matches(majority(extraction), problem.reference());
+        }
+    }
+
+    /** Accuracy of one extraction: mean over samples and majority vote. */
+    public record Score(double mean, double majority) {}
+
+    public record Result(List<Item> items, List<MathAnswers.Extraction> extractions, Completer.Request request,
+                         int shots, double seconds) {
+
+        public Score score(MathAnswers.Extraction extraction) {
+            double mean = 0, majority = 0;
+            for (Item item : items) {
+                mean += item.meanAccuracy(extraction);
+                majority += item.majorityCorrect(extraction) ? 1 : 0;
+            }
+            return new Score(mean / items.size(), majority / items.size());
         }
 
         public double itemsPerSecond() {
@@ -36,22 +64,39 @@ public final class MathExactMatch {
 
     private MathExactMatch() {}
 
-    public static Result run(Generator generator, List<MathProblems.Problem> problems,
-                             MathAnswers.Extraction extraction, int maxNewTokens) {
-        long start = System.nanoTime();
-        ChatFormat chat = new ChatFormat(generator.tokenizer());
-        List<int[]> prompts = new ArrayList<>(problems.size());
-        for (MathProblems.Problem problem : problems) {
-            prompts.add(chat.generationPrompt(List.of(Message.user(problem.question()))));
+    /**
+     * @param fewShot solved examples, the first {@code shots} of which precede every question (none may be one of
+     *                the problems scored: the caller draws them from another split)
+     */
+    public static Result run(Completer completer, List<MathProblems.Problem> problems, List<MathProblems.Problem> fewShot,
+                             int shots, List<MathAnswers.Extraction> extractions, Completer.Request request) {
+        if (shots > fewShot.size()) {
+            throw new IllegalArgumentException(shots + " shots asked for, " + fewShot.size() + " solved examples given");
         }
-        List<List<Completion>> answers = generator.generate(prompts, SamplingParams.greedy(maxNewTokens), 1);
+        long start = System.nanoTime();
+        List<List<Message>> conversations = new ArrayList<>(problems.size());
+        for (MathProblems.Problem problem : problems) {
+            List<Message> conversation = new ArrayList<>();
+            for (MathProblems.Problem example : fewShot.subList(0, shots)) {
+                conversation.add(Message.user(example.question()));
+                conversation.add(Message.assistant(example.solution()));
+            }
+            conversation.add(Message.user(problem.question()));
+            conversations.add(conversation);
+        }
+        List<List<String>> outputs = completer.complete(conversations, request);
         List<Item> items = new ArrayList<>(problems.size());
         for (int i = 0; i < problems.size(); i++) {
-            String output = answers.get(i).get(0).text();
-            Optional<String> extracted = extraction.extract(output);
-            items.add(new Item(problems.get(i), output, extracted,
-                    MathAnswers.matches(extracted, problems.get(i).reference())));
+            Map<MathAnswers.Extraction, List<Optional<String>>> extracted = new EnumMap<>(MathAnswers.Extraction.class);
+            Map<MathAnswers.Extraction, List<Boolean>> correct = new EnumMap<>(MathAnswers.Extraction.class);
+            for (MathAnswers.Extraction extraction : extractions) {
+                List<Optional<String>> answers = outputs.get(i).stream().map(extraction::extract).toList();
+                extracted.put(extraction, answers);
+                String reference = problems.get(i).reference();
+                correct.put(extraction, answers.stream().map(a -> MathAnswers.matches(a, reference)).toList());
+            }
+            items.add(new Item(problems.get(i), outputs.get(i), extracted, correct));
         }
-        return new Result(items, (System.nanoTime() - start) / 1e9);
+        return new Result(items, extractions, request, shots, (System.nanoTime() - start) / 1e9);
     }
 }

@@ -13,8 +13,11 @@ import java.util.List;
 /** Math word problems with a checkable final answer, read from GSM8K-style JSONL ({@code "answer": "…#### n"}). */
 public final class MathProblems {
 
-    /** A question, its reference final answer, and where it was read ({@code FILE:LINE}). */
-    public record Problem(String question, String reference, String location) {}
+    /**
+     * A question, its reference final answer, the worked solution it was read from (a few-shot example shows it
+     * whole), and where it was read ({@code FILE:LINE}).
+     */
+    public record Problem(String question, String reference, String solution, String location) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,9 +49,10 @@ public final class MathProblems {
             if (question.isBlank()) {
                 throw new IllegalArgumentException(where + ": '" + questionField + "' is missing or empty");
             }
-            String reference = MathAnswers.strict(line.path(answerField).asText("")).orElseThrow(() ->
+            String solution = line.path(answerField).asText("");
+            String reference = MathAnswers.strict(solution).orElseThrow(() ->
                     new IllegalArgumentException(where + ": '" + answerField + "' has no final answer after ####"));
-            problems.add(new Problem(question, reference, where));
+            problems.add(new Problem(question, reference, solution, where));
         }
         return problems;
     }

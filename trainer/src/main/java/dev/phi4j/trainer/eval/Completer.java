@@ -1,0 +1,34 @@
+package dev.phi4j.trainer.eval;
+
+import dev.phi4j.core.schema.Message;
+
+import java.util.List;
+
+/**
+ * Whatever answers the generative tasks: a phi4j checkpoint through the batched inference engine
+ * ({@link ModelCompleter}) or any OpenAI-compatible endpoint (the CLI's adapter over the teacher client). The tasks
+ * only see text, so one harness scores both.
+ */
+public interface Completer {
+
+    /**
+     * @param temperature 0 is greedy
+     * @param n           samples per conversation
+     * @param seed        sample j of every conversation uses a seed derived from this and j
+     */
+    record Request(double temperature, int maxTokens, int n, long seed) {
+
+        public Request {
+            if (!(temperature >= 0) || maxTokens < 1 || n < 1) {
+                throw new IllegalArgumentException("temperature >= 0, max tokens >= 1 and n >= 1, got " + temperature
+                        + ", " + maxTokens + ", " + n);
+            }
+        }
+    }
+
+    /** {@code request.n()} completions of each conversation (each ends with a user turn), in conversation order. */
+    List<List<String>> complete(List<List<Message>> conversations, Request request);
+
+    /** What answered: a checkpoint folder or an endpoint and model. */
+    String name();
+}
