@@ -3,7 +3,9 @@ package dev.phi4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
+import dev.phi4j.trainer.eval.CodeGeneration;
 import dev.phi4j.trainer.eval.Completer;
+import dev.phi4j.trainer.eval.HumanEvalTask;
 import dev.phi4j.trainer.eval.LongContextResults;
 import dev.phi4j.trainer.eval.MathAnswers;
 import dev.phi4j.trainer.eval.MathExactMatch;
@@ -31,19 +33,23 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-        "Evaluate a checkpoint. Tasks: passkey (retrieval of a number hidden at depths 5%%, 50%%, 95%% of a long filler "
+        "Evaluate a checkpoint or an endpoint. Tasks: passkey (retrieval of a number hidden at depths 5%%, 50%%, 95%% of a long filler "
                 + "text, greedy, exact match) and position-ppl (perplexity by position bucket over windows of a long "
                 + "text), at lengths beyond the context the model was trained at as well (RoPE extended as it is).",
         "With --baseline (the checkpoint a phase started from), both are evaluated at the same lengths (default 1×, 2×, "
                 + "4× the baseline's context) and a before/after table goes to the run's report.md.",
-        "Task math: GSM8K-style exact match: each problem of --math-file asked as a ChatML user turn, answered greedily, "
-                + "the final answer read with --extraction (strict: after ####; flexible: the last number).",
+        "Task math: GSM8K-style exact match: each problem of --math-file asked as a ChatML user turn (after --shots "
+                + "solved examples), --samples answers each, final answers read with each of --extractions, scored "
+                + "by mean and majority vote.",
+        "Task humaneval: each problem's signature and docstring asked in a user turn, the answer's code run as prompt + "
+                + "completion + tests + check(entry_point) in the sandbox (--code-timeout); pass@k for each --k.",
+        "math and humaneval also run against an OpenAI-compatible --endpoint (e.g. a running phi4j serve).",
         "Example: phi4j eval --checkpoint runs/tiny-midtrain --tasks passkey,position-ppl --lengths 128,256,512",
         "         phi4j eval --checkpoint runs/tiny-arith-dpo --baseline runs/tiny-arith-sft --tasks math",
         "         phi4j eval --checkpoint runs/tiny-midtrain --baseline runs/tiny"})
 final class EvalCommand implements Callable<Integer> {
 
-    private static final List<String> TASKS = List.of("passkey", "position-ppl", "math");
+    private static final List<String> TASKS = List.of("passkey", "position-ppl", "math", "humaneval");
     private static final List<String> LONG_CONTEXT_TASKS = List.of("passkey", "position-ppl");
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
@@ -51,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--endpoint", paramLabel = "URL", description = "instead of a checkpoint, an OpenAI-compatible "
-            + "endpoint (e.g. http://127.0.0.1:8000/v1 of phi4j serve); generative tasks (math) only")
+            + "endpoint (e.g. http://127.0.0.1:8000/v1 of phi4j serve); generative tasks (math, humaneval) only")
     String endpoint;
 
     @Option(names = "--model", defaultValue = "phi4j", description = "with --endpoint: the model name sent "
@@ -124,6 +130,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "96", description = "math: answer length at most (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
+    @Option(names = "--humaneval-file", defaultValue = "datasets/sample/benchmarks/pyfunc-test.jsonl.gz",
+            paramLabel = "JSONL", description = "humaneval: problems in HumanEval's format, e.g. "
+            + "../shared/datasets/humaneval/HumanEval.jsonl.gz (default: ${DEFAULT-VALUE})")
+    Path humanEvalFile;
+
+    @Option(names = "--k", split = ",", defaultValue = "1", description = "humaneval: pass@k for each k ≤ --samples "
+            + "(default: ${DEFAULT-VALUE})")
+    List<Integer> ks;
+
+    @Option(names = "--code-timeout", defaultValue = "10", description = "humaneval: seconds a program may run "
+            + "(default: ${DEFAULT-VALUE})")
+    double codeTimeout;
+
     @Option(names = "--output", paramLabel = "FILE", description = "also write the results as JSON")
     Path output;
 
@@ -142,10 +161,15 @@ final class EvalCommand implements Callable<Integer> {
             List<String> local = tasks.stream().filter(LONG_CONTEXT_TASKS::contains).toList();
             if (!local.isEmpty() || baseline != null) {
                 throw new IllegalArgumentException("--endpoint: " + (baseline != null ? "--baseline needs a checkpoint"
-                        : "tasks " + local + " read the model's logits; an endpoint runs math only"));
+                        : "tasks " + local + " read the model's logits; an endpoint runs math and humaneval"));
             }
             EndpointCompleter completer = new EndpointCompleter(endpoint, endpointModel);
-            results.put("math", mathJson(completer.name(), math(completer)));
+            if (tasks.contains("math")) {
+                results.put("math", mathJson(completer.name(), math(completer)));
+            }
+            if (tasks.contains("humaneval")) {
+                results.put("humaneval", codeJson(completer.name(), code(completer)));
+            }
             writeOutput(results);
             return ExitCodes.OK;
         }
@@ -153,6 +177,12 @@ final class EvalCommand implements Callable<Integer> {
         ModelCheckpoint before = baseline == null ? null : ModelCheckpoint.load(baseline);
         if (tasks.contains("math")) {
             evaluateMath(loaded, before, results);
+        }
+        if (tasks.contains("humaneval")) {
+            if (before != null) {
+                results.put("humaneval_baseline", codeJson(before.directory().toString(), code(completer(before))));
+            }
+            results.put("humaneval", codeJson(loaded.directory().toString(), code(completer(loaded))));
         }
         if (tasks.stream().anyMatch(LONG_CONTEXT_TASKS::contains)) {
             evaluateLongContext(loaded, before, results);
@@ -262,6 +292,43 @@ final class EvalCommand implements Callable<Integer> {
             record.put("extracted", read);
             return record;
         }).toList());
+        return json;
+    }
+
+    private CodeGeneration.Result code(Completer completer) throws IOException {
+        List<HumanEvalTask.Problem> problems = HumanEvalTask.read(humanEvalFile);
+        if (limit > 0 && limit < problems.size()) {
+            problems = problems.subList(0, limit);
+        }
+        HumanEvalTask task = new HumanEvalTask(HumanEvalTask.limits(codeTimeout),
+                Runtime.getRuntime().availableProcessors());
+        CodeGeneration.Result result = CodeGeneration.run(completer, task, problems,
+                new Completer.Request(temperature, maxNewTokens, samples, seed), ks);
+        StringBuilder scores = new StringBuilder();
+        result.execution().passAtK().forEach((k, value) -> scores.append(String.format(Locale.ROOT, " pass@%d %.3f",
+                k, value)));
+        System.out.printf(Locale.ROOT, "humaneval %s:%s on %d problems, %d sample(s) each, %s; verdicts %s; %.1f "
+                        + "items/s%n", completer.name(), scores, problems.size(), samples,
+                temperature == 0 ? "greedy" : "temperature " + temperature, result.execution().reasons(),
+                problems.size() / result.seconds());
+        return result;
+    }
+
+    private Map<String, Object> codeJson(String model, CodeGeneration.Result result) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model);
+        Map<String, Object> passAtK = new LinkedHashMap<>();
+        result.execution().passAtK().forEach((k, value) -> passAtK.put("pass@" + k, value));
+        json.put("pass_at_k", passAtK);
+        json.put("file", humanEvalFile.toString());
+        json.put("samples", samples);
+        json.put("temperature", temperature);
+        json.put("items_per_s", result.execution().problems().size() / result.seconds());
+        json.put("verdicts", result.execution().reasons());
+        json.put("records", result.execution().problems().stream().map(problem -> Map.of(
+                "task_id", problem.taskId(), "completions", result.completions().get(problem.taskId()),
+                "verdicts", problem.samples().stream().map(sample -> sample.verdict().name().toLowerCase(Locale.ROOT))
+                        .toList(), "c", problem.c(), "n", problem.n())).toList());
         return json;
     }
 

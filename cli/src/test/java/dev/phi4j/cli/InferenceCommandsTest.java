@@ -138,13 +138,16 @@ class InferenceCommandsTest {
         Path local = run.resolve("math.json");
         Path remote = run.resolve("math-endpoint.json");
         Path problems = TinyCheckpoint.ROOT.resolve("datasets/arith/test.jsonl");
-        String[] task = {"--tasks", "math", "--math-file", problems.toString(), "--limit", "4", "--max-new-tokens", "8",
-                "--samples", "2", "--temperature", "0.5"};
-        Result result = phi4j(concat(new String[] {"eval", "--checkpoint", run.toString(), "--baseline",
-                run.toString(), "--output", local.toString()}, task));
+        Path wide = run.resolve("wide");                          // HumanEval prompts need more than 128 tokens
+        TinyCheckpoint.write(wide, ModelPresets.TINY.withContext(512, 10_000));
+        String[] task = {"--tasks", "math,humaneval", "--math-file", problems.toString(), "--limit", "4",
+                "--max-new-tokens", "8", "--samples", "2", "--temperature", "0.5", "--humaneval-file",
+                TinyCheckpoint.ROOT.resolve("datasets/sample/benchmarks/pyfunc-test.jsonl.gz").toString()};
+        Result result = phi4j(concat(new String[] {"eval", "--checkpoint", wide.toString(), "--baseline",
+                wide.toString(), "--output", local.toString()}, task));
         assertEquals(0, result.exitCode(), result.err());
 
-        InferenceModel loaded = InferenceModel.load(run, true);
+        InferenceModel loaded = InferenceModel.load(wide, true);
         ServeConfig defaults = ServeConfig.defaults("phi4j-tiny");
         try (OpenAiServer server = OpenAiServer.start(loaded.model(), loaded.tokenizer(), new ServeConfig("127.0.0.1",
                 0, "phi4j-tiny", defaults.maxBatchRows(), defaults.maxTokensPerStep(), defaults.maxTokens(),
@@ -157,7 +160,7 @@ class InferenceCommandsTest {
 
             String[] greedy = {"--tasks", "math", "--math-file", problems.toString(), "--limit", "3",
                     "--max-new-tokens", "8", "--output"};
-            assertEquals(0, phi4j(concat(new String[] {"eval", "--checkpoint", run.toString()},
+            assertEquals(0, phi4j(concat(new String[] {"eval", "--checkpoint", wide.toString()},
                     concat(greedy, new String[] {run.resolve("greedy.json").toString()}))).exitCode());
             assertEquals(0, phi4j(concat(new String[] {"eval", "--endpoint", url, "--model", "phi4j-tiny"},
                     concat(greedy, new String[] {run.resolve("greedy-endpoint.json").toString()}))).exitCode());
@@ -185,7 +188,18 @@ class InferenceCommandsTest {
         }
         assertEquals(correct / 4.0 / 2, math.path("extractions").path("strict").path("mean").asDouble(), 1e-12);
         assertEquals(4, viaHttp.path("items").asInt());
-        String report = Files.readString(run.resolve("report.md"));
+        for (String file : List.of(local.toString(), remote.toString())) {
+            JsonNode code = new ObjectMapper().readTree(Path.of(file).toFile()).path("humaneval");
+            assertEquals(3, code.path("records").size(), "the bundled file's 3 problems (--limit 4): " + file);
+            double passAt1 = 0;
+            for (JsonNode record : code.path("records")) {
+                assertEquals(2, record.path("n").asInt());
+                assertEquals(2, record.path("verdicts").size(), "every sample ran in the sandbox: " + record);
+                passAt1 += record.path("c").asDouble() / 2 / 3;
+            }
+            assertEquals(passAt1, code.path("pass_at_k").path("pass@1").asDouble(), 1e-12);
+        }
+        String report = Files.readString(wide.resolve("report.md"));
         assertTrue(report.contains("## Math exact match (test.jsonl)") && report.contains("2 sample(s) each")
                 && report.contains("strict majority"), report);
 
