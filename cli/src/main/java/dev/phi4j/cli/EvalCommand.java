@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
 import dev.phi4j.trainer.eval.CodeGeneration;
 import dev.phi4j.trainer.eval.Completer;
+import dev.phi4j.trainer.eval.HeldOutPerplexity;
 import dev.phi4j.trainer.eval.HumanEvalTask;
 import dev.phi4j.trainer.eval.LongContextResults;
 import dev.phi4j.trainer.eval.MathAnswers;
 import dev.phi4j.trainer.eval.MathExactMatch;
 import dev.phi4j.trainer.eval.MathProblems;
 import dev.phi4j.trainer.eval.ModelCompleter;
+import dev.phi4j.trainer.eval.MultipleChoice;
+import dev.phi4j.trainer.eval.MultipleChoiceItems;
 import dev.phi4j.trainer.eval.Passkey;
 import dev.phi4j.trainer.eval.PositionPerplexity;
 import dev.phi4j.trainer.eval.RunReport;
@@ -49,8 +52,10 @@ import java.util.stream.Stream;
         "         phi4j eval --checkpoint runs/tiny-midtrain --baseline runs/tiny"})
 final class EvalCommand implements Callable<Integer> {
 
-    private static final List<String> TASKS = List.of("passkey", "position-ppl", "math", "humaneval");
+    private static final List<String> TASKS = List.of("passkey", "position-ppl", "ppl", "mc", "math", "humaneval");
     private static final List<String> LONG_CONTEXT_TASKS = List.of("passkey", "position-ppl");
+    /** Tasks that read the model's log-probabilities, so a checkpoint's only. */
+    private static final List<String> LIKELIHOOD_TASKS = List.of("passkey", "position-ppl", "ppl", "mc");
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
             description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
@@ -130,6 +135,26 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "96", description = "math: answer length at most (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
+    @Option(names = "--ppl-text", defaultValue = "datasets/sample/books", paramLabel = "PATH",
+            description = "ppl: held-out text, or a folder whose .txt files are read in name order; perplexity and "
+                    + "bits per byte over windows of the model's context. The default is in the tiny runs' training "
+                    + "data: pass a text the model has not seen (default: ${DEFAULT-VALUE})")
+    Path pplText;
+
+    @Option(names = "--mc-file", defaultValue = "datasets/eval/mc-sample.jsonl", paramLabel = "JSONL|CSV",
+            description = "mc: multiple-choice items, each choice scored as \" \" + choice after the context "
+                    + "(default: ${DEFAULT-VALUE})")
+    Path mcFile;
+
+    @Option(names = "--mc-fields", split = ",", defaultValue = "question,choices,answer", paramLabel = "FIELDS",
+            description = "mc: context field, choices (one field holding a list, or several columns joined by '+', "
+                    + "e.g. A+B+C+D), gold field (default: ${DEFAULT-VALUE})")
+    List<String> mcFields;
+
+    @Option(names = "--mc-gold", defaultValue = "letter", description = "mc: the gold is a letter or a 0-based index "
+            + "(default: ${DEFAULT-VALUE})")
+    MultipleChoiceItems.GoldFormat mcGold;
+
     @Option(names = "--humaneval-file", defaultValue = "datasets/sample/benchmarks/pyfunc-test.jsonl.gz",
             paramLabel = "JSONL", description = "humaneval: problems in HumanEval's format, e.g. "
             + "../shared/datasets/humaneval/HumanEval.jsonl.gz (default: ${DEFAULT-VALUE})")
@@ -158,7 +183,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Map<String, Object> results = new LinkedHashMap<>();
         if (endpoint != null) {
-            List<String> local = tasks.stream().filter(LONG_CONTEXT_TASKS::contains).toList();
+            List<String> local = tasks.stream().filter(LIKELIHOOD_TASKS::contains).toList();
             if (!local.isEmpty() || baseline != null) {
                 throw new IllegalArgumentException("--endpoint: " + (baseline != null ? "--baseline needs a checkpoint"
                         : "tasks " + local + " read the model's logits; an endpoint runs math and humaneval"));
@@ -177,6 +202,14 @@ final class EvalCommand implements Callable<Integer> {
         ModelCheckpoint before = baseline == null ? null : ModelCheckpoint.load(baseline);
         if (tasks.contains("math")) {
             evaluateMath(loaded, before, results);
+        }
+        for (String task : List.of("ppl", "mc")) {
+            if (tasks.contains(task)) {
+                if (before != null) {
+                    results.put(task + "_baseline", likelihood(task, before));
+                }
+                results.put(task, likelihood(task, loaded));
+            }
         }
         if (tasks.contains("humaneval")) {
             if (before != null) {
@@ -295,6 +328,41 @@ final class EvalCommand implements Callable<Integer> {
         return json;
     }
 
+    /** Perplexity and bits per byte ({@code ppl}) or multiple choice ({@code mc}) of one checkpoint, printed. */
+    private Map<String, Object> likelihood(String task, ModelCheckpoint checkpoint) throws IOException {
+        LanguageModel model = new KvCacheModel(checkpoint.net(), checkpoint.model().contextLength());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("checkpoint", checkpoint.directory().toString());
+        if (task.equals("ppl")) {
+            int context = checkpoint.model().contextLength();
+            String heldOut = readText(pplText, "--ppl-text");
+            HeldOutPerplexity.Result r = HeldOutPerplexity.run(model, checkpoint.tokenizer(), heldOut, context, 8);
+            System.out.printf(Locale.ROOT, "ppl %s: perplexity %.3f, %.4f bits per byte over %,d tokens (%,d bytes) of "
+                    + "%s; %,.0f tokens/s%n", checkpoint.directory(), r.perplexity(), r.bitsPerByte(), r.tokens(),
+                    r.bytes(), pplText, r.tokens() / r.seconds());
+            json.putAll(Map.of("text", pplText.toString(), "tokens", r.tokens(), "bytes", r.bytes(), "perplexity",
+                    r.perplexity(), "bits_per_byte", r.bitsPerByte(), "tokens_per_s", r.tokens() / r.seconds()));
+            return json;
+        }
+        if (mcFields.size() != 3) {
+            throw new IllegalArgumentException("--mc-fields: context,choices,gold (three names), got " + mcFields);
+        }
+        List<MultipleChoice.Item> items = MultipleChoiceItems.read(mcFile, new MultipleChoiceItems.FieldMapping(
+                mcFields.get(0), List.of(mcFields.get(1).split("\\+")), mcFields.get(2), mcGold));
+        if (limit > 0 && limit < items.size()) {
+            items = items.subList(0, limit);
+        }
+        MultipleChoice.Result r = MultipleChoice.run(MultipleChoice.model(model, checkpoint.tokenizer(), 16), items);
+        System.out.printf(Locale.ROOT, "mc %s: acc %.3f, acc_norm %.3f on %d items of %s; %.1f items/s%n",
+                checkpoint.directory(), r.acc(), r.accNorm(), items.size(), mcFile, r.itemsPerSecond());
+        json.putAll(Map.of("file", mcFile.toString(), "items", items.size(), "acc", r.acc(), "acc_norm", r.accNorm(),
+                "items_per_s", r.itemsPerSecond()));
+        json.put("records", r.items().stream().map(scored -> Map.of("item", scored.item().location(),
+                "log_likelihoods", scored.logLikelihoods(), "gold", scored.item().gold(), "predicted",
+                scored.predicted(), "predicted_norm", scored.predictedNorm())).toList());
+        return json;
+    }
+
     private CodeGeneration.Result code(Completer completer) throws IOException {
         List<HumanEvalTask.Problem> problems = HumanEvalTask.read(humanEvalFile);
         if (limit > 0 && limit < problems.size()) {
@@ -379,7 +447,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         List<PositionPerplexity.Bucket> buckets = new ArrayList<>();
         if (tasks.contains("position-ppl")) {
-            int[] tokens = loaded.tokenizer().encode(readText(text));
+            int[] tokens = loaded.tokenizer().encode(readText(text, "--text"));
             for (int length : evaluated) {
                 buckets.addAll(PositionPerplexity.run(model, tokens, length, windows, this.buckets));
             }
@@ -425,9 +493,9 @@ final class EvalCommand implements Callable<Integer> {
         return section.append('\n').append(table).toString();
     }
 
-    private static String readText(Path path) throws IOException {
+    private static String readText(Path path, String option) throws IOException {
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException("--text: no such file or folder " + path.toAbsolutePath());
+            throw new IllegalArgumentException(option + ": no such file or folder " + path.toAbsolutePath());
         }
         if (!Files.isDirectory(path)) {
             return Files.readString(path);
@@ -439,7 +507,7 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         if (text.isEmpty()) {
-            throw new IllegalArgumentException("--text: no .txt file in " + path);
+            throw new IllegalArgumentException(option + ": no .txt file in " + path);
         }
         return text.toString();
     }

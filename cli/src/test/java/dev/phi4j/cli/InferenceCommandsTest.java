@@ -208,6 +208,34 @@ class InferenceCommandsTest {
         assertTrue(both.err().contains("give --checkpoint DIR or --endpoint URL (one of them)"), both.err());
     }
 
+    @Test
+    void evalScoresPerplexityAndMultipleChoiceByLogLikelihood() throws IOException {
+        Path json = run.resolve("likelihood.json");
+        Result result = phi4j("eval", "--checkpoint", run.toString(), "--tasks", "ppl,mc", "--ppl-text",
+                TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString(), "--mc-file",
+                TinyCheckpoint.ROOT.resolve("datasets/eval/mc-sample.jsonl").toString(), "--output", json.toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        JsonNode ppl = results.path("ppl");
+        double bitsPerByte = ppl.path("bits_per_byte").asDouble();
+        assertEquals(Math.log(ppl.path("perplexity").asDouble()) / Math.log(2) * ppl.path("tokens").asDouble()
+                / ppl.path("bytes").asDouble(), bitsPerByte, 1e-9, "bits per byte restate the perplexity per byte");
+        assertTrue(bitsPerByte > 1 && bitsPerByte < 10, "an untrained model is near uniform: " + bitsPerByte);
+        JsonNode mc = results.path("mc");
+        assertEquals(8, mc.path("items").asInt());
+        long right = 0;
+        for (JsonNode record : mc.path("records")) {
+            assertEquals(4, record.path("log_likelihoods").size(), record.toString());
+            right += record.path("predicted").asInt() == record.path("gold").asInt() ? 1 : 0;
+        }
+        assertEquals(right / 8.0, mc.path("acc").asDouble(), 1e-12);
+
+        Result remote = phi4j("eval", "--endpoint", "http://127.0.0.1:9/v1", "--tasks", "mc");
+        assertEquals(ExitCodes.USAGE, remote.exitCode());
+        assertTrue(remote.err().contains("tasks [mc] read the model's logits"), remote.err());
+    }
+
     private static String[] concat(String[] first, String[] second) {
         String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);
