@@ -1,7 +1,6 @@
 package dev.phi4j.trainer.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.phi4j.core.config.RecordBinder;
 import dev.phi4j.core.config.YamlTreeReader;
 import dev.phi4j.core.sandbox.ExecutionResult;
@@ -9,13 +8,8 @@ import dev.phi4j.core.sandbox.Program;
 import dev.phi4j.core.sandbox.Sandbox;
 import dev.phi4j.core.sandbox.SandboxConfig;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.GZIPInputStream;
 
 /**
  * HumanEval-format functional correctness: each completion is run as HumanEval's harness runs it (prompt +
@@ -96,8 +89,6 @@ public final class HumanEvalTask {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Sandbox sandbox;
     private final int parallelism;
 
@@ -130,30 +121,13 @@ public final class HumanEvalTask {
      * lacks a field is an error naming the file and line.
      */
     public static List<Problem> read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": no such HumanEval file");
-        }
         List<Problem> problems = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            int number = 0;
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String where = file + ":" + number;
-                JsonNode row;
-                try {
-                    row = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(where + ": not JSON: " + e.getMessage());
-                }
-                problems.add(new Problem(field(row, "task_id", where), field(row, "prompt", where),
-                        field(row, "canonical_solution", where), field(row, "test", where),
-                        field(row, "entry_point", where), where));
-            }
+        for (JsonLines.Line line : JsonLines.read(file, "HumanEval file", 0)) {
+            JsonNode row = line.json();
+            String where = line.where();
+            problems.add(new Problem(field(row, "task_id", where), field(row, "prompt", where),
+                    field(row, "canonical_solution", where), field(row, "test", where),
+                    field(row, "entry_point", where), where));
         }
         return problems;
     }

@@ -1,11 +1,8 @@
 package dev.phi4j.trainer.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +16,6 @@ public final class MathProblems {
      */
     public record Problem(String question, String reference, String solution, String location) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private MathProblems() {}
 
     /**
@@ -29,22 +24,10 @@ public final class MathProblems {
      */
     public static List<Problem> read(Path file, String questionField, String answerField, int limit)
             throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": no such file of math problems");
-        }
         List<Problem> problems = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size() && (limit == 0 || problems.size() < limit); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String where = file + ":" + (i + 1);
-            JsonNode line;
-            try {
-                line = JSON.readTree(lines.get(i));
-            } catch (IOException e) {
-                throw new IllegalArgumentException(where + ": not JSON: " + e.getMessage());
-            }
+        for (JsonLines.Line read : JsonLines.read(file, "file of math problems", limit)) {
+            JsonNode line = read.json();
+            String where = read.where();
             String question = line.path(questionField).asText("");
             if (question.isBlank()) {
                 throw new IllegalArgumentException(where + ": '" + questionField + "' is missing or empty");

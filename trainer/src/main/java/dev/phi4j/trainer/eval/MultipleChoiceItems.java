@@ -142,18 +142,9 @@ public final class MultipleChoiceItems {
 
     private static List<Row> jsonl(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String where = file + ":" + (i + 1);
-            JsonNode line;
-            try {
-                line = JSON.readTree(lines.get(i));
-            } catch (IOException e) {
-                throw new IllegalArgumentException(where + ": not JSON: " + e.getMessage());
-            }
+        for (JsonLines.Line read : JsonLines.read(file, "file of multiple-choice items", 0)) {
+            JsonNode line = read.json();
+            String where = read.where();
             if (!line.isObject()) {
                 throw new IllegalArgumentException(where + ": not a JSON object");
             }
