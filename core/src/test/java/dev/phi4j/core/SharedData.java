@@ -1,4 +1,4 @@
-package dev.phi4j.core.tokenizer;
+package dev.phi4j.core;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,19 +13,20 @@ import static org.junit.jupiter.api.Assertions.fail;
  * folder is {@code ../shared} beside the project root. A missing dataset fails the test, saying where it
  * looked, rather than skipping it: a test that silently does not run proves nothing.
  */
-final class SharedData {
+public final class SharedData {
 
     private SharedData() {}
 
-    static Path tinyShakespeare() {
+    public static Path tinyShakespeare() {
         return find("datasets/tinyshakespeare/input.txt");
     }
 
-    static String tinyShakespeareText() throws IOException {
+    public static String tinyShakespeareText() throws IOException {
         return Files.readString(tinyShakespeare());
     }
 
-    private static Path find(String relative) {
+    /** {@code relative} (e.g. {@code datasets/gsm8k/test.jsonl}) in the shared folder; fails the test if absent. */
+    public static Path find(String relative) {
         List<Path> folders = new ArrayList<>();
         String shared = System.getProperty("phi4j.shared");
         if (shared != null) {

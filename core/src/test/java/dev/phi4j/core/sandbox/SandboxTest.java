@@ -2,6 +2,7 @@ package dev.phi4j.core.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.phi4j.core.SharedData;
 import dev.phi4j.core.config.RecordBinder;
 import dev.phi4j.core.config.YamlTreeReader;
 import dev.phi4j.core.sandbox.ExecutionResult.Outcome;
@@ -384,7 +385,7 @@ class SandboxTest {
         List<JsonNode> problems = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                Files.newInputStream(shared("datasets/humaneval/HumanEval.jsonl.gz"))), StandardCharsets.UTF_8))) {
+                Files.newInputStream(SharedData.find("datasets/humaneval/HumanEval.jsonl.gz"))), StandardCharsets.UTF_8))) {
             for (int i = 0; i < 5; i++) {
                 problems.add(json.readTree(lines.readLine()));
             }
@@ -397,30 +398,6 @@ class SandboxTest {
             assertEquals(Outcome.PASSED, canonical.outcome(), id + ": " + canonical.stderr());
             assertEquals(Outcome.FAILED, wrong.outcome(), id + ": " + wrong.stderr());
         }
-    }
-
-    /**
-     * A file of the real datasets: surefire passes their folder as {@code phi4j.shared}; run another way, it is
-     * {@code ../shared} beside the project root. Missing, the test fails saying where it looked.
-     */
-    private static Path shared(String relative) {
-        List<Path> folders = new ArrayList<>();
-        String property = System.getProperty("phi4j.shared");
-        if (property != null) {
-            folders.add(Path.of(property));
-        }
-        Path workingDirectory = Path.of("").toAbsolutePath();
-        folders.add(workingDirectory.resolve("../shared"));
-        folders.add(workingDirectory.resolve("../../shared"));
-        List<Path> tried = new ArrayList<>();
-        for (Path folder : folders) {
-            Path file = folder.resolve(relative).normalize();
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-            tried.add(file);
-        }
-        return fail(relative + " not found; looked at " + tried + " (set -Dphi4j.shared=<folder holding datasets/>)");
     }
 
     /** The program HumanEval's harness runs: prompt, completion, the test's check(), and the call to it. */

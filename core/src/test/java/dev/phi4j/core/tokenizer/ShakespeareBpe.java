@@ -1,5 +1,7 @@
 package dev.phi4j.core.tokenizer;
 
+import dev.phi4j.core.SharedData;
+
 import java.io.IOException;
 import java.util.List;
 

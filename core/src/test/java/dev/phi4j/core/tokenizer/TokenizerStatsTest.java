@@ -1,5 +1,6 @@
 package dev.phi4j.core.tokenizer;
 
+import dev.phi4j.core.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

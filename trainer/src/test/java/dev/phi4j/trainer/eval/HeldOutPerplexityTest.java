@@ -13,17 +13,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Held-out perplexity on the tiny preset against {@link PhiDecoder#logits} of the same windows, in double. */
 class HeldOutPerplexityTest {
@@ -118,7 +114,7 @@ class HeldOutPerplexityTest {
      */
     @Test
     void anUntrainedModelOnTinyShakespeareIsNearUniform() throws IOException {
-        String shakespeare = Files.readString(shared("datasets/tinyshakespeare/input.txt")).substring(0, 2000);
+        String shakespeare = Files.readString(SharedData.find("datasets/tinyshakespeare/input.txt")).substring(0, 2000);
         ComputationGraph untrained = TinyLm.net(DataType.FLOAT, PhiDecoder.Masking.DOCUMENTS, 9);
         HeldOutPerplexity.Result result = HeldOutPerplexity.run(new KvCacheModel(untrained), tokenizer, shakespeare,
                 CONTEXT, 4);
@@ -140,26 +136,5 @@ class HeldOutPerplexityTest {
         out[0] = tokenizer.specialTokens().endOfText();
         System.arraycopy(tokens, 0, out, 1, tokens.length);
         return out;
-    }
-
-    /** The real datasets: surefire passes their folder as {@code phi4j.shared}; else {@code ../shared}. */
-    static Path shared(String relative) {
-        List<Path> folders = new ArrayList<>();
-        String property = System.getProperty("phi4j.shared");
-        if (property != null) {
-            folders.add(Path.of(property));
-        }
-        Path workingDirectory = Path.of("").toAbsolutePath();
-        folders.add(workingDirectory.resolve("../shared"));
-        folders.add(workingDirectory.resolve("../../shared"));
-        List<Path> tried = new ArrayList<>();
-        for (Path folder : folders) {
-            Path file = folder.resolve(relative).normalize();
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-            tried.add(file);
-        }
-        return fail(relative + " not found; looked at " + tried + " (set -Dphi4j.shared=<folder holding datasets/>)");
     }
 }

@@ -23,7 +23,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 class HumanEvalTaskTest {
 
@@ -33,7 +32,7 @@ class HumanEvalTaskTest {
 
     @BeforeAll
     static void readHumanEval() throws IOException {
-        problems = HumanEvalTask.read(shared("datasets/humaneval/HumanEval.jsonl.gz"));
+        problems = HumanEvalTask.read(SharedData.find("datasets/humaneval/HumanEval.jsonl.gz"));
     }
 
     @Test
@@ -191,29 +190,5 @@ class HumanEvalTaskTest {
     private static double ratio(BigInteger numerator, BigInteger denominator) {
         return new BigDecimal(numerator).divide(new BigDecimal(denominator),
                 MathContext.DECIMAL128).doubleValue();
-    }
-
-    /**
-     * A file of the real datasets: surefire passes their folder as {@code phi4j.shared}; run another way, it is
-     * {@code ../shared} beside the project root. Missing, the test fails saying where it looked.
-     */
-    private static Path shared(String relative) {
-        List<Path> folders = new ArrayList<>();
-        String property = System.getProperty("phi4j.shared");
-        if (property != null) {
-            folders.add(Path.of(property));
-        }
-        Path workingDirectory = Path.of("").toAbsolutePath();
-        folders.add(workingDirectory.resolve("../shared"));
-        folders.add(workingDirectory.resolve("../../shared"));
-        List<Path> tried = new ArrayList<>();
-        for (Path folder : folders) {
-            Path file = folder.resolve(relative).normalize();
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-            tried.add(file);
-        }
-        return fail(relative + " not found; looked at " + tried + " (set -Dphi4j.shared=<folder holding datasets/>)");
     }
 }

@@ -23,7 +23,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class MathAnswersTest {
@@ -132,7 +131,7 @@ class MathAnswersTest {
     @Test
     void gsm8kReferenceSolutionsScoreOneUnderStrictAndFlexible() throws IOException {
         for (String split : List.of("test", "train")) {
-            List<JsonNode> rows = jsonl(shared("datasets/gsm8k/" + split + ".jsonl"));
+            List<JsonNode> rows = jsonl(SharedData.find("datasets/gsm8k/" + split + ".jsonl"));
             assertEquals(split.equals("test") ? 1319 : 7473, rows.size(), split);
             List<String> solutions = rows.stream().map(row -> row.get("answer").asText()).toList();
             List<String> references = solutions.stream().map(s -> s.substring(s.lastIndexOf("#### ") + 5)).toList();
@@ -226,30 +225,5 @@ class MathAnswersTest {
             rows.add(JSON.readTree(line));
         }
         return rows;
-    }
-
-    /**
-     * A file of the real datasets: surefire passes their folder as {@code phi4j.shared}; run another way, it is
-     * {@code ../shared} beside the project root. Missing, the test fails saying where it looked: a test that
-     * silently does not run proves nothing.
-     */
-    private static Path shared(String relative) {
-        List<Path> folders = new ArrayList<>();
-        String property = System.getProperty("phi4j.shared");
-        if (property != null) {
-            folders.add(Path.of(property));
-        }
-        Path workingDirectory = Path.of("").toAbsolutePath();
-        folders.add(workingDirectory.resolve("../shared"));
-        folders.add(workingDirectory.resolve("../../shared"));
-        List<Path> tried = new ArrayList<>();
-        for (Path folder : folders) {
-            Path file = folder.resolve(relative).normalize();
-            if (Files.isRegularFile(file)) {
-                return file;
-            }
-            tried.add(file);
-        }
-        return fail(relative + " not found; looked at " + tried + " (set -Dphi4j.shared=<folder holding datasets/>)");
     }
 }
