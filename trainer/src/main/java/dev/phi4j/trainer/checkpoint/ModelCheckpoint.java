@@ -95,13 +95,8 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
      * through LATEST). Errors name the path and what is missing.
      */
     public static ModelCheckpoint load(Path path) {
-        Path dir = CheckpointFolders.resolve(path);
-        Path jsonFile = dir.resolve(JSON_FILE);
-        try {
-            JsonNode root = CheckpointJson.read(jsonFile, FORMAT, VERSION);
+        return read(path, (dir, root, jsonFile) -> {
             Header header = header(dir, root, jsonFile);
-            ModelConfig model = header.model();
-            PhiDecoder.Masking masking = header.masking();
             TokenizerConfig tokenizerConfig = tokenizerConfig(required(root, "tokenizer", jsonFile), dir);
             Tokenizer tokenizer = Tokenizers.open(tokenizerConfig);
             String fingerprint = root.path("tokenizer").path("fingerprint").asText();
@@ -109,20 +104,15 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
                 throw new IllegalArgumentException(jsonFile + ": the tokenizer found does not match the fingerprint "
                         + "recorded (" + fingerprint + ")");
             }
-            Path weights = dir.resolve(WEIGHTS);
+            Path weights = header.weights();
             if (!Files.isRegularFile(weights)) {
                 throw new IllegalArgumentException(weights + ": missing from the checkpoint");
             }
             ComputationGraph net = ModelSerializer.restoreComputationGraph(weights.toFile(), false);
             return new ModelCheckpoint(dir, root.path("name").asText(dir.getFileName().toString()),
-                    required(root, "step", jsonFile).asLong(), model, masking, net, tokenizer, tokenizerConfig);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(e.getFile() + ": missing from the checkpoint");
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(jsonFile + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(jsonFile + ": cannot read the checkpoint: " + e.getMessage(), e);
-        }
+                    required(root, "step", jsonFile).asLong(), header.model(), header.masking(), net, tokenizer,
+                    tokenizerConfig);
+        });
     }
 
     /** What a checkpoint holds, read from its model.json alone: the weights stay on disk. */
@@ -135,10 +125,19 @@ public record ModelCheckpoint(Path directory, String name, long step, ModelConfi
 
     /** The {@link Header} of the checkpoint {@link #load} would load from {@code path}. */
     public static Header header(Path path) {
+        return read(path, (dir, root, jsonFile) -> header(dir, root, jsonFile));
+    }
+
+    /** Reads a checkpoint's model.json with what follows from it; errors name the file or what is missing. */
+    private interface Reading<T> {
+        T from(Path dir, JsonNode root, Path jsonFile) throws IOException;
+    }
+
+    private static <T> T read(Path path, Reading<T> reading) {
         Path dir = CheckpointFolders.resolve(path);
         Path jsonFile = dir.resolve(JSON_FILE);
         try {
-            return header(dir, CheckpointJson.read(jsonFile, FORMAT, VERSION), jsonFile);
+            return reading.from(dir, CheckpointJson.read(jsonFile, FORMAT, VERSION), jsonFile);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(e.getFile() + ": missing from the checkpoint");
         } catch (ConfigException e) {
