@@ -96,10 +96,4 @@ public final class TrainStep {
     public INDArray gradient() {
         return gradient;
     }
-
-    /** Mean per-token loss of {@code microBatch} at the current weights, no gradient. */
-    public double meanLoss(MultiDataSet microBatch) {
-        Objective.Sum sum = objective.evaluate(microBatch);
-        return sum.loss() / sum.targets();
-    }
 }
