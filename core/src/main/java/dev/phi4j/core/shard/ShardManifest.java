@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -89,10 +89,7 @@ public record ShardManifest(int seqLen, int vocabSize, TokenType tokenType, bool
 
     /** Writes {@code dir/manifest.json} atomically (a temporary file renamed into place). */
     public void write(Path dir) throws IOException {
-        Path target = dir.resolve(FILE_NAME);
-        Path partial = dir.resolve(FILE_NAME + ".partial");
-        Files.writeString(partial, toJson());
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(dir.resolve(FILE_NAME), toJson());
     }
 
     public String toJson() {

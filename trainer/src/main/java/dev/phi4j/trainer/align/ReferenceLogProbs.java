@@ -3,6 +3,7 @@ package dev.phi4j.trainer.align;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.io.AtomicFiles;
 import dev.phi4j.core.io.Sha256;
 import dev.phi4j.core.shard.TokenRow;
 import dev.phi4j.trainer.model.PhiDecoder;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,8 +118,6 @@ public final class ReferenceLogProbs {
         ObjectNode pairs = root.putObject("pairs");
         logps.forEach((id, values) -> pairs.putArray(id).add(values[0]).add(values[1]));
         Files.createDirectories(file.getParent());
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        JSON.writeValue(partial.toFile(), root);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, JSON.writeValueAsString(root));
     }
 }

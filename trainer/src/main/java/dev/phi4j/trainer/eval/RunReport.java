@@ -1,12 +1,12 @@
 package dev.phi4j.trainer.eval;
 
+import dev.phi4j.core.io.AtomicFiles;
 import dev.phi4j.trainer.checkpoint.CheckpointFolders;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A run's {@code report.md}: Markdown sections that evaluations write beside the run's checkpoints and metrics. A
@@ -49,9 +49,7 @@ public final class RunReport {
             updated = existing.substring(0, start) + section + (next < 0 ? "" : "\n" + existing.substring(next + 1));
         }
         Files.createDirectories(runDirectory);
-        Path partial = runDirectory.resolve(FILE + ".partial");
-        Files.writeString(partial, updated, StandardCharsets.UTF_8);
-        Files.move(partial, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(report, updated);
         return report;
     }
 

@@ -1,10 +1,9 @@
 package dev.phi4j.trainer.train;
 
+import dev.phi4j.core.io.AtomicFiles;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +30,7 @@ final class LossCurve {
 
     static void write(Path file, String title, List<MetricsLog.Point> train, List<MetricsLog.Point> validation)
             throws IOException {
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(partial, render(title, train, validation), StandardCharsets.UTF_8);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, render(title, train, validation));
     }
 
     static String render(String title, List<MetricsLog.Point> train, List<MetricsLog.Point> validation) {
