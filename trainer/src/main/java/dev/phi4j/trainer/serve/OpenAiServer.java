@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code <|im_end|>};</li>
  *   <li>{@code POST /v1/completions}: raw text or token-id prompts, {@code echo} with prompt log-probabilities
  *       (so the server can score text);</li>
- *   <li>{@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /health}.</li>
+ *   <li>{@code POST /tokenize} and {@code POST /detokenize}, as vLLM serves them: text ↔ ids with the server's
+ *       tokenizer and the context length, so that an evaluator can count, window and score by token ids;</li>
+ *   <li>{@code GET /v1/models}, {@code GET /v1/models/{id}} (with vLLM's {@code max_model_len}),
+ *       {@code GET /health}.</li>
  * </ul>
  * Streaming is server-sent events ending in {@code data: [DONE]}. Every refusal is a 4xx with an OpenAI error object;
  * a body larger than the limit is refused from its Content-Length before it is read; a client that takes longer than
@@ -74,7 +77,7 @@ public final class OpenAiServer implements AutoCloseable {
         this.config = config;
         this.tokenizer = tokenizer;
         this.requests = new Requests(config.modelName(), tokenizer, config, model.config().contextLength());
-        this.responses = new Responses(tokenizer, config.modelName());
+        this.responses = new Responses(tokenizer, config.modelName(), model.config().contextLength());
         this.scheduler = new Scheduler(new DecodeLoop(model, tokenizer,
                 new DecodeLoop.Limits(config.maxBatchRows(), config.maxTokensPerStep())), config.maxQueued());
         configureJdkServer(config.requestTimeoutSeconds());
@@ -213,6 +216,14 @@ public final class OpenAiServer implements AutoCloseable {
             case "/v1/completions" -> {
                 requireMethod(exchange, "POST");
                 serve(exchange, requests.completion(readJson(exchange)));
+            }
+            case "/tokenize" -> {
+                requireMethod(exchange, "POST");
+                sendJson(exchange, 200, responses.tokenize(requests.tokenize(readJson(exchange))));
+            }
+            case "/detokenize" -> {
+                requireMethod(exchange, "POST");
+                sendJson(exchange, 200, responses.detokenize(requests.detokenize(readJson(exchange))));
             }
             default -> {
                 if (path.startsWith("/v1/models/")) {

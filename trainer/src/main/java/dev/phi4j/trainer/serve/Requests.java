@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Parses and checks the bodies of {@code POST /v1/chat/completions} and {@code POST /v1/completions} into
  * {@link GenerationJob}s, with the OpenAI API's field names, ranges and defaults. Beyond OpenAI: {@code top_k}
- * (as vLLM), and {@code seed} also on completions.
+ * (as vLLM), and {@code seed} also on completions; and vLLM's {@code POST /tokenize} and {@code POST /detokenize}.
  */
 final class Requests {
 
@@ -38,6 +38,8 @@ final class Requests {
             "function_call", "store", "metadata", "service_tier"));
     private static final Set<String> COMPLETION_FIELDS = union(SAMPLING_FIELDS, Set.of("prompt", "echo", "best_of",
             "suffix"));
+    private static final Set<String> TOKENIZE_FIELDS = Set.of("model", "prompt", "add_special_tokens");
+    private static final Set<String> DETOKENIZE_FIELDS = Set.of("model", "tokens");
 
     private final String modelName;
     private final Tokenizer tokenizer;
@@ -107,6 +109,34 @@ final class Requests {
         checkChoices(prompts.size(), n);
         return new GenerationJob(GenerationJob.Endpoint.COMPLETION, prompts, params, n, fields.bool("stream", false),
                 includeUsage(fields), echo);
+    }
+
+    /**
+     * {@code POST /tokenize}: the ids of {@code prompt}, encoded as a {@code /v1/completions} text prompt is, so that
+     * scoring them as a token-id prompt scores that text. Special-token strings in the text stay text (as in
+     * completion prompts: {@code <|im_end|>} typed by a user is not the end of a turn). With
+     * {@code add_special_tokens} (vLLM's field, default true) an empty prompt gives {@code <|endoftext|>}, the one
+     * special token the server puts into a completion prompt; false gives the tokenizer's ids alone.
+     */
+    int[] tokenize(JsonNode body) {
+        RequestFields fields = new RequestFields(body, TOKENIZE_FIELDS);
+        checkModel(fields);
+        String prompt = fields.requiredString("prompt");
+        return fields.bool("add_special_tokens", true) ? encode(prompt) : tokenizer.encode(prompt);
+    }
+
+    /** {@code POST /detokenize}: the ids of {@code tokens}, each checked against the vocabulary. */
+    int[] detokenize(JsonNode body) {
+        RequestFields fields = new RequestFields(body, DETOKENIZE_FIELDS);
+        checkModel(fields);
+        JsonNode tokens = fields.get("tokens");
+        if (tokens == null) {
+            throw ApiError.invalid("Missing required parameter: 'tokens'.", "tokens", "missing_required_parameter");
+        }
+        if (!tokens.isArray()) {
+            throw ApiError.invalidType("tokens", "an array of token ids", RequestFields.kind(tokens));
+        }
+        return vocabularyIds(tokens, "tokens");
     }
 
     private void checkModel(RequestFields fields) {
@@ -320,6 +350,10 @@ final class Requests {
         if (array.isEmpty()) {
             return new int[] {tokenizer.specialTokens().endOfText()};
         }
+        return vocabularyIds(array, param);
+    }
+
+    private int[] vocabularyIds(JsonNode array, String param) {
         int[] tokens = new int[array.size()];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = (int) RequestFields.integerValue(param + "[" + i + "]", array.get(i), 0,

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The JSON the server answers with, in the shapes of the OpenAI API (and of the official python client's models):
  * {@code chat.completion}, {@code chat.completion.chunk}, {@code text_completion}, {@code list} of {@code model}s,
- * usage and error objects.
+ * usage and error objects; and those of vLLM's {@code /tokenize} and {@code /detokenize}.
  */
 final class Responses {
 
@@ -21,10 +21,12 @@ final class Responses {
 
     private final Tokenizer tokenizer;
     private final String model;
+    private final int contextLength;
 
-    Responses(Tokenizer tokenizer, String model) {
+    Responses(Tokenizer tokenizer, String model, int contextLength) {
         this.tokenizer = tokenizer;
         this.model = model;
+        this.contextLength = contextLength;
     }
 
     ObjectNode chat(String id, long created, GenerationJob job, List<Completion> completions) {
@@ -168,6 +170,26 @@ final class Responses {
         out.put("object", "model");
         out.put("created", created);
         out.put("owned_by", "phi4j");
+        out.put("max_model_len", contextLength);
+        return out;
+    }
+
+    /** vLLM's answer: the context comes along so that a client can cut a long text into windows that fit. */
+    ObjectNode tokenize(int[] tokens) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("count", tokens.length);
+        out.put("max_model_len", contextLength);
+        ArrayNode ids = out.putArray("tokens");
+        for (int token : tokens) {
+            ids.add(token);
+        }
+        return out;
+    }
+
+    /** vLLM's answer: special ids come back as their strings. */
+    ObjectNode detokenize(int[] tokens) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("prompt", tokenizer.decode(tokens));
         return out;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.phi4j.core.chat.ChatFormat;
 import dev.phi4j.core.schema.Message;
+import dev.phi4j.trainer.generate.TinyLm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class OpenAiServerTest {
         assertEquals("model", model.get("object").asText());
         assertTrue(model.get("created").isIntegralNumber());
         assertEquals("phi4j", model.get("owned_by").asText());
+        assertEquals(TinyLm.CONFIG.contextLength(), model.get("max_model_len").asInt(), "vLLM's field");
         assertEquals(model, tiny.get("/v1/models/" + TinyServer.MODEL).body());
 
         TinyServer.Reply health = tiny.get("/health");

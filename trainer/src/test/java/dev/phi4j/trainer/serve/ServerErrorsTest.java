@@ -44,6 +44,10 @@ class ServerErrorsTest {
                 {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}"""), 404, "model",
                 "model_not_found");
         refused(tiny.get("/v1/models/gpt-4o"), 404, "model", "model_not_found");
+        refused(tiny.post("/tokenize", """
+                {"model": "gpt-4o", "prompt": "hi"}"""), 404, "model", "model_not_found");
+        refused(tiny.post("/detokenize", """
+                {"model": "gpt-4o", "tokens": [1]}"""), 404, "model", "model_not_found");
     }
 
     @Test
@@ -107,6 +111,36 @@ class ServerErrorsTest {
     }
 
     @Test
+    void badTokenizeAndDetokenizeFieldsAre400NamingTheField() {
+        int outside = tiny.tokenizer.vocabSize();
+        refused(tiny.post("/detokenize", """
+                {"model": "tiny-test", "tokens": [1, %d]}""".formatted(outside)), 400, "tokens[1]", "invalid_value");
+        refused(tiny.post("/detokenize", """
+                {"model": "tiny-test", "tokens": [-1]}"""), 400, "tokens[0]", "invalid_value");
+        refused(tiny.post("/detokenize", """
+                {"model": "tiny-test", "tokens": [1, "2"]}"""), 400, "tokens[1]", "invalid_type");
+        refused(tiny.post("/detokenize", """
+                {"model": "tiny-test", "tokens": "1 2"}"""), 400, "tokens", "invalid_type");
+        refused(tiny.post("/detokenize", """
+                {"model": "tiny-test"}"""), 400, "tokens", "missing_required_parameter");
+        refused(tiny.post("/detokenize", """
+                {"model": "tiny-test", "tokens": [1], "skip_special_tokens": true}"""), 400, "skip_special_tokens",
+                "unknown_parameter");
+        refused(tiny.post("/tokenize", """
+                {"model": "tiny-test"}"""), 400, "prompt", "missing_required_parameter");
+        refused(tiny.post("/tokenize", """
+                {"prompt": "hi"}"""), 400, "model", "missing_required_parameter");
+        refused(tiny.post("/tokenize", """
+                {"model": "tiny-test", "prompt": [1, 2]}"""), 400, "prompt", "invalid_type");
+        refused(tiny.post("/tokenize", """
+                {"model": "tiny-test", "prompt": "hi", "add_special_tokens": "yes"}"""), 400, "add_special_tokens",
+                "invalid_type");
+        refused(tiny.post("/tokenize", """
+                {"model": "tiny-test", "text": "hi"}"""), 400, "text", "unknown_parameter");
+        refused(tiny.post("/tokenize", "{\"model\": \"tiny-test\", \"prompt\": }"), 400, null, "invalid_json");
+    }
+
+    @Test
     void oversizeBodyIs413BeforeItIsRead() {
         String big = "{\"model\": \"tiny-test\", \"prompt\": \"" + "x".repeat(70 * 1024) + "\"}";
         refused(tiny.post("/v1/completions", big), 413, null, "request_too_large");
@@ -119,6 +153,10 @@ class ServerErrorsTest {
         assertEquals("POST", wrongMethod.raw().headers().firstValue("Allow").orElse(""));
         refused(tiny.send(HttpRequest.newBuilder(tiny.uri("/v1/models")).DELETE().build()), 405, null,
                 "method_not_allowed");
+        TinyServer.Reply tokenizeByGet = tiny.get("/tokenize");
+        refused(tokenizeByGet, 405, null, "method_not_allowed");
+        assertEquals("POST", tokenizeByGet.raw().headers().firstValue("Allow").orElse(""));
+        refused(tiny.get("/detokenize"), 405, null, "method_not_allowed");
         refused(tiny.get("/v1/embeddings"), 404, null, "unknown_url");
         refused(tiny.post("/v2/chat/completions", "{}"), 404, null, "unknown_url");
     }

@@ -35,7 +35,8 @@ final class TinyServer implements AutoCloseable {
     final Tokenizer tokenizer;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final Path run;
+    /** The run folder of the served checkpoint: a test loads its own copy to compute reference values. */
+    final Path run;
 
     /** Serves a freshly written tiny checkpoint, loaded as {@code phi4j serve} loads one, through {@code model}. */
     TinyServer(Function<InferenceModel, LanguageModel> model, ServeConfig config) {
