@@ -52,6 +52,10 @@ public record DecontamConfig(
         if (benchmarks.isEmpty()) {
             throw new InvalidConfigValue("benchmarks", "names no benchmark to decontaminate against");
         }
+        if (benchmarks.stream().map(BenchmarkConfig::name).distinct().count() < benchmarks.size()) {
+            throw new InvalidConfigValue("benchmarks", "names a benchmark twice; the manifest reports items by "
+                    + "benchmark name, so each needs its own");
+        }
         if (partialRatio > contaminatedRatio) {
             throw new InvalidConfigValue("partial_ratio", "partial_ratio (" + partialRatio
                     + ") must not exceed contaminated_ratio (" + contaminatedRatio + ")");

@@ -1,5 +1,7 @@
 package dev.phi4j.pipeline.decontam;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
@@ -14,8 +16,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +33,12 @@ import java.util.TreeMap;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * Marks every document clean, partially contaminated or contaminated against the configured benchmarks and drops
@@ -36,6 +46,12 @@ import static org.apache.spark.sql.functions.lit;
  * and each executor judges its documents alone: the corpus is never collected. Flagged documents carry the verdict
  * in their metadata ({@code decontam.status}, {@code .benchmark}, {@code .item}, {@code .rule}, {@code .ratio},
  * {@code .span}); the manifest gets a hits table per benchmark.
+ *
+ * <p>The verdict names one item, but a document may quote several; {@code decontam.items} lists every item it hits
+ * at partial level or worse, as compact JSON from benchmark name to item id to status ({@code contaminated} or
+ * {@code partial}), benchmarks in config order and items in file order:
+ * {@code {"gsm8k":{"3":"contaminated","17":"partial"}}}. From these the manifest's {@code decontam.items} section
+ * gives the status of every benchmark item, so that an evaluation can score clean items alone.
  */
 public final class DecontamStage implements Stage {
 
@@ -53,8 +69,23 @@ public final class DecontamStage implements Stage {
 
     public record ItemHit(String item, long documents, String exampleOrigin, String exampleSpan) {}
 
+    /**
+     * The items of one benchmark by their worst status over the documents that hit them: {@code flagged} by item
+     * id, every other item is clean. {@code idField} is null when items are numbered 1, 2, … in file order.
+     */
+    public record ItemStatuses(String path, String format, String idField, long items, long contaminated,
+                               long partial, long clean, Map<String, FlaggedItem> flagged) {}
+
+    /** A flagged item: its worst status, the documents that hit it, and how many of those stay in training data. */
+    public record FlaggedItem(String status, long documents, long keptDocuments) {}
+
+    private static final ObjectMapper COMPACT_JSON = new ObjectMapper();
+    private static final MapType ITEMS_JSON = DataTypes.createMapType(DataTypes.StringType,
+            DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+
     private final DecontamConfig config;
-    private final Map<String, Long> itemCounts = new LinkedHashMap<>();
+    /** Item ids of each benchmark in file order, read by {@link #apply} for {@link #summarize}. */
+    private final Map<String, List<String>> benchmarkItemIds = new LinkedHashMap<>();
 
     DecontamStage(DecontamConfig config) {
         this.config = config;
@@ -63,6 +94,12 @@ public final class DecontamStage implements Stage {
     @Override
     public String name() {
         return "decontam";
+    }
+
+    /** 2: every item a document hits is recorded, so runs made before must redo the stage to get that record. */
+    @Override
+    public int version() {
+        return 2;
     }
 
     @Override
@@ -99,6 +136,7 @@ public final class DecontamStage implements Stage {
         List<IndexSummary> summaries = new ArrayList<>();
         for (BenchmarkConfig benchmark : config.benchmarks()) {
             List<Row> items = BenchmarkItems.read(spark, benchmark, true).collectAsList();
+            benchmarkItemIds.put(benchmark.name(), uniqueIds(benchmark, items));
             Set<Long> distinctLong = new HashSet<>();
             Set<Long> distinctOverlap = new HashSet<>();
             for (Row item : items) {
@@ -116,7 +154,6 @@ public final class DecontamStage implements Stage {
                     distinctOverlap.add(gram);
                 }
             }
-            itemCounts.put(benchmark.name(), (long) items.size());
             summaries.add(new IndexSummary(benchmark.name(), benchmark.path(), items.size(), distinctLong.size(), 0,
                     distinctOverlap.size()));
         }
@@ -161,7 +198,7 @@ public final class DecontamStage implements Stage {
             }
             boolean contaminated = result.status() == Matcher.Status.CONTAMINATED;
             Map<String, String> verdict = new LinkedHashMap<>();
-            verdict.put(PREFIX + "status", contaminated ? "contaminated" : "partial");
+            verdict.put(PREFIX + "status", label(result.status()));
             verdict.put(PREFIX + "rule", result.rule());
             verdict.put(PREFIX + "benchmark", benchmarks[result.item()]);
             verdict.put(PREFIX + "item", ids[result.item()]);
@@ -171,6 +208,7 @@ public final class DecontamStage implements Stage {
                 String quoted = text.substring(span[0], span[1]);
                 verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
             }
+            verdict.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
             DecontamConfig.Action chosen = contaminated ? action : partialAction;
             String reason = contaminated ? CONTAMINATED : PARTIAL;
             if (chosen == DecontamConfig.Action.KEEP) {
@@ -185,6 +223,51 @@ public final class DecontamStage implements Stage {
             }
             return StageRows.drop(StageRows.rewrite(row, text, verdict, null), reason);
         }, StageRows.encoder());
+    }
+
+    /** Metadata and manifest name of a status. */
+    private static String label(Matcher.Status status) {
+        return status == Matcher.Status.CONTAMINATED ? "contaminated" : "partial";
+    }
+
+    /** {@code items} (item index → status) as the compact JSON of {@code decontam.items}. */
+    private static String itemsJson(Map<Integer, Matcher.Status> items, String[] benchmarks, String[] ids) {
+        Map<String, Map<String, String>> byBenchmark = new LinkedHashMap<>();
+        items.forEach((item, status) -> byBenchmark.computeIfAbsent(benchmarks[item], b -> new LinkedHashMap<>())
+                .put(ids[item], label(status)));
+        try {
+            return COMPACT_JSON.writeValueAsString(byBenchmark);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The ids of a benchmark's items; an id field that leaves an item unnamed or names two alike is refused, since
+     * the evaluation tells items apart by id.
+     */
+    private static List<String> uniqueIds(BenchmarkConfig benchmark, List<Row> items) {
+        List<String> ids = new ArrayList<>(items.size());
+        items.forEach(item -> ids.add(item.getString(0)));
+        if (benchmark.itemIdField().isEmpty()) {
+            return ids;
+        }
+        String field = benchmark.itemIdField().get();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            if (id == null) {
+                throw new IllegalArgumentException("benchmark '" + benchmark.name() + "' (" + benchmark.path()
+                        + "): item " + (i + 1) + " has no '" + field + "'; every item needs an id, or leave "
+                        + "id_field out to number items by position");
+            }
+            if (!seen.add(id)) {
+                throw new IllegalArgumentException("benchmark '" + benchmark.name() + "' (" + benchmark.path()
+                        + "): two items have '" + field + "' = '" + id + "'; id_field must name each item uniquely, "
+                        + "or leave it out to number items by position");
+            }
+        }
+        return ids;
     }
 
     /**
@@ -254,7 +337,7 @@ public final class DecontamStage implements Stage {
         List<Row> items = flagged.groupBy("benchmark", "item")
                 .agg(count(lit(1)).as("documents"), expr("min_by(origin_uri, id)").as("origin"),
                         expr("min_by(span, id)").as("span"))
-                .orderBy(col("documents").desc(), col("benchmark"), col("item")).limit(10 * itemCounts.size())
+                .orderBy(col("documents").desc(), col("benchmark"), col("item")).limit(10 * benchmarkItemIds.size())
                 .collectAsList();
         for (Row row : items) {
             List<ItemHit> list = top.computeIfAbsent(row.getString(0), b -> new ArrayList<>());
@@ -264,13 +347,51 @@ public final class DecontamStage implements Stage {
         }
         flagged.unpersist();
         Map<String, Hits> hits = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> benchmark : itemCounts.entrySet()) {
+        for (Map.Entry<String, List<String>> benchmark : benchmarkItemIds.entrySet()) {
             String name = benchmark.getKey();
             Map<String, Long> statuses = byStatus.getOrDefault(name, Map.of());
-            hits.put(name, new Hits(name, benchmark.getValue(), statuses.getOrDefault("contaminated", 0L),
+            hits.put(name, new Hits(name, benchmark.getValue().size(), statuses.getOrDefault("contaminated", 0L),
                     statuses.getOrDefault("partial", 0L), byRule.getOrDefault(name, Map.of()),
                     itemsHit.getOrDefault(name, 0L), top.getOrDefault(name, List.of())));
         }
         context.report("decontam.hits", hits);
+        context.report("decontam.items", itemStatuses(output));
+    }
+
+    /**
+     * Every benchmark item's worst status over the documents that hit it, whatever was done with them; a document
+     * is kept unless dropped (a cut one is kept, the rest of its text still trains).
+     */
+    private Map<String, ItemStatuses> itemStatuses(Dataset<Row> output) {
+        Dataset<Row> hits = output.filter(col("metadata").getItem(PREFIX + "items").isNotNull())
+                .select(from_json(col("metadata").getItem(PREFIX + "items"), ITEMS_JSON).as("items"),
+                        col(Stage.DROP_REASON).isNull().as("kept"))
+                .select(explode(col("items")).as(new String[] {"benchmark", "statuses"}), col("kept"))
+                .select(col("benchmark"), explode(col("statuses")).as(new String[] {"item", "status"}), col("kept"));
+        Map<String, Map<String, FlaggedItem>> flaggedByBenchmark = new HashMap<>();
+        for (Row row : hits.groupBy("benchmark", "item")
+                .agg(max(col("status").equalTo("contaminated")).as("contaminated"), count(lit(1)).as("documents"),
+                        count(when(col("kept"), true)).as("kept_documents"))
+                .collectAsList()) {
+            flaggedByBenchmark.computeIfAbsent(row.getString(0), b -> new HashMap<>()).put(row.getString(1),
+                    new FlaggedItem(row.getBoolean(2) ? "contaminated" : "partial", row.getLong(3), row.getLong(4)));
+        }
+        Map<String, ItemStatuses> statuses = new LinkedHashMap<>();
+        for (BenchmarkConfig benchmark : config.benchmarks()) {
+            Map<String, FlaggedItem> hit = flaggedByBenchmark.getOrDefault(benchmark.name(), Map.of());
+            Map<String, FlaggedItem> flagged = new LinkedHashMap<>();
+            for (String id : benchmarkItemIds.get(benchmark.name())) {
+                if (hit.containsKey(id)) {
+                    flagged.put(id, hit.get(id));
+                }
+            }
+            long contaminated = flagged.values().stream().filter(item -> item.status().equals("contaminated")).count();
+            long partial = flagged.size() - contaminated;
+            long items = benchmarkItemIds.get(benchmark.name()).size();
+            statuses.put(benchmark.name(), new ItemStatuses(benchmark.path(),
+                    benchmark.format().name().toLowerCase(Locale.ROOT), benchmark.itemIdField().orElse(null), items,
+                    contaminated, partial, items - flagged.size(), flagged));
+        }
+        return statuses;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Phi-4's hybrid n-gram test for one document against every benchmark item at once; broadcast to executors.
@@ -18,9 +19,12 @@ final class Matcher implements Serializable {
 
     /**
      * The verdict: the item judged against (the most 13-gram hits, else the best overlap ratio), its 7-gram
-     * overlap ratio, the rule that decided, and the character spans of the document that match the item.
+     * overlap ratio, the rule that decided, and the character spans of the document that match the item. {@code items}
+     * holds every item the document hits, in item index order: contaminated by a 13-gram or by its own overlap ratio,
+     * or partial. A document quoting several benchmark items is judged (and cut) by one, but all of them are no longer
+     * clean for evaluation.
      */
-    record Result(Status status, String rule, int item, double ratio, List<int[]> spans) {}
+    record Result(Status status, String rule, int item, double ratio, List<int[]> spans, Map<Integer, Status> items) {}
 
     private final NgramIndex longGrams;
     private final NgramIndex overlap;
@@ -72,19 +76,37 @@ final class Matcher implements Serializable {
                 bestItem = entry.getKey();
             }
         }
+        Map<Integer, Status> items = itemsHit(longHits, shared, distinct.length);
         if (!longHits.isEmpty()) {
             int item = longHits.entrySet().stream()
                     .max(Comparator.<Map.Entry<Integer, Integer>>comparingInt(Map.Entry::getValue)
                             .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
                     .orElseThrow().getKey();
             double ratio = ratio(shared.getOrDefault(item, 0), distinct.length, item);
-            return new Result(Status.CONTAMINATED, n + "gram", item, ratio, spans(words, docGrams, item));
+            return new Result(Status.CONTAMINATED, n + "gram", item, ratio, spans(words, docGrams, item), items);
         }
         if (bestItem < 0 || bestRatio < partialRatio) {
-            return new Result(Status.CLEAN, null, -1, bestRatio, List.of());
+            return new Result(Status.CLEAN, null, -1, bestRatio, List.of(), items);
         }
-        Status status = bestRatio >= contaminatedRatio ? Status.CONTAMINATED : Status.PARTIAL;
-        return new Result(status, m + "gram", bestItem, bestRatio, spans(words, docGrams, bestItem));
+        return new Result(overlapStatus(bestRatio), m + "gram", bestItem, bestRatio, spans(words, docGrams, bestItem),
+                items);
+    }
+
+    /** Every item with a long n-gram hit is contaminated; any other is judged by its own overlap ratio. */
+    private Map<Integer, Status> itemsHit(Map<Integer, Integer> longHits, Map<Integer, Integer> shared, int docGrams) {
+        Map<Integer, Status> items = new TreeMap<>();
+        longHits.keySet().forEach(item -> items.put(item, Status.CONTAMINATED));
+        shared.forEach((item, grams) -> {
+            double ratio = ratio(grams, docGrams, item);
+            if (!items.containsKey(item) && ratio >= partialRatio) {
+                items.put(item, overlapStatus(ratio));
+            }
+        });
+        return items;
+    }
+
+    private Status overlapStatus(double ratio) {
+        return ratio >= contaminatedRatio ? Status.CONTAMINATED : Status.PARTIAL;
     }
 
     private double ratio(int sharedGrams, int docGrams, int item) {

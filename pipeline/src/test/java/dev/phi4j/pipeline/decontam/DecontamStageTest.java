@@ -1,6 +1,8 @@
 package dev.phi4j.pipeline.decontam;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.phi4j.core.config.InvalidConfigValue;
 import dev.phi4j.core.schema.Document;
 import dev.phi4j.core.schema.SourceClass;
 import dev.phi4j.pipeline.TestSpark;
@@ -12,7 +14,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +31,8 @@ class DecontamStageTest {
     private static final String QUESTION = "A train leaves the station with 120 passengers. At the first stop a quarter"
             + " of them get off and 18 people get on. At the second stop 40 people get off. How many passengers are"
             + " left on the train?";
+    private static final String SAVINGS_QUESTION = "Lena saves 15 dollars a week. After 8 weeks she spends a third of"
+            + " her savings on a gift. How much money does she have left?";
     private static final String HOST = "Our reading group met on Tuesday. We talked about trains, timetables and the"
             + " long history of the railway in the valley, and agreed to meet again next month at the library.";
     private static SparkSession spark;
@@ -38,6 +46,38 @@ class DecontamStageTest {
         return new DecontamConfig(List.of(new BenchmarkConfig("arith", BenchmarkConfig.Format.GSM8K,
                 BENCHMARKS + "/arith-test.jsonl", List.of(), Optional.empty())), List.of(), 1, 13, 7, contaminated,
                 0.2, action, DecontamConfig.Action.KEEP, 50);
+    }
+
+    /** Against the arith items (numbered 1–6) and the pyfunc prompts (named by task_id), partials kept. */
+    private static DecontamConfig twoBenchmarks(DecontamConfig.Action action) {
+        return new DecontamConfig(List.of(
+                new BenchmarkConfig("arith", BenchmarkConfig.Format.GSM8K, BENCHMARKS + "/arith-test.jsonl", List.of(),
+                        Optional.empty()),
+                new BenchmarkConfig("pyfunc", BenchmarkConfig.Format.HUMANEVAL, BENCHMARKS + "/pyfunc-test.jsonl.gz",
+                        List.of(), Optional.empty())),
+                List.of(), 1, 13, 7, 0.5, 0.2, action, DecontamConfig.Action.KEEP, 50);
+    }
+
+    /**
+     * Documents hitting arith items: one quotes item 3 and item 6 verbatim, one echoes a phrase of item 3 (partial),
+     * one a phrase of item 1 (partial); one hits nothing.
+     */
+    private static final String[] HITTING_SEVERAL_ITEMS = {
+        QUESTION + " " + SAVINGS_QUESTION,
+        "the station with 120 passengers at the first stop is where we waited for the others",
+        "Our newsletter says the library lends 45 books on Monday and twice as many on Tuesday, which our town library"
+                + " would envy.",
+        HOST};
+
+    private static JsonNode itemsSection(DecontamConfig config, String... texts) {
+        List<Document> docs = java.util.stream.IntStream.range(0, texts.length).mapToObj(i -> Document.of("t",
+                SourceClass.QA, "t#" + i, texts[i], Map.of(), List.of())).toList();
+        RunningContext context = new RunningContext(spark, 1);
+        DecontamStage stage = (DecontamStage) config.build();
+        Dataset<Row> out = stage.apply(SparkRecords.dataFrame(spark, Document.class, docs), context).cache();
+        stage.summarize(out, context);
+        out.unpersist();
+        return (JsonNode) context.reported().get("decontam.items");
     }
 
     private static List<Row> run(DecontamConfig config, String... texts) {
@@ -106,5 +146,95 @@ class DecontamStageTest {
         assertTrue(hits.path("arith").path("top_items").path(0).path("example_span").asText().contains("120 passengers"));
         JsonNode index = (JsonNode) context.reported().get("decontam.index");
         assertEquals(6, index.path("benchmarks").path(0).path("items").asLong());
+    }
+
+    @Test
+    void documentQuotingTwoItemsListsBothInItsMetadataAndKeepsItsVerdict() throws IOException {
+        List<Row> rows = run(twoBenchmarks(DecontamConfig.Action.DROP), HITTING_SEVERAL_ITEMS);
+
+        Map<String, String> quoting = rows.get(0).getJavaMap(StageRows.METADATA);
+        assertEquals("3", quoting.get("decontam.item"), "the verdict is the item with most 13-gram hits");
+        assertEquals("13gram", quoting.get("decontam.rule"));
+        assertEquals(new ObjectMapper().readTree("{\"arith\":{\"3\":\"contaminated\",\"6\":\"contaminated\"}}"),
+                new ObjectMapper().readTree(quoting.get("decontam.items")));
+        assertEquals(DecontamStage.CONTAMINATED, StageRows.reason(rows.get(0)));
+        Map<String, String> echo = rows.get(1).getJavaMap(StageRows.METADATA);
+        assertEquals("{\"arith\":{\"3\":\"partial\"}}", echo.get("decontam.items"));
+        assertNull(rows.get(3).<String, String>getJavaMap(StageRows.METADATA).get("decontam.items"));
+    }
+
+    @Test
+    void itemsSectionGivesEachItemItsWorstStatusAndTheDocumentsStillInTrainingWhenDropping() {
+        JsonNode items = itemsSection(twoBenchmarks(DecontamConfig.Action.DROP), HITTING_SEVERAL_ITEMS);
+
+        JsonNode arith = items.path("arith");
+        assertEquals(BENCHMARKS + "/arith-test.jsonl", arith.path("path").asText());
+        assertEquals("gsm8k", arith.path("format").asText());
+        assertTrue(arith.path("id_field").isNull(), "arith items are numbered in file order");
+        assertEquals(6, arith.path("items").asLong());
+        assertEquals(List.of("1", "3", "6"), fieldNames(arith.path("flagged")), "flagged items, in file order");
+        assertFlagged(arith, "3", "contaminated", 2, 1);
+        assertFlagged(arith, "6", "contaminated", 1, 0);
+        assertFlagged(arith, "1", "partial", 1, 1);
+        assertEquals(2, arith.path("contaminated").asLong());
+        assertEquals(1, arith.path("partial").asLong());
+        assertEquals(3, arith.path("clean").asLong(), "clean = items − flagged");
+
+        JsonNode pyfunc = items.path("pyfunc");
+        assertEquals("humaneval", pyfunc.path("format").asText());
+        assertEquals("task_id", pyfunc.path("id_field").asText());
+        assertEquals(3, pyfunc.path("items").asLong());
+        assertEquals(3, pyfunc.path("clean").asLong());
+        assertEquals(0, pyfunc.path("flagged").size());
+        for (JsonNode benchmark : items) {
+            assertEquals(benchmark.path("items").asLong(), benchmark.path("contaminated").asLong()
+                    + benchmark.path("partial").asLong() + benchmark.path("clean").asLong());
+            assertEquals(benchmark.path("flagged").size(), benchmark.path("contaminated").asLong()
+                    + benchmark.path("partial").asLong());
+        }
+    }
+
+    @Test
+    void cutDocumentsStillCountAsInTrainingForEveryItemTheyHit() {
+        JsonNode arith = itemsSection(twoBenchmarks(DecontamConfig.Action.CUT), HITTING_SEVERAL_ITEMS).path("arith");
+
+        assertFlagged(arith, "3", "contaminated", 2, 2);
+        assertFlagged(arith, "6", "contaminated", 1, 1);
+        assertFlagged(arith, "1", "partial", 1, 1);
+        assertEquals(3, arith.path("clean").asLong());
+    }
+
+    @Test
+    void idFieldNamingTwoItemsAlikeIsRefused(@TempDir Path dir) throws IOException {
+        Path items = dir.resolve("items.jsonl");
+        Files.writeString(items, "{\"id\": \"q1\", \"question\": \"one\"}\n{\"id\": \"q1\", \"question\": \"two\"}\n");
+        DecontamConfig config = new DecontamConfig(List.of(new BenchmarkConfig("dup", BenchmarkConfig.Format.JSONL,
+                items.toString(), List.of("question"), Optional.of("id"))), List.of(), 1, 13, 7, 0.5, 0.2,
+                DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 50);
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> run(config, HOST));
+        assertTrue(refused.getMessage().contains("'id' = 'q1'"), refused.getMessage());
+    }
+
+    @Test
+    void benchmarkNamedTwiceIsRefused() {
+        BenchmarkConfig arith = new BenchmarkConfig("arith", BenchmarkConfig.Format.GSM8K,
+                BENCHMARKS + "/arith-test.jsonl", List.of(), Optional.empty());
+
+        assertThrows(InvalidConfigValue.class, () -> new DecontamConfig(List.of(arith, arith), List.of(), 1, 13, 7,
+                0.5, 0.2, DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 50));
+    }
+
+    private static void assertFlagged(JsonNode benchmark, String item, String status, long documents, long kept) {
+        JsonNode flagged = benchmark.path("flagged").path(item);
+        assertEquals(status, flagged.path("status").asText(), "item " + item);
+        assertEquals(documents, flagged.path("documents").asLong(), "documents hitting item " + item);
+        assertEquals(kept, flagged.path("kept_documents").asLong(), "documents of item " + item + " still kept");
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }
