@@ -38,7 +38,7 @@ for seed in "${seeds[@]}"; do
     --set "run.name=tiny-arith-dpo-s$seed" --set "run.seed=$seed" --set "trainer.init_from=$sft" \
     --set "trainer.data.shards=$dir/mixtures/dpo/shards"
   $phi4j eval --checkpoint "runs/tiny-arith-dpo-s$seed" --baseline "$sft" --tasks math \
-    --output "$dir/eval.json"
+    --output "$dir/eval"
 done
 
 echo
@@ -46,6 +46,9 @@ echo "seed | PTS pairs | SFT exact match | SFT → DPO exact match"
 for seed in "${seeds[@]}"; do
   dir="runs/arith/seed-$seed"
   pairs=$(wc -l < "$dir/pts/pairs.jsonl")
-  sed -n 's/.*"exact_match" : \([0-9.]*\).*/\1/p' "$dir/eval.json" | paste -sd' ' \
+  # The baseline (SFT) is evaluated first: eval/tiny-arith-sft-s$seed/math.json, then the DPO run's.
+  for run in "tiny-arith-sft-s$seed" "tiny-arith-dpo-s$seed"; do
+    sed -n '/"metrics"/,/}/s/.*"strict" : \([0-9.]*\).*/\1/p' "$dir/eval/$run/math.json"
+  done | paste -sd' ' \
     | awk -v seed="$seed" -v pairs="$pairs" '{ printf "%s | %s | %.3f | %.3f\n", seed, pairs, $1, $2 }'
 done

@@ -7,6 +7,7 @@ import dev.phi4j.core.schema.Message;
 import dev.phi4j.pipeline.teacher.ChatRequest;
 import dev.phi4j.pipeline.teacher.TeacherClient;
 import dev.phi4j.pipeline.teacher.TeacherConfig;
+import dev.phi4j.pipeline.teacher.TeacherException;
 import dev.phi4j.trainer.eval.Completer;
 
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ import java.util.concurrent.Future;
  */
 final class EndpointCompleter implements Completer {
 
+    /** The OpenAI API's error code for a prompt and completion longer than the model's context. */
+    private static final String CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded";
+
     private final TeacherClient client;
     private final TeacherConfig config;
 
@@ -36,7 +40,7 @@ final class EndpointCompleter implements Completer {
     }
 
     @Override
-    public List<List<String>> complete(List<List<Message>> conversations, Request request) {
+    public List<Answers> complete(List<List<Message>> conversations, Request request) {
         ExecutorService pool = Executors.newFixedThreadPool(config.maxConcurrency());
         try {
             List<List<Future<String>>> pending = new ArrayList<>();
@@ -49,15 +53,11 @@ final class EndpointCompleter implements Completer {
                 }
                 pending.add(samples);
             }
-            List<List<String>> texts = new ArrayList<>();
+            List<Answers> answers = new ArrayList<>();
             for (List<Future<String>> samples : pending) {
-                List<String> done = new ArrayList<>();
-                for (Future<String> sample : samples) {
-                    done.add(sample.get());
-                }
-                texts.add(done);
+                answers.add(answers(samples, request.n()));
             }
-            return texts;
+            return answers;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + config.baseUrl(), e);
@@ -67,6 +67,25 @@ final class EndpointCompleter implements Completer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The samples, or the server's refusal when the conversation does not fit its context. */
+    private static Answers answers(List<Future<String>> samples, int n) throws InterruptedException,
+            ExecutionException {
+        List<String> texts = new ArrayList<>();
+        for (Future<String> sample : samples) {
+            try {
+                texts.add(sample.get());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TeacherException failed
+                        && failed.reason().equals(TeacherException.http(400))
+                        && failed.raw().contains(CONTEXT_LENGTH_EXCEEDED)) {
+                    return Answers.refused(failed.getMessage(), n);
+                }
+                throw e;
+            }
+        }
+        return Answers.of(texts);
     }
 
     @Override

@@ -3,8 +3,11 @@ package dev.phi4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.phi4j.trainer.checkpoint.ModelCheckpoint;
+import dev.phi4j.trainer.eval.CheckpointScoring;
 import dev.phi4j.trainer.eval.CodeGeneration;
+import dev.phi4j.trainer.eval.Comparison;
 import dev.phi4j.trainer.eval.Completer;
+import dev.phi4j.trainer.eval.Contamination;
 import dev.phi4j.trainer.eval.HeldOutPerplexity;
 import dev.phi4j.trainer.eval.HumanEvalTask;
 import dev.phi4j.trainer.eval.LongContextResults;
@@ -17,10 +20,11 @@ import dev.phi4j.trainer.eval.MultipleChoiceItems;
 import dev.phi4j.trainer.eval.Passkey;
 import dev.phi4j.trainer.eval.PositionPerplexity;
 import dev.phi4j.trainer.eval.RunReport;
+import dev.phi4j.trainer.eval.ScoringModel;
+import dev.phi4j.trainer.eval.TaskResult;
 import dev.phi4j.trainer.generate.DecodeLoop;
 import dev.phi4j.trainer.generate.Generator;
 import dev.phi4j.trainer.generate.KvCacheModel;
-import dev.phi4j.trainer.generate.LanguageModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,37 +36,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, description = {
-        "Evaluate a checkpoint or an endpoint. Tasks: passkey (retrieval of a number hidden at depths 5%%, 50%%, 95%% of a long filler "
-                + "text, greedy, exact match) and position-ppl (perplexity by position bucket over windows of a long "
-                + "text), at lengths beyond the context the model was trained at as well (RoPE extended as it is).",
-        "With --baseline (the checkpoint a phase started from), both are evaluated at the same lengths (default 1×, 2×, "
-                + "4× the baseline's context) and a before/after table goes to the run's report.md.",
-        "Task math: GSM8K-style exact match: each problem of --math-file asked as a ChatML user turn (after --shots "
-                + "solved examples), --samples answers each, final answers read with each of --extractions, scored "
-                + "by mean and majority vote.",
-        "Task humaneval: each problem's signature and docstring asked in a user turn, the answer's code run as prompt + "
-                + "completion + tests + check(entry_point) in the sandbox (--code-timeout); pass@k for each --k.",
-        "math and humaneval also run against an OpenAI-compatible --endpoint (e.g. a running phi4j serve).",
+        "Evaluate checkpoints or an OpenAI-compatible endpoint on the tasks of --tasks:",
+        "  ppl: perplexity and bits per byte of a held-out text (--ppl-text);",
+        "  mc: multiple choice by log-likelihood, acc and acc_norm (--mc-file, JSONL or CSV, --mc-fields);",
+        "  math: GSM8K-style exact match: each problem of --math-file asked as a ChatML user turn (after --shots solved "
+                + "examples), --samples answers each, final answers read with each of --extractions, scored by mean "
+                + "and majority vote;",
+        "  humaneval: each problem's signature and docstring asked in a user turn, the answer's code run as prompt + "
+                + "completion + tests + check(entry_point) in the sandbox (--code-timeout); pass@k for each --k;",
+        "  passkey: retrieval of a number hidden at depths 5%%, 50%%, 95%% of a long filler text, greedy, exact match; "
+                + "position-ppl: perplexity by position bucket over windows of a long text; both at lengths beyond "
+                + "the trained context as well (RoPE extended as the checkpoint has it).",
+        "Each task's results, with a record per item, go to TASK.json (--output). With --contamination, math, "
+                + "humaneval and mc items get their status from a pipeline run's decontamination and every score "
+                + "is also given on the clean items. Several checkpoints (or --baseline) make a comparison table in "
+                + "the last run's report.md.",
         "Example: phi4j eval --checkpoint runs/tiny-midtrain --tasks passkey,position-ppl --lengths 128,256,512",
-        "         phi4j eval --checkpoint runs/tiny-arith-dpo --baseline runs/tiny-arith-sft --tasks math",
-        "         phi4j eval --checkpoint runs/tiny-midtrain --baseline runs/tiny"})
+        "         phi4j eval --checkpoint runs/tiny,runs/tiny-arith-sft,runs/tiny-arith-dpo --tasks ppl,mc,math",
+        "         phi4j eval --checkpoint runs/tiny --tasks math,humaneval --contamination runs/sample "
+                + "--math-file datasets/sample/benchmarks/arith-test.jsonl",
+        "         phi4j eval --endpoint http://127.0.0.1:8000/v1 --tasks ppl,mc,math,humaneval"})
 final class EvalCommand implements Callable<Integer> {
 
     private static final List<String> TASKS = List.of("passkey", "position-ppl", "ppl", "mc", "math", "humaneval");
     private static final List<String> LONG_CONTEXT_TASKS = List.of("passkey", "position-ppl");
-    /** Tasks that read the model's log-probabilities, so a checkpoint's only. */
-    private static final List<String> LIKELIHOOD_TASKS = List.of("passkey", "position-ppl", "ppl", "mc");
+    private static final int SEQUENCES_PER_FORWARD = 8;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR",
-            description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json)")
-    Path checkpoint;
+    @Option(names = "--checkpoint", paramLabel = "DIR", split = ",",
+            description = "a run directory, its checkpoints/ directory or one checkpoint folder (model.json); several, "
+                    + "comma-separated, are compared in a table in the last one's run report (e.g. pretrain, midtrain, "
+                    + "SFT, DPO)")
+    List<Path> checkpoints;
 
     @Option(names = "--endpoint", paramLabel = "URL", description = "instead of a checkpoint, an OpenAI-compatible "
-            + "endpoint (e.g. http://127.0.0.1:8000/v1 of phi4j serve); generative tasks (math, humaneval) only")
+            + "endpoint (e.g. http://127.0.0.1:8000/v1 of phi4j serve); the likelihood tasks need vLLM's /tokenize and "
+            + "/detokenize and echoed prompt log-probabilities, as phi4j serve and vLLM have them")
     String endpoint;
 
     @Option(names = "--model", defaultValue = "phi4j", description = "with --endpoint: the model name sent "
@@ -70,12 +84,13 @@ final class EvalCommand implements Callable<Integer> {
     String endpointModel;
 
     @Option(names = "--baseline", paramLabel = "DIR",
-            description = "the model before the phase (e.g. the pretrained one): evaluated too, and the before/after "
-                    + "table written into the run report (RUN/report.md)")
+            description = "the model before the phase (e.g. the pretrained one): evaluated first, a column of the "
+                    + "comparison table, and the long-context before/after table written into the run report "
+                    + "(RUN/report.md)")
     Path baseline;
 
     @Option(names = "--tasks", split = ",", defaultValue = "passkey,position-ppl",
-            description = "tasks to run: passkey, position-ppl (default: ${DEFAULT-VALUE})")
+            description = "tasks to run: ppl, mc, math, humaneval, passkey, position-ppl (default: ${DEFAULT-VALUE})")
     List<String> tasks;
 
     @Option(names = "--lengths", split = ",", paramLabel = "TOKENS",
@@ -101,7 +116,7 @@ final class EvalCommand implements Callable<Integer> {
     int buckets;
 
     @Option(names = "--seed", defaultValue = "1234",
-            description = "seed of the passkey keys and of math samples (default: ${DEFAULT-VALUE})")
+            description = "seed of the passkey keys and of math and humaneval samples (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--math-file", defaultValue = "datasets/arith/test.jsonl", paramLabel = "JSONL",
@@ -113,11 +128,11 @@ final class EvalCommand implements Callable<Integer> {
                     + "number), boxed (default: ${DEFAULT-VALUE})")
     List<MathAnswers.Extraction> extractions;
 
-    @Option(names = "--samples", defaultValue = "1", description = "math: samples per problem, scored by their mean "
-            + "and by majority vote (default: ${DEFAULT-VALUE})")
+    @Option(names = "--samples", defaultValue = "1", description = "math, humaneval: samples per problem; math scores "
+            + "their mean and majority vote, humaneval pass@k (default: ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--temperature", defaultValue = "0", description = "math: 0 is greedy; simple-evals samples at "
+    @Option(names = "--temperature", defaultValue = "0", description = "math, humaneval: 0 is greedy; simple-evals samples at "
             + "0.5 (default: ${DEFAULT-VALUE})")
     double temperature;
 
@@ -129,10 +144,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "math: where the solved examples come from, never the scored file (default: ${DEFAULT-VALUE})")
     Path fewShotFile;
 
-    @Option(names = "--limit", defaultValue = "0", description = "math: the first N problems; 0: all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--limit", defaultValue = "0", description = "math, humaneval, mc: the first N items; 0: all "
+            + "(default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--max-new-tokens", defaultValue = "96", description = "math: answer length at most (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-new-tokens", defaultValue = "96", description = "math, humaneval: answer length at most (default: ${DEFAULT-VALUE})")
     int maxNewTokens;
 
     @Option(names = "--ppl-text", defaultValue = "datasets/sample/books", paramLabel = "PATH",
@@ -168,8 +184,34 @@ final class EvalCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     double codeTimeout;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "also write the results as JSON")
+    @Option(names = "--output", paramLabel = "DIR", description = "where TASK.json (per-item records) and "
+            + "summary.json go; default: each checkpoint's RUN/eval/, for an endpoint runs/eval-endpoint/; with several "
+            + "checkpoints, one folder each under DIR")
     Path output;
+
+    @Option(names = "--contamination", paramLabel = "PIPELINE_RUN", description = "a pipeline run (or its decontam "
+            + "stage folder) whose decontamination statuses the items of math, humaneval and mc get: scores are "
+            + "reported overall and on clean items")
+    Path contamination;
+
+    @Option(names = "--contamination-benchmark", split = ",", paramLabel = "TASK=NAME", description = "the benchmark "
+            + "of the pipeline run a task's file is, where the paths differ, e.g. math=gsm8k")
+    Map<String, String> contaminationBenchmarks = new LinkedHashMap<>();
+
+    /**
+     * A model under evaluation: a checkpoint or an endpoint, both answering the generative tasks ({@code completer})
+     * and the likelihood ones ({@code scoring}, for a checkpoint sized to the longest sequence asked for).
+     */
+    private record Subject(String label, Optional<ModelCheckpoint> checkpoint, Completer completer,
+                           IntFunction<ScoringModel> scoring) {
+
+        String name() {
+            return checkpoint.map(c -> c.directory().toString()).orElse(completer.name());
+        }
+    }
+
+    /** The long-context tasks' results on one subject and the seconds each took. */
+    private record LongContextRun(LongContextResults results, double passkeySeconds, double positionSeconds) {}
 
     @Override
     public Integer call() throws IOException {
@@ -178,319 +220,321 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--tasks: unknown task '" + task + "'; available: " + TASKS);
             }
         }
-        if ((checkpoint == null) == (endpoint == null)) {
+        for (String task : contaminationBenchmarks.keySet()) {
+            if (!List.of("math", "humaneval", "mc").contains(task)) {
+                throw new IllegalArgumentException("--contamination-benchmark: '" + task + "' is not a task with "
+                        + "benchmark items (math, humaneval, mc)");
+            }
+        }
+        if ((checkpoints == null) == (endpoint == null)) {
             throw new IllegalArgumentException("give --checkpoint DIR or --endpoint URL (one of them)");
         }
-        Map<String, Object> results = new LinkedHashMap<>();
-        if (endpoint != null) {
-            List<String> local = tasks.stream().filter(LIKELIHOOD_TASKS::contains).toList();
-            if (!local.isEmpty() || baseline != null) {
-                throw new IllegalArgumentException("--endpoint: " + (baseline != null ? "--baseline needs a checkpoint"
-                        : "tasks " + local + " read the model's logits; an endpoint runs math and humaneval"));
-            }
-            EndpointCompleter completer = new EndpointCompleter(endpoint, endpointModel);
-            if (tasks.contains("math")) {
-                results.put("math", mathJson(completer.name(), math(completer)));
-            }
-            if (tasks.contains("humaneval")) {
-                results.put("humaneval", codeJson(completer.name(), code(completer)));
-            }
-            writeOutput(results);
-            return ExitCodes.OK;
+        if (endpoint != null && baseline != null) {
+            throw new IllegalArgumentException("--baseline needs --checkpoint: it is a checkpoint evaluated before it");
         }
-        ModelCheckpoint loaded = ModelCheckpoint.load(checkpoint);
-        ModelCheckpoint before = baseline == null ? null : ModelCheckpoint.load(baseline);
-        if (tasks.contains("math")) {
-            evaluateMath(loaded, before, results);
-        }
-        for (String task : List.of("ppl", "mc")) {
-            if (tasks.contains(task)) {
-                if (before != null) {
-                    results.put(task + "_baseline", likelihood(task, before));
+        Optional<Contamination> statuses = contamination == null ? Optional.empty()
+                : Optional.of(Contamination.read(contamination));
+        List<Subject> subjects = subjects();
+        List<Comparison.Column> columns = new ArrayList<>();
+        List<LongContextRun> longContext = new ArrayList<>();
+        for (Subject subject : subjects) {
+            System.err.println("phi4j eval: " + subject.name() + subject.checkpoint().map(c -> " (" + describe(c) + ")")
+                    .orElse(""));
+            List<TaskResult> results = new ArrayList<>();
+            for (String task : tasks) {
+                switch (task) {
+                    case "ppl" -> results.add(perplexity(subject));
+                    case "mc" -> results.add(multipleChoice(subject, statuses));
+                    case "math" -> results.add(math(subject, statuses));
+                    case "humaneval" -> results.add(humanEval(subject, statuses));
+                    default -> { }
                 }
-                results.put(task, likelihood(task, loaded));
             }
-        }
-        if (tasks.contains("humaneval")) {
-            if (before != null) {
-                results.put("humaneval_baseline", codeJson(before.directory().toString(), code(completer(before))));
+            if (tasks.stream().anyMatch(LONG_CONTEXT_TASKS::contains)) {
+                LongContextRun evaluated = evaluateLongContext(subject);
+                longContext.add(evaluated);
+                results.addAll(longContextResults(subject, evaluated));
             }
-            results.put("humaneval", codeJson(loaded.directory().toString(), code(completer(loaded))));
+            results.forEach(EvalCommand::print);
+            write(outputFolder(subject, subjects.size()), results);
+            columns.add(new Comparison.Column(subject.label(), results));
         }
-        if (tasks.stream().anyMatch(LONG_CONTEXT_TASKS::contains)) {
-            evaluateLongContext(loaded, before, results);
+        if (subjects.size() > 1) {
+            String table = Comparison.table(columns);
+            System.out.print("\n" + table);
+            Path runDirectory = RunReport.runDirectory(subjects.get(subjects.size() - 1).checkpoint().orElseThrow()
+                    .directory());
+            Path report = RunReport.writeSection(runDirectory, "Evaluation across checkpoints", comparisonSection(
+                    subjects) + table);
+            System.err.println("      report  " + report);
         }
-        writeOutput(results);
+        if (baseline != null && tasks.stream().anyMatch(LONG_CONTEXT_TASKS::contains)) {
+            writeLongContextReport(subjects.get(0), subjects.get(subjects.size() - 1), longContext.get(0).results(),
+                    longContext.get(longContext.size() - 1).results());
+        }
         return ExitCodes.OK;
     }
 
-    private void writeOutput(Map<String, Object> results) throws IOException {
+    private List<Subject> subjects() {
+        if (endpoint != null) {
+            EndpointCompleter completer = new EndpointCompleter(endpoint, endpointModel);
+            EndpointScoring[] scoring = new EndpointScoring[1];
+            return List.of(new Subject(endpoint, Optional.empty(), completer, length -> {
+                if (scoring[0] == null) {
+                    scoring[0] = new EndpointScoring(endpoint, endpointModel);
+                }
+                return scoring[0];
+            }));
+        }
+        List<Path> folders = new ArrayList<>();
+        if (baseline != null) {
+            folders.add(baseline);
+        }
+        folders.addAll(checkpoints);
+        List<Subject> subjects = new ArrayList<>();
+        for (Path folder : folders) {
+            ModelCheckpoint checkpoint = ModelCheckpoint.load(folder);
+            int context = checkpoint.model().contextLength();
+            Generator generator = new Generator(new KvCacheModel(checkpoint.net(), context), checkpoint.tokenizer(),
+                    new DecodeLoop.Limits(64, 4096));
+            String name = checkpoint.directory().toString();
+            subjects.add(new Subject(label(checkpoint, subjects), Optional.of(checkpoint),
+                    new ModelCompleter(generator, name), length -> new CheckpointScoring(new KvCacheModel(
+                            checkpoint.net(), Math.max(context, length)), checkpoint.tokenizer(), name,
+                            SEQUENCES_PER_FORWARD)));
+        }
+        return subjects;
+    }
+
+    /** The run's name, or the checkpoint folder's where two subjects share a run. */
+    private static String label(ModelCheckpoint checkpoint, List<Subject> before) {
+        String run = RunReport.runDirectory(checkpoint.directory()).getFileName().toString();
+        return before.stream().anyMatch(s -> s.label().equals(run)) ? run + "/" + checkpoint.directory().getFileName()
+                : run;
+    }
+
+    private Path outputFolder(Subject subject, int subjects) {
         if (output != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(output.toFile(), results);
-            System.err.println("      json  " + output);
+            return subjects == 1 ? output : output.resolve(subject.label().replace('/', '-'));
         }
+        return subject.checkpoint().map(c -> RunReport.runDirectory(c.directory()).resolve("eval"))
+                .orElse(Path.of("runs", "eval-endpoint"));
     }
 
-    /** Math exact match on one checkpoint, or on the baseline and the checkpoint with a before/after report section. */
-    private void evaluateMath(ModelCheckpoint loaded, ModelCheckpoint before, Map<String, Object> results)
-            throws IOException {
-        MathExactMatch.Result beforeResult = null;
-        if (before != null) {
-            beforeResult = math(completer(before));
-            results.put("math_baseline", mathJson(before.directory().toString(), beforeResult));
-        }
-        MathExactMatch.Result result = math(completer(loaded));
-        results.put("math", mathJson(loaded.directory().toString(), result));
-        if (before != null) {
-            StringBuilder table = new StringBuilder("| model |");
-            extractions.forEach(e -> table.append(" ").append(name(e)).append(samples == 1 ? " |" : " mean | "
-                    + name(e) + " majority |"));
-            table.append("\n|---|").append("---|".repeat(extractions.size() * (samples == 1 ? 1 : 2))).append('\n');
-            table.append(row("before: `" + before.directory() + "`", beforeResult));
-            table.append(row("after: `" + loaded.directory() + "`", result));
-            Path report = RunReport.writeSection(RunReport.runDirectory(loaded.directory()), "Math exact match ("
-                    + mathFile.getFileName() + ")", String.format(Locale.ROOT, "- %d problems of `%s`, %s, %d "
-                    + "sample(s) each, %d-shot, at most %d new tokens%n%n", result.items().size(), mathFile,
-                    temperature == 0 ? "greedy" : "temperature " + temperature, samples, shots, maxNewTokens) + table);
-            System.err.println("      report  " + report);
-        }
-    }
-
-    private String row(String model, MathExactMatch.Result result) {
-        StringBuilder row = new StringBuilder("| " + model + " |");
-        for (MathAnswers.Extraction extraction : extractions) {
-            MathExactMatch.Score score = result.score(extraction);
-            row.append(String.format(Locale.ROOT, " %.3f |", score.mean()));
-            if (samples > 1) {
-                row.append(String.format(Locale.ROOT, " %.3f |", score.majority()));
+    private static void write(Path folder, List<TaskResult> results) throws IOException {
+        Files.createDirectories(folder);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (TaskResult result : results) {
+            json.writeValue(folder.resolve(result.task() + ".json").toFile(), result.json());
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("metrics", result.metrics());
+            if (!result.contamination().isEmpty()) {
+                entry.put("clean_metrics", result.cleanMetrics());
+                entry.put("contamination", result.contamination());
             }
+            entry.put("items", result.items());
+            entry.put("items_per_s", result.itemsPerSecond());
+            summary.put(result.task(), entry);
         }
-        return row.append('\n').toString();
+        json.writeValue(folder.resolve("summary.json").toFile(), summary);
+        System.err.println("      json  " + folder + "/{" + String.join(",", results.stream().map(TaskResult::task)
+                .toList()) + ",summary}.json");
     }
 
-    private static String name(MathAnswers.Extraction extraction) {
-        return extraction.name().toLowerCase(Locale.ROOT);
+    /** One line per task: its metrics, on clean items too, and the speed. */
+    private static void print(TaskResult result) {
+        StringBuilder line = new StringBuilder(result.task() + " " + result.model() + ":");
+        result.metrics().forEach((metric, value) -> line.append(String.format(Locale.ROOT, " %s %.4f", metric, value)));
+        if (!result.contamination().isEmpty()) {
+            line.append(" | clean (").append(result.contamination().get(Contamination.Status.CLEAN.label()))
+                    .append(" of ").append(result.items()).append("):");
+            result.cleanMetrics().forEach((metric, value) -> line.append(String.format(Locale.ROOT, " %s %.4f",
+                    metric, value)));
+        }
+        line.append(String.format(Locale.ROOT, "; %d items, %.1f items/s", result.items(), result.itemsPerSecond()));
+        System.out.println(line);
     }
 
-    private static Completer completer(ModelCheckpoint checkpoint) {
-        Generator generator = new Generator(new KvCacheModel(checkpoint.net(), checkpoint.model().contextLength()),
-                checkpoint.tokenizer(), new DecodeLoop.Limits(64, 4096));
-        return new ModelCompleter(generator, checkpoint.directory().toString());
+    private Optional<Contamination.Benchmark> benchmark(Optional<Contamination> statuses, String task, Path file,
+                                                        int items) {
+        return statuses.map(s -> s.forFile(file, Optional.ofNullable(contaminationBenchmarks.get(task)), items));
     }
 
-    private MathExactMatch.Result math(Completer completer) throws IOException {
-        List<MathProblems.Problem> problems = MathProblems.read(mathFile, "question", "answer", limit);
+    private <T> List<T> limited(List<T> items) {
+        return limit > 0 && limit < items.size() ? items.subList(0, limit) : items;
+    }
+
+    private TaskResult math(Subject subject, Optional<Contamination> statuses) throws IOException {
+        List<MathProblems.Problem> all = MathProblems.read(mathFile, "question", "answer", 0);
         List<MathProblems.Problem> solved = shots == 0 ? List.of()
                 : MathProblems.read(fewShotFile, "question", "answer", shots);
-        MathExactMatch.Result result = MathExactMatch.run(completer, problems, solved, shots, extractions,
+        MathExactMatch.Result result = MathExactMatch.run(subject.completer(), limited(all), solved, shots, extractions,
                 new Completer.Request(temperature, maxNewTokens, samples, seed));
-        StringBuilder scores = new StringBuilder();
-        for (MathAnswers.Extraction extraction : extractions) {
-            MathExactMatch.Score score = result.score(extraction);
-            scores.append(String.format(Locale.ROOT, " %s %.3f", name(extraction), score.mean()));
-            if (samples > 1) {
-                scores.append(String.format(Locale.ROOT, " (majority %.3f)", score.majority()));
-            }
-        }
-        System.out.printf(Locale.ROOT, "math exact match %s:%s on %d problems, %s, %d sample(s), %d-shot; %.1f "
-                        + "items/s%n", completer.name(), scores, problems.size(),
-                temperature == 0 ? "greedy" : "temperature " + temperature, samples, shots, result.itemsPerSecond());
-        return result;
+        return result.report(subject.name(), benchmark(statuses, "math", mathFile, all.size()));
     }
 
-    private Map<String, Object> mathJson(String model, MathExactMatch.Result result) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("model", model);
-        json.put("exact_match", result.score(extractions.get(0)).mean());
-        Map<String, Object> byExtraction = new LinkedHashMap<>();
-        for (MathAnswers.Extraction extraction : extractions) {
-            MathExactMatch.Score score = result.score(extraction);
-            byExtraction.put(name(extraction), Map.of("mean", score.mean(), "majority", score.majority()));
-        }
-        json.put("extractions", byExtraction);
-        json.put("items", result.items().size());
-        json.put("samples", samples);
-        json.put("temperature", temperature);
-        json.put("shots", shots);
-        json.put("items_per_s", result.itemsPerSecond());
-        json.put("records", result.items().stream().map(item -> {
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("problem", item.problem().location());
-            record.put("reference", item.problem().reference());
-            record.put("outputs", item.outputs());
-            Map<String, Object> read = new LinkedHashMap<>();
-            item.extracted().forEach((extraction, answers) -> read.put(name(extraction), Map.of(
-                    "answers", answers.stream().map(a -> a.orElse("")).toList(),
-                    "correct", item.correct().get(extraction))));
-            record.put("extracted", read);
-            return record;
-        }).toList());
-        return json;
+    private TaskResult humanEval(Subject subject, Optional<Contamination> statuses) throws IOException {
+        List<HumanEvalTask.Problem> all = HumanEvalTask.read(humanEvalFile);
+        List<HumanEvalTask.Problem> problems = limited(all);
+        HumanEvalTask task = new HumanEvalTask(HumanEvalTask.limits(codeTimeout),
+                Runtime.getRuntime().availableProcessors());
+        CodeGeneration.Result result = CodeGeneration.run(subject.completer(), task, problems,
+                new Completer.Request(temperature, maxNewTokens, samples, seed), ks);
+        return result.report(subject.name(), problems, ks, benchmark(statuses, "humaneval", humanEvalFile, all.size()));
     }
 
-    /** Perplexity and bits per byte ({@code ppl}) or multiple choice ({@code mc}) of one checkpoint, printed. */
-    private Map<String, Object> likelihood(String task, ModelCheckpoint checkpoint) throws IOException {
-        LanguageModel model = new KvCacheModel(checkpoint.net(), checkpoint.model().contextLength());
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("checkpoint", checkpoint.directory().toString());
-        if (task.equals("ppl")) {
-            int context = checkpoint.model().contextLength();
-            String heldOut = readText(pplText, "--ppl-text");
-            HeldOutPerplexity.Result r = HeldOutPerplexity.run(model, checkpoint.tokenizer(), heldOut, context, 8);
-            System.out.printf(Locale.ROOT, "ppl %s: perplexity %.3f, %.4f bits per byte over %,d tokens (%,d bytes) of "
-                    + "%s; %,.0f tokens/s%n", checkpoint.directory(), r.perplexity(), r.bitsPerByte(), r.tokens(),
-                    r.bytes(), pplText, r.tokens() / r.seconds());
-            json.putAll(Map.of("text", pplText.toString(), "tokens", r.tokens(), "bytes", r.bytes(), "perplexity",
-                    r.perplexity(), "bits_per_byte", r.bitsPerByte(), "tokens_per_s", r.tokens() / r.seconds()));
-            return json;
-        }
+    private TaskResult multipleChoice(Subject subject, Optional<Contamination> statuses) throws IOException {
         if (mcFields.size() != 3) {
             throw new IllegalArgumentException("--mc-fields: context,choices,gold (three names), got " + mcFields);
         }
-        List<MultipleChoice.Item> items = MultipleChoiceItems.read(mcFile, new MultipleChoiceItems.FieldMapping(
+        List<MultipleChoice.Item> all = MultipleChoiceItems.read(mcFile, new MultipleChoiceItems.FieldMapping(
                 mcFields.get(0), List.of(mcFields.get(1).split("\\+")), mcFields.get(2), mcGold));
-        if (limit > 0 && limit < items.size()) {
-            items = items.subList(0, limit);
-        }
-        MultipleChoice.Result r = MultipleChoice.run(MultipleChoice.model(model, checkpoint.tokenizer(), 16), items);
-        System.out.printf(Locale.ROOT, "mc %s: acc %.3f, acc_norm %.3f on %d items of %s; %.1f items/s%n",
-                checkpoint.directory(), r.acc(), r.accNorm(), items.size(), mcFile, r.itemsPerSecond());
-        json.putAll(Map.of("file", mcFile.toString(), "items", items.size(), "acc", r.acc(), "acc_norm", r.accNorm(),
-                "items_per_s", r.itemsPerSecond()));
-        json.put("records", r.items().stream().map(scored -> Map.of("item", scored.item().location(),
-                "log_likelihoods", scored.logLikelihoods(), "gold", scored.item().gold(), "predicted",
-                scored.predicted(), "predicted_norm", scored.predictedNorm())).toList());
-        return json;
+        ScoringModel scoring = subject.scoring().apply(0);
+        MultipleChoice.Result result = MultipleChoice.run(MultipleChoice.model(scoring), limited(all));
+        return result.report(subject.name(), benchmark(statuses, "mc", mcFile, all.size()));
     }
 
-    private CodeGeneration.Result code(Completer completer) throws IOException {
-        List<HumanEvalTask.Problem> problems = HumanEvalTask.read(humanEvalFile);
-        if (limit > 0 && limit < problems.size()) {
-            problems = problems.subList(0, limit);
-        }
-        HumanEvalTask task = new HumanEvalTask(HumanEvalTask.limits(codeTimeout),
-                Runtime.getRuntime().availableProcessors());
-        CodeGeneration.Result result = CodeGeneration.run(completer, task, problems,
-                new Completer.Request(temperature, maxNewTokens, samples, seed), ks);
-        StringBuilder scores = new StringBuilder();
-        result.execution().passAtK().forEach((k, value) -> scores.append(String.format(Locale.ROOT, " pass@%d %.3f",
-                k, value)));
-        System.out.printf(Locale.ROOT, "humaneval %s:%s on %d problems, %d sample(s) each, %s; verdicts %s; %.1f "
-                        + "items/s%n", completer.name(), scores, problems.size(), samples,
-                temperature == 0 ? "greedy" : "temperature " + temperature, result.execution().reasons(),
-                problems.size() / result.seconds());
-        return result;
+    private TaskResult perplexity(Subject subject) throws IOException {
+        ScoringModel scoring = subject.scoring().apply(0);
+        HeldOutPerplexity.Result r = HeldOutPerplexity.run(scoring, readText(pplText, "--ppl-text"),
+                scoring.maxLength(), SEQUENCES_PER_FORWARD);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("bits_per_byte", r.bitsPerByte());
+        metrics.put("perplexity", r.perplexity());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("text", pplText.toString());
+        settings.put("tokens", r.tokens());
+        settings.put("bytes", r.bytes());
+        settings.put("windows", r.windows());
+        settings.put("window_tokens", scoring.maxLength());
+        settings.put("tokens_per_s", r.tokens() / r.seconds());
+        return new TaskResult("ppl", subject.name(), metrics, Map.of(), Map.of(), r.windows(), r.seconds(), settings,
+                List.of());
     }
 
-    private Map<String, Object> codeJson(String model, CodeGeneration.Result result) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("model", model);
-        Map<String, Object> passAtK = new LinkedHashMap<>();
-        result.execution().passAtK().forEach((k, value) -> passAtK.put("pass@" + k, value));
-        json.put("pass_at_k", passAtK);
-        json.put("file", humanEvalFile.toString());
-        json.put("samples", samples);
-        json.put("temperature", temperature);
-        json.put("items_per_s", result.execution().problems().size() / result.seconds());
-        json.put("verdicts", result.execution().reasons());
-        json.put("records", result.execution().problems().stream().map(problem -> Map.of(
-                "task_id", problem.taskId(), "completions", result.completions().get(problem.taskId()),
-                "verdicts", problem.samples().stream().map(sample -> sample.verdict().name().toLowerCase(Locale.ROOT))
-                        .toList(), "c", problem.c(), "n", problem.n())).toList());
-        return json;
+    private String comparisonSection(List<Subject> subjects) {
+        StringBuilder section = new StringBuilder();
+        subjects.forEach(s -> section.append("- ").append(s.label()).append(": `").append(s.name()).append("`\n"));
+        String sampling = (temperature == 0 ? "greedy" : "temperature " + temperature) + ", " + samples
+                + " sample(s)";
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("math", "`" + mathFile + "`, " + sampling + ", " + shots + "-shot");
+        settings.put("humaneval", "`" + humanEvalFile + "`, " + sampling);
+        settings.put("mc", "`" + mcFile + "`");
+        settings.put("ppl", "`" + pplText + "`");
+        settings.put("passkey", trials + " keys per length and depth");
+        settings.put("position-ppl", "`" + text + "`");
+        tasks.forEach(task -> section.append("- ").append(task).append(": ").append(settings.get(task)).append('\n'));
+        if (limit > 0) {
+            section.append("- the first ").append(limit).append(" items of each file\n");
+        }
+        if (contamination != null) {
+            section.append("- decontamination statuses from the pipeline run `").append(contamination).append("`\n");
+        }
+        return section.append('\n').toString();
     }
 
-    private void evaluateLongContext(ModelCheckpoint loaded, ModelCheckpoint before, Map<String, Object> results)
-            throws IOException {
-        int context = (before != null ? before : loaded).model().contextLength();
-        List<Integer> evaluated = lengths != null ? lengths : List.of(context, 2 * context, 4 * context);
-
-        LongContextResults beforeResults = null;
-        if (before != null) {
-            beforeResults = evaluate(before, evaluated);
-            results.put("baseline", json(before, beforeResults));
+    /**
+     * The lengths of the long-context tasks: as given; else 1×, 2×, 4× the context of the first checkpoint (the same
+     * for every one compared), or the most an endpoint reads.
+     */
+    private List<Integer> lengths(Subject subject) {
+        if (lengths != null) {
+            return lengths;
         }
-        LongContextResults afterResults = evaluate(loaded, evaluated);
-        results.putAll(json(loaded, afterResults));
-        if (before != null) {
-            String table = LongContextResults.beforeAfterTable(beforeResults, afterResults, evaluated);
-            System.out.print("\nbefore → after\n" + table);
-            // One section per evaluation text, so that in- and out-of-distribution texts can stand side by side.
-            String heading = "Long-context evaluation" + (tasks.contains("position-ppl")
-                    ? " (" + text.toAbsolutePath().normalize().getFileName() + ")" : "");
-            Path report = RunReport.writeSection(RunReport.runDirectory(loaded.directory()), heading,
-                    reportSection(before, loaded, table));
-            System.err.println("      report  " + report);
+        if (subject.checkpoint().isEmpty()) {
+            return List.of(subject.scoring().apply(0).maxLength());
         }
+        int context = ModelCheckpoint.header(baseline != null ? baseline : checkpoints.get(0)).model().contextLength();
+        return List.of(context, 2 * context, 4 * context);
     }
 
-    /** Runs the tasks on one checkpoint at {@code evaluated} lengths, printing their tables. */
-    private LongContextResults evaluate(ModelCheckpoint loaded, List<Integer> evaluated) throws IOException {
-        int context = loaded.model().contextLength();
+    private LongContextRun evaluateLongContext(Subject subject) throws IOException {
+        List<Integer> evaluated = lengths(subject);
         int longest = evaluated.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        LanguageModel model = new KvCacheModel(loaded.net(), Math.max(context, longest));
-        System.err.printf(Locale.ROOT, "phi4j eval: %s (%s) at lengths %s%n", loaded.directory(), describe(loaded),
-                evaluated);
+        ScoringModel model = subject.scoring().apply(longest);
         List<Passkey.Result> passkey = List.of();
+        double passkeySeconds = 0;
         if (tasks.contains("passkey")) {
             long start = System.nanoTime();
-            int shortest = Passkey.minimumLength(loaded.tokenizer());
-            List<Integer> fitting = evaluated.stream().filter(length -> length >= shortest).toList();
+            int shortest = Passkey.minimumLength(model::encode);
+            List<Integer> fitting = evaluated.stream().filter(length -> length >= shortest
+                    && length - 1 <= model.maxLength()).toList();
             if (fitting.size() < evaluated.size()) {
-                System.err.printf(Locale.ROOT, "      passkey: lengths below %d skipped: this tokenizer needs %d tokens "
-                        + "for the preamble, needle, question and answer alone%n", shortest, shortest);
+                System.err.printf(Locale.ROOT, "      passkey: lengths outside %d..%d skipped: the preamble, needle, "
+                        + "question and answer alone take %d tokens, and %s reads %d%n", shortest,
+                        model.maxLength() + 1, shortest, model.name(), model.maxLength());
             }
-            passkey = Passkey.run(model, loaded.tokenizer(), fitting, depths, trials, seed);
+            passkey = Passkey.run(model, fitting, depths, trials, seed);
             System.out.print(passkeyTable(passkey));
-            System.err.printf(Locale.ROOT, "      passkey: %d prompts in %.1f s%n", passkey.size() * trials,
-                    (System.nanoTime() - start) / 1e9);
+            passkeySeconds = (System.nanoTime() - start) / 1e9;
         }
         List<PositionPerplexity.Bucket> buckets = new ArrayList<>();
+        long start = System.nanoTime();
         if (tasks.contains("position-ppl")) {
-            int[] tokens = loaded.tokenizer().encode(readText(text, "--text"));
+            int[] tokens = model.encode(readText(text, "--text"));
             for (int length : evaluated) {
+                if (length > model.maxLength()) {
+                    System.err.printf(Locale.ROOT, "      position-ppl: length %d skipped: %s reads %d%n", length,
+                            model.name(), model.maxLength());
+                    continue;
+                }
                 buckets.addAll(PositionPerplexity.run(model, tokens, length, windows, this.buckets));
             }
             System.out.print(perplexityTable(buckets));
         }
-        return new LongContextResults(passkey, buckets);
+        return new LongContextRun(new LongContextResults(passkey, buckets), passkeySeconds,
+                (System.nanoTime() - start) / 1e9);
     }
 
-    private static String describe(ModelCheckpoint checkpoint) {
-        return String.format(Locale.ROOT, "context %d, θ %s, RoPE scaling %s", checkpoint.model().contextLength(),
-                checkpoint.model().ropeTheta(), checkpoint.model().ropeScaling().kind().name().toLowerCase(Locale.ROOT));
+    /**
+     * Passkey accuracy and perplexity by length as task results, cells and buckets as their records; a task no length
+     * fitted is left out (the reason was printed).
+     */
+    private List<TaskResult> longContextResults(Subject subject, LongContextRun run) {
+        LongContextResults results = run.results();
+        List<TaskResult> out = new ArrayList<>();
+        List<Integer> measured = results.passkey().stream().map(Passkey.Result::length).distinct().toList();
+        if (tasks.contains("passkey") && !results.passkey().isEmpty()) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            measured.forEach(length -> metrics.put("accuracy@" + length, results.passkeyAccuracy(length)));
+            List<Map<String, Object>> cells = results.passkey().stream().map(r -> Map.<String, Object>of("length",
+                    r.length(), "depth", r.depth(), "trials", r.trials(), "correct", r.correct(), "accuracy",
+                    r.accuracy())).toList();
+            out.add(new TaskResult("passkey", subject.name(), metrics, Map.of(), Map.of(), results.passkey().size()
+                    * trials, run.passkeySeconds(), Map.of("depths", depths, "trials", trials, "seed", seed), cells));
+        }
+        if (tasks.contains("position-ppl") && !results.positions().isEmpty()) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            results.positions().stream().map(PositionPerplexity.Bucket::length).distinct().forEach(length -> {
+                metrics.put("ppl@" + length, results.perplexity(length));
+                metrics.put("last_bucket_ppl@" + length, results.lastBucketPerplexity(length));
+            });
+            List<Map<String, Object>> records = results.positions().stream().map(b -> Map.<String, Object>of(
+                    "length", b.length(), "from", b.from(), "to", b.to(), "predictions", b.predictions(), "mean_nll",
+                    b.meanNll(), "perplexity", b.perplexity())).toList();
+            int windowsRead = results.positions().stream().filter(b -> b.from() == 0)
+                    .mapToInt(b -> (int) (b.predictions() / (b.to() - b.from()))).sum();
+            out.add(new TaskResult("position-ppl", subject.name(), metrics, Map.of(), Map.of(), windowsRead,
+                    run.positionSeconds(),
+                    Map.of("text", text.toString(), "windows", windows, "buckets", buckets), records));
+        }
+        return out;
     }
 
-    private static Map<String, Object> json(ModelCheckpoint checkpoint, LongContextResults results) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("checkpoint", checkpoint.directory().toString());
-        json.put("context_length", checkpoint.model().contextLength());
-        json.put("rope_theta", checkpoint.model().ropeTheta());
-        if (!results.passkey().isEmpty()) {
-            json.put("passkey", results.passkey().stream().map(r -> Map.of("length", r.length(), "depth", r.depth(),
-                    "trials", r.trials(), "correct", r.correct(), "accuracy", r.accuracy())).toList());
-        }
-        if (!results.positions().isEmpty()) {
-            json.put("position_ppl", results.positions().stream().map(b -> Map.of("length", b.length(), "from",
-                    b.from(), "to", b.to(), "predictions", b.predictions(), "mean_nll", b.meanNll(),
-                    "perplexity", b.perplexity())).toList());
-        }
-        return json;
-    }
-
-    private String reportSection(ModelCheckpoint before, ModelCheckpoint after, String table) {
-        StringBuilder section = new StringBuilder();
-        section.append(String.format(Locale.ROOT, "- before: `%s` (%s)%n- after: `%s` (%s)%n", before.directory(),
-                describe(before), after.directory(), describe(after)));
-        if (tasks.contains("passkey")) {
-            section.append(String.format(Locale.ROOT, "- passkey: %d keys per length and depth, depths %s, greedy, "
-                    + "exact match, seed %d%n", trials, depths, seed));
-        }
-        if (tasks.contains("position-ppl")) {
-            section.append(String.format(Locale.ROOT, "- perplexity: up to %d windows per length of `%s`, %d position "
-                    + "buckets%n", windows, text, buckets));
-        }
-        return section.append('\n').append(table).toString();
+    private void writeLongContextReport(Subject before, Subject after, LongContextResults beforeResults,
+                                        LongContextResults afterResults) throws IOException {
+        List<Integer> evaluated = lengths(after);
+        String table = LongContextResults.beforeAfterTable(beforeResults, afterResults, evaluated);
+        System.out.print("\nbefore → after\n" + table);
+        // One section per evaluation text, so that in- and out-of-distribution texts can stand side by side.
+        String heading = "Long-context evaluation" + (tasks.contains("position-ppl")
+                ? " (" + text.toAbsolutePath().normalize().getFileName() + ")" : "");
+        ModelCheckpoint afterCheckpoint = after.checkpoint().orElseThrow();
+        Path report = RunReport.writeSection(RunReport.runDirectory(afterCheckpoint.directory()), heading,
+                reportSection(before.checkpoint().orElseThrow(), afterCheckpoint, table));
+        System.err.println("      report  " + report);
     }
 
     private static String readText(Path path, String option) throws IOException {
@@ -544,4 +588,23 @@ final class EvalCommand implements Callable<Integer> {
         }
         return out.toString();
     }
-}
+
+    private static String describe(ModelCheckpoint checkpoint) {
+        return String.format(Locale.ROOT, "context %d, θ %s, RoPE scaling %s", checkpoint.model().contextLength(),
+                checkpoint.model().ropeTheta(), checkpoint.model().ropeScaling().kind().name().toLowerCase(Locale.ROOT));
+    }
+
+    private String reportSection(ModelCheckpoint before, ModelCheckpoint after, String table) {
+        StringBuilder section = new StringBuilder();
+        section.append(String.format(Locale.ROOT, "- before: `%s` (%s)%n- after: `%s` (%s)%n", before.directory(),
+                describe(before), after.directory(), describe(after)));
+        if (tasks.contains("passkey")) {
+            section.append(String.format(Locale.ROOT, "- passkey: %d keys per length and depth, depths %s, greedy, "
+                    + "exact match, seed %d%n", trials, depths, seed));
+        }
+        if (tasks.contains("position-ppl")) {
+            section.append(String.format(Locale.ROOT, "- perplexity: up to %d windows per length of `%s`, %d position "
+                    + "buckets%n", windows, text, buckets));
+        }
+        return section.append('\n').append(table).toString();
+    }}

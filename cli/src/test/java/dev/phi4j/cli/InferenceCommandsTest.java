@@ -95,31 +95,34 @@ class InferenceCommandsTest {
     /** Runs the command with System.out and System.err captured (replaced before picocli sets up its writers). */
     @Test
     void evalMeasuresPasskeyAndPositionPerplexityAlsoBeyondTheTrainedContext() throws IOException {
-        Path json = run.resolve("eval.json");
+        Path out = run.resolve("eval-long");
         Result result = phi4j("eval", "--checkpoint", run.toString(), "--lengths", "64,128,256", "--trials", "2",
                 "--windows", "2", "--text", TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString(), "--output",
-                json.toString());
+                out.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("passkey retrieval") && result.out().contains("perplexity by position"),
                 result.out());
-        JsonNode results = new ObjectMapper().readTree(json.toFile());
-        assertEquals(128, results.path("context_length").asInt());
-        assertTrue(result.err().contains("passkey: lengths below"), "64 tokens cannot hold a passkey prompt: "
+        assertTrue(result.err().contains("passkey: lengths outside"), "64 tokens cannot hold a passkey prompt: "
                 + result.err());
+        JsonNode passkey = json(out.resolve("passkey.json"));
         List<Integer> passkeyLengths = new java.util.ArrayList<>();
-        results.path("passkey").forEach(cell -> passkeyLengths.add(cell.path("length").asInt()));
+        passkey.path("records").forEach(cell -> passkeyLengths.add(cell.path("length").asInt()));
         assertFalse(passkeyLengths.contains(64), passkeyLengths.toString());
         assertTrue(passkeyLengths.contains(256) && passkeyLengths.size() % 3 == 0, "3 depths a length: " + passkeyLengths);
-        assertEquals(3 * 4, results.path("position_ppl").size(), "3 lengths × 4 buckets");
-        for (JsonNode bucket : results.path("position_ppl")) {
+        assertTrue(passkey.path("metrics").has("accuracy@256"), passkey.toString());
+        JsonNode positions = json(out.resolve("position-ppl.json")).path("records");
+        assertEquals(3 * 4, positions.size(), "3 lengths × 4 buckets");
+        for (JsonNode bucket : positions) {
             double perplexity = bucket.path("perplexity").asDouble();
             assertTrue(perplexity > 1 && perplexity < 10 * 1024, "an untrained model is near uniform: " + perplexity);
         }
-        assertEquals(256, results.path("position_ppl").get(11).path("to").asInt(), "evaluated at 2× the context");
+        assertEquals(256, positions.get(11).path("to").asInt(), "evaluated at 2× the context");
+        assertTrue(json(out.resolve("summary.json")).path("position-ppl").path("metrics").has("ppl@256"));
 
         Result compared = phi4j("eval", "--checkpoint", run.toString(), "--baseline", run.toString(), "--trials", "1",
-                "--windows", "1", "--text", TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString());
+                "--windows", "1", "--text", TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString(),
+                "--output", run.resolve("eval-compared").toString());
         assertEquals(0, compared.exitCode(), compared.err());
         String report = Files.readString(run.resolve("report.md"));
         assertTrue(report.contains("## Long-context evaluation (books)"), report);
@@ -127,25 +130,38 @@ class InferenceCommandsTest {
             assertTrue(report.lines().anyMatch(row -> row.startsWith("| " + length + " |") && row.endsWith("| 1.00× |")),
                     "the same model before and after: " + report);
         }
+        assertTrue(report.contains("## Evaluation across checkpoints"), report);
 
         Result unknown = phi4j("eval", "--checkpoint", run.toString(), "--tasks", "mmlu");
         assertEquals(ExitCodes.USAGE, unknown.exitCode());
         assertTrue(unknown.err().contains("unknown task 'mmlu'"), unknown.err());
     }
 
+    /**
+     * Every task on a checkpoint and on the same model behind phi4j serve: greedy answers, log-likelihoods and
+     * passkey answers agree, and math and HumanEval samples are scored the same way.
+     */
     @Test
-    void evalMathSamplesACheckpointAndTheSameModelServedOverHttp() throws IOException {
-        Path local = run.resolve("math.json");
-        Path remote = run.resolve("math-endpoint.json");
+    void evalRunsEveryTaskOnACheckpointAndOnTheSameModelServedOverHttp() throws IOException {
+        Path local = run.resolve("eval-local");
+        Path remote = run.resolve("eval-remote");
         Path problems = TinyCheckpoint.ROOT.resolve("datasets/arith/test.jsonl");
         Path wide = run.resolve("wide");                          // HumanEval prompts need more than 128 tokens
         TinyCheckpoint.write(wide, ModelPresets.TINY.withContext(512, 10_000));
-        String[] task = {"--tasks", "math,humaneval", "--math-file", problems.toString(), "--limit", "4",
-                "--max-new-tokens", "8", "--samples", "2", "--temperature", "0.5", "--humaneval-file",
-                TinyCheckpoint.ROOT.resolve("datasets/sample/benchmarks/pyfunc-test.jsonl.gz").toString()};
-        Result result = phi4j(concat(new String[] {"eval", "--checkpoint", wide.toString(), "--baseline",
-                wide.toString(), "--output", local.toString()}, task));
+        String[] tasks = {"--tasks", "ppl,mc,math,humaneval,passkey,position-ppl", "--math-file", problems.toString(),
+                "--limit", "4", "--max-new-tokens", "8", "--samples", "2", "--temperature", "0.5", "--humaneval-file",
+                TinyCheckpoint.ROOT.resolve("datasets/sample/benchmarks/pyfunc-test.jsonl.gz").toString(),
+                "--ppl-text", TinyCheckpoint.ROOT.resolve("datasets/sample/books/notes-on-counting.txt").toString(),
+                "--mc-file", TinyCheckpoint.ROOT.resolve("datasets/eval/mc-sample.jsonl").toString(),
+                "--lengths", "256", "--trials", "2", "--windows", "2", "--text",
+                TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString()};
+        Result result = phi4j(concat(new String[] {"eval", "--checkpoint", wide.toString(), "--output",
+                local.toString()}, tasks));
         assertEquals(0, result.exitCode(), result.err());
+        for (String line : List.of("ppl ", "mc ", "math ", "humaneval ", "passkey ", "position-ppl ")) {
+            assertTrue(result.out().lines().anyMatch(l -> l.startsWith(line) && l.contains("items/s")),
+                    line + "in " + result.out());
+        }
 
         InferenceModel loaded = InferenceModel.load(wide, true);
         ServeConfig defaults = ServeConfig.defaults("phi4j-tiny");
@@ -155,53 +171,75 @@ class InferenceCommandsTest {
                 defaults.httpThreads(), defaults.requestTimeoutSeconds(), defaults.shutdownGraceSeconds()))) {
             String url = server.baseUri().toString().replaceAll("/$", "") + "/v1";
             Result served = phi4j(concat(new String[] {"eval", "--endpoint", url, "--model", "phi4j-tiny", "--output",
-                    remote.toString()}, task));
+                    remote.toString()}, tasks));
             assertEquals(0, served.exitCode(), served.err());
 
             String[] greedy = {"--tasks", "math", "--math-file", problems.toString(), "--limit", "3",
                     "--max-new-tokens", "8", "--output"};
             assertEquals(0, phi4j(concat(new String[] {"eval", "--checkpoint", wide.toString()},
-                    concat(greedy, new String[] {run.resolve("greedy.json").toString()}))).exitCode());
+                    concat(greedy, new String[] {run.resolve("greedy").toString()}))).exitCode());
             assertEquals(0, phi4j(concat(new String[] {"eval", "--endpoint", url, "--model", "phi4j-tiny"},
-                    concat(greedy, new String[] {run.resolve("greedy-endpoint.json").toString()}))).exitCode());
-            JsonNode engine = new ObjectMapper().readTree(run.resolve("greedy.json").toFile()).path("math");
-            JsonNode http = new ObjectMapper().readTree(run.resolve("greedy-endpoint.json").toFile()).path("math");
+                    concat(greedy, new String[] {run.resolve("greedy-endpoint").toString()}))).exitCode());
+            JsonNode engine = json(run.resolve("greedy/math.json"));
+            JsonNode http = json(run.resolve("greedy-endpoint/math.json"));
             for (int i = 0; i < 3; i++) {
                 assertEquals(engine.path("records").get(i).path("outputs"), http.path("records").get(i).path("outputs"),
                         "greedy through the server is greedy through the engine");
             }
         }
 
-        JsonNode math = new ObjectMapper().readTree(local.toFile()).path("math");
-        JsonNode viaHttp = new ObjectMapper().readTree(remote.toFile()).path("math");
+        JsonNode math = json(local.resolve("math.json"));
         assertEquals(4, math.path("items").asInt());
-        long correct = 0;
+        double strict = 0;
         for (int i = 0; i < 4; i++) {
             JsonNode record = math.path("records").get(i);
-            assertTrue(record.path("problem").asText().startsWith(problems + ":"), record.toString());
-            assertFalse(record.path("reference").asText().isEmpty(), "the #### answer of the problem's solution");
+            assertTrue(record.path("location").asText().startsWith(problems + ":"), record.toString());
+            assertFalse(record.path("prompt").asText().isEmpty() || record.path("reference").asText().isEmpty());
             assertEquals(2, record.path("outputs").size());
-            assertEquals(2, viaHttp.path("records").get(i).path("outputs").size());
-            for (JsonNode right : record.path("extracted").path("strict").path("correct")) {
-                correct += right.asBoolean() ? 1 : 0;
-            }
+            assertEquals(2, record.path("extracted").path("strict").size());
+            strict += record.path("scores").path("strict").asDouble();
         }
-        assertEquals(correct / 4.0 / 2, math.path("extractions").path("strict").path("mean").asDouble(), 1e-12);
-        assertEquals(4, viaHttp.path("items").asInt());
-        for (String file : List.of(local.toString(), remote.toString())) {
-            JsonNode code = new ObjectMapper().readTree(Path.of(file).toFile()).path("humaneval");
-            assertEquals(3, code.path("records").size(), "the bundled file's 3 problems (--limit 4): " + file);
+        assertEquals(strict / 4, math.path("metrics").path("strict").asDouble(), 1e-12);
+        assertEquals(4, json(remote.resolve("math.json")).path("records").size());
+        for (Path folder : List.of(local, remote)) {
+            JsonNode code = json(folder.resolve("humaneval.json"));
+            assertEquals(3, code.path("records").size(), "the bundled file's 3 problems (--limit 4): " + folder);
             double passAt1 = 0;
             for (JsonNode record : code.path("records")) {
                 assertEquals(2, record.path("n").asInt());
                 assertEquals(2, record.path("verdicts").size(), "every sample ran in the sandbox: " + record);
                 passAt1 += record.path("c").asDouble() / 2 / 3;
             }
-            assertEquals(passAt1, code.path("pass_at_k").path("pass@1").asDouble(), 1e-12);
+            assertEquals(passAt1, code.path("metrics").path("pass@1").asDouble(), 1e-12);
         }
-        String report = Files.readString(wide.resolve("report.md"));
-        assertTrue(report.contains("## Math exact match (test.jsonl)") && report.contains("2 sample(s) each")
-                && report.contains("strict majority"), report);
+
+        JsonNode mcLocal = json(local.resolve("mc.json")).path("records");
+        JsonNode mcRemote = json(remote.resolve("mc.json")).path("records");
+        assertEquals(4, mcLocal.size(), "--limit takes the first items of every task");
+        for (int i = 0; i < mcLocal.size(); i++) {
+            for (int c = 0; c < mcLocal.get(i).path("log_likelihoods").size(); c++) {
+                double expected = mcLocal.get(i).path("log_likelihoods").get(c).asDouble();
+                assertEquals(expected, mcRemote.get(i).path("log_likelihoods").get(c).asDouble(),
+                        1e-4 * Math.abs(expected), "the same log-likelihood over HTTP");
+            }
+        }
+        JsonNode ppl = json(local.resolve("ppl.json"));
+        double bitsPerByte = ppl.path("metrics").path("bits_per_byte").asDouble();
+        assertEquals(Math.log(ppl.path("metrics").path("perplexity").asDouble()) / Math.log(2)
+                * ppl.path("settings").path("tokens").asDouble() / ppl.path("settings").path("bytes").asDouble(),
+                bitsPerByte, 1e-9, "bits per byte restate the perplexity per byte");
+        assertTrue(bitsPerByte > 1 && bitsPerByte < 10, "an untrained model is near uniform: " + bitsPerByte);
+        JsonNode pplRemote = json(remote.resolve("ppl.json"));
+        assertEquals(511, pplRemote.path("settings").path("window_tokens").asInt(), "the echoed token is the 512th");
+        assertEquals(bitsPerByte, pplRemote.path("metrics").path("bits_per_byte").asDouble(), 0.05 * bitsPerByte);
+        assertEquals(json(local.resolve("passkey.json")).path("records"),
+                json(remote.resolve("passkey.json")).path("records"), "greedy passkey answers agree");
+        JsonNode positions = json(local.resolve("position-ppl.json")).path("records");
+        JsonNode positionsRemote = json(remote.resolve("position-ppl.json")).path("records");
+        for (int b = 0; b < positions.size(); b++) {
+            double expected = positions.get(b).path("mean_nll").asDouble();
+            assertEquals(expected, positionsRemote.get(b).path("mean_nll").asDouble(), 1e-4 * expected);
+        }
 
         Result both = phi4j("eval", "--checkpoint", run.toString(), "--endpoint", "http://127.0.0.1:9/v1");
         assertEquals(ExitCodes.USAGE, both.exitCode());
@@ -209,31 +247,28 @@ class InferenceCommandsTest {
     }
 
     @Test
-    void evalScoresPerplexityAndMultipleChoiceByLogLikelihood() throws IOException {
-        Path json = run.resolve("likelihood.json");
-        Result result = phi4j("eval", "--checkpoint", run.toString(), "--tasks", "ppl,mc", "--ppl-text",
-                TinyCheckpoint.ROOT.resolve("datasets/sample/books").toString(), "--mc-file",
-                TinyCheckpoint.ROOT.resolve("datasets/eval/mc-sample.jsonl").toString(), "--output", json.toString());
+    void severalCheckpointsMakeAComparisonTableInTheLastRunsReport() throws IOException {
+        Path first = run.resolve("phases/pretrain");
+        Path second = run.resolve("phases/sft");
+        TinyCheckpoint.write(first, ModelPresets.TINY);
+        TinyCheckpoint.write(second, ModelPresets.TINY);
+        Result result = phi4j("eval", "--checkpoint", first + "," + second, "--tasks", "mc,math", "--mc-file",
+                TinyCheckpoint.ROOT.resolve("datasets/eval/mc-sample.jsonl").toString(), "--math-file",
+                TinyCheckpoint.ROOT.resolve("datasets/arith/test.jsonl").toString(), "--limit", "2",
+                "--max-new-tokens", "4", "--output", run.resolve("phases-eval").toString());
 
         assertEquals(0, result.exitCode(), result.err());
-        JsonNode results = new ObjectMapper().readTree(json.toFile());
-        JsonNode ppl = results.path("ppl");
-        double bitsPerByte = ppl.path("bits_per_byte").asDouble();
-        assertEquals(Math.log(ppl.path("perplexity").asDouble()) / Math.log(2) * ppl.path("tokens").asDouble()
-                / ppl.path("bytes").asDouble(), bitsPerByte, 1e-9, "bits per byte restate the perplexity per byte");
-        assertTrue(bitsPerByte > 1 && bitsPerByte < 10, "an untrained model is near uniform: " + bitsPerByte);
-        JsonNode mc = results.path("mc");
-        assertEquals(8, mc.path("items").asInt());
-        long right = 0;
-        for (JsonNode record : mc.path("records")) {
-            assertEquals(4, record.path("log_likelihoods").size(), record.toString());
-            right += record.path("predicted").asInt() == record.path("gold").asInt() ? 1 : 0;
+        String report = Files.readString(second.resolve("report.md"));
+        assertTrue(report.contains("## Evaluation across checkpoints"), report);
+        assertTrue(report.contains("| task | metric | pretrain | sft |"), report);
+        assertTrue(report.contains("| mc | acc_norm |") && report.contains("| math | strict |"), report);
+        for (String phase : List.of("pretrain", "sft")) {
+            assertTrue(Files.isRegularFile(run.resolve("phases-eval").resolve(phase).resolve("mc.json")), phase);
         }
-        assertEquals(right / 8.0, mc.path("acc").asDouble(), 1e-12);
+    }
 
-        Result remote = phi4j("eval", "--endpoint", "http://127.0.0.1:9/v1", "--tasks", "mc");
-        assertEquals(ExitCodes.USAGE, remote.exitCode());
-        assertTrue(remote.err().contains("tasks [mc] read the model's logits"), remote.err());
+    private static JsonNode json(Path file) throws IOException {
+        return new ObjectMapper().readTree(file.toFile());
     }
 
     private static String[] concat(String[] first, String[] second) {

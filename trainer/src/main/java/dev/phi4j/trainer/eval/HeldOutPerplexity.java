@@ -1,9 +1,5 @@
 package dev.phi4j.trainer.eval;
 
-import dev.phi4j.core.tokenizer.Tokenizer;
-import dev.phi4j.trainer.generate.LanguageModel;
-import dev.phi4j.trainer.generate.LogProbs;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,55 +39,41 @@ public final class HeldOutPerplexity {
     private HeldOutPerplexity() {}
 
     /**
-     * @param stride         tokens each window after the first advances by, 1..context ({@code context}: no overlap)
-     * @param windowsPerCall windows fed to one forward
-     * @throws IllegalArgumentException on an empty text, a bad stride, or a tokenizer larger than the model's vocabulary
+     * @param stride            tokens each window after the first advances by, 1..the model's {@link
+     *                          ScoringModel#maxLength()} (equal to it: no overlap)
+     * @param windowsPerRequest windows handed to the model at once
+     * @throws IllegalArgumentException on an empty text or a bad stride
      */
-    public static Result run(LanguageModel model, Tokenizer tokenizer, String text, int stride, int windowsPerCall) {
+    public static Result run(ScoringModel model, String text, int stride, int windowsPerRequest) {
         long start = System.nanoTime();
-        int context = model.config().contextLength();
+        int context = model.maxLength();
         if (stride < 1 || stride > context) {
             throw new IllegalArgumentException("stride " + stride + " is outside 1.." + context + " (the context)");
         }
-        if (windowsPerCall < 1) {
-            throw new IllegalArgumentException("windows per call must be >= 1");
+        if (windowsPerRequest < 1) {
+            throw new IllegalArgumentException("windows per request must be >= 1");
         }
-        if (tokenizer.vocabSize() > model.config().vocabSize()) {
-            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize()
-                    + " ids but the model's vocabulary is " + model.config().vocabSize());
-        }
-        int[] encoded = tokenizer.encode(text);
+        int[] encoded = model.encode(text);
         if (encoded.length == 0) {
             throw new IllegalArgumentException("the text is empty: nothing to score");
         }
         int[] sequence = new int[encoded.length + 1];
-        sequence[0] = tokenizer.specialTokens().endOfText();
+        sequence[0] = model.endOfText();
         System.arraycopy(encoded, 0, sequence, 1, encoded.length);
 
         List<Window> windows = windows(encoded.length, context, stride);
         double nll = 0;
-        for (int from = 0; from < windows.size(); from += windowsPerCall) {
-            List<Window> batch = windows.subList(from, Math.min(windows.size(), from + windowsPerCall));
-            List<LanguageModel.State> states = new ArrayList<>(batch.size());
-            List<LanguageModel.Feed> feeds = new ArrayList<>(batch.size());
-            try {
-                for (Window window : batch) {
-                    LanguageModel.State state = model.newSequence();
-                    states.add(state);
-                    feeds.add(new LanguageModel.Feed(state,
-                            Arrays.copyOfRange(sequence, window.begin(), window.end()), true));
+        for (int from = 0; from < windows.size(); from += windowsPerRequest) {
+            List<Window> batch = windows.subList(from, Math.min(windows.size(), from + windowsPerRequest));
+            List<int[]> inputs = new ArrayList<>(batch.size());
+            // A window of inputs [begin, end) predicts the tokens begin + 1 .. end, so it reads one token more.
+            batch.forEach(window -> inputs.add(Arrays.copyOfRange(sequence, window.begin(), window.end() + 1)));
+            List<double[]> logProbs = model.tokenLogProbs(inputs);
+            for (int w = 0; w < batch.size(); w++) {
+                Window window = batch.get(w);
+                for (int position = window.scoreFrom(); position < window.end(); position++) {
+                    nll -= logProbs.get(w)[position - window.begin()];
                 }
-                List<INDArray> logits = model.forward(feeds);                // per window (end - begin, vocab)
-                for (int w = 0; w < batch.size(); w++) {
-                    Window window = batch.get(w);
-                    for (int position = window.scoreFrom(); position < window.end(); position++) {
-                        double[] logp = LogProbs.logSoftmax(
-                                logits.get(w).getRow(position - window.begin()).toDoubleVector());
-                        nll -= logp[sequence[position + 1]];
-                    }
-                }
-            } finally {
-                states.forEach(LanguageModel.State::close);
             }
         }
         long bytes = text.getBytes(StandardCharsets.UTF_8).length;

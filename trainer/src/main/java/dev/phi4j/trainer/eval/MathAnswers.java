@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.eval;
 
 import java.math.BigDecimal;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +24,11 @@ public final class MathAnswers {
                 case FLEXIBLE -> flexible(text);
                 case BOXED -> boxed(text);
             };
+        }
+
+        /** The name on the command line and in results. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

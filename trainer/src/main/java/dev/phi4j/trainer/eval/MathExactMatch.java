@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class MathExactMatch {
 
     /** One problem: the samples, and per extraction what was read from each and whether it is the reference. */
-    public record Item(MathProblems.Problem problem, List<String> outputs,
+    public record Item(MathProblems.Problem problem, List<String> outputs, Optional<String> refused,
                        Map<MathAnswers.Extraction, List<Optional<String>>> extracted,
                        Map<MathAnswers.Extraction, List<Boolean>> correct) {
 
@@ -60,6 +60,46 @@ public final class MathExactMatch {
         public double itemsPerSecond() {
             return items.size() / seconds;
         }
+
+        /**
+         * As a task result: per problem what was asked, the outputs, the answers read by each extraction and the
+         * scores, named by extraction ({@code strict}, and {@code strict_majority} with several samples). Problems
+         * are numbered by their position in the file, as decontamination numbers them.
+         */
+        public TaskResult report(String model, Optional<Contamination.Benchmark> contamination) {
+            List<TaskResult.ScoredItem> scored = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                Map<String, Double> scores = new LinkedHashMap<>();
+                Map<String, Object> read = new LinkedHashMap<>();
+                for (MathAnswers.Extraction extraction : extractions) {
+                    String name = extraction.label();
+                    scores.put(name, item.meanAccuracy(extraction));
+                    if (request.n() > 1) {
+                        scores.put(name + "_majority", item.majorityCorrect(extraction) ? 1.0 : 0.0);
+                    }
+                    read.put(name, item.extracted().get(extraction).stream().map(a -> a.orElse(null)).toList());
+                }
+                Map<String, Object> record = new LinkedHashMap<>();
+                record.put("item", i + 1);
+                record.put("location", item.problem().location());
+                record.put("prompt", item.problem().question());
+                record.put("reference", item.problem().reference());
+                record.put("outputs", item.outputs());
+                item.refused().ifPresent(reason -> record.put("refused", reason));
+                record.put("extracted", read);
+                int position = i;
+                scored.add(new TaskResult.ScoredItem(scores, record,
+                        contamination.map(benchmark -> benchmark.status(position, Optional.empty()))));
+            }
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("samples", request.n());
+            settings.put("temperature", request.temperature());
+            settings.put("max_new_tokens", request.maxTokens());
+            settings.put("shots", shots);
+            settings.put("extractions", extractions.stream().map(MathAnswers.Extraction::label).toList());
+            return TaskResult.ofItems("math", model, scored, seconds, settings);
+        }
     }
 
     private MathExactMatch() {}
@@ -84,18 +124,18 @@ public final class MathExactMatch {
             conversation.add(Message.user(problem.question()));
             conversations.add(conversation);
         }
-        List<List<String>> outputs = completer.complete(conversations, request);
+        List<Completer.Answers> outputs = completer.complete(conversations, request);
         List<Item> items = new ArrayList<>(problems.size());
         for (int i = 0; i < problems.size(); i++) {
             Map<MathAnswers.Extraction, List<Optional<String>>> extracted = new EnumMap<>(MathAnswers.Extraction.class);
             Map<MathAnswers.Extraction, List<Boolean>> correct = new EnumMap<>(MathAnswers.Extraction.class);
             for (MathAnswers.Extraction extraction : extractions) {
-                List<Optional<String>> answers = outputs.get(i).stream().map(extraction::extract).toList();
+                List<Optional<String>> answers = outputs.get(i).texts().stream().map(extraction::extract).toList();
                 extracted.put(extraction, answers);
                 String reference = problems.get(i).reference();
                 correct.put(extraction, answers.stream().map(a -> MathAnswers.matches(a, reference)).toList());
             }
-            items.add(new Item(problems.get(i), outputs.get(i), extracted, correct));
+            items.add(new Item(problems.get(i), outputs.get(i).texts(), outputs.get(i).refused(), extracted, correct));
         }
         return new Result(items, extractions, request, shots, (System.nanoTime() - start) / 1e9);
     }

@@ -23,17 +23,29 @@ public final class ModelCompleter implements Completer {
     }
 
     @Override
-    public List<List<String>> complete(List<List<Message>> conversations, Request request) {
+    public List<Answers> complete(List<List<Message>> conversations, Request request) {
+        int context = generator.model().config().contextLength();
         List<int[]> prompts = new ArrayList<>(conversations.size());
-        conversations.forEach(conversation -> prompts.add(chat.generationPrompt(conversation)));
+        List<Integer> fitting = new ArrayList<>(conversations.size());
+        Answers[] answers = new Answers[conversations.size()];
+        for (int i = 0; i < conversations.size(); i++) {
+            int[] prompt = chat.generationPrompt(conversations.get(i));
+            if (prompt.length >= context) {
+                answers[i] = Answers.refused("the prompt is " + prompt.length + " tokens; the model's context is "
+                        + context, request.n());
+            } else {
+                prompts.add(prompt);
+                fitting.add(i);
+            }
+        }
         SamplingParams params = request.temperature() == 0 ? SamplingParams.greedy(request.maxTokens())
                 : SamplingParams.builder().temperature(request.temperature()).maxNewTokens(request.maxTokens())
                         .seed(request.seed()).build();
-        List<List<String>> texts = new ArrayList<>(conversations.size());
-        for (List<Completion> samples : generator.generate(prompts, params, request.n())) {
-            texts.add(samples.stream().map(Completion::text).toList());
+        List<List<Completion>> samples = prompts.isEmpty() ? List.of() : generator.generate(prompts, params, request.n());
+        for (int j = 0; j < fitting.size(); j++) {
+            answers[fitting.get(j)] = Answers.of(samples.get(j).stream().map(Completion::text).toList());
         }
-        return texts;
+        return List.of(answers);
     }
 
     @Override

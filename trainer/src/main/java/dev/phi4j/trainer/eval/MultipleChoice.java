@@ -1,12 +1,12 @@
 package dev.phi4j.trainer.eval;
 
-import dev.phi4j.core.tokenizer.Tokenizer;
-import dev.phi4j.trainer.generate.ContinuationScorer;
-import dev.phi4j.trainer.generate.LanguageModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Multiple choice by log-likelihood, as lm-evaluation-harness scores it: each choice is the continuation
@@ -75,6 +75,33 @@ public final class MultipleChoice {
         public double itemsPerSecond() {
             return items.size() / seconds;
         }
+
+        /**
+         * As a task result: per item the context, choices, log-likelihoods and both predictions, scored {@code acc}
+         * and {@code acc_norm}; items are numbered by their position in the file, as decontamination numbers them.
+         */
+        public TaskResult report(String model, Optional<Contamination.Benchmark> contamination) {
+            List<TaskResult.ScoredItem> scored = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                Scored item = items.get(i);
+                Map<String, Object> record = new LinkedHashMap<>();
+                record.put("item", i + 1);
+                record.put("location", item.item().location());
+                record.put("prompt", item.item().context());
+                record.put("choices", item.item().choices());
+                record.put("gold", item.item().gold());
+                record.put("log_likelihoods", item.logLikelihoods());
+                record.put("predicted", item.predicted());
+                record.put("predicted_norm", item.predictedNorm());
+                Map<String, Double> scores = new LinkedHashMap<>();
+                scores.put("acc", item.correct() ? 1.0 : 0.0);
+                scores.put("acc_norm", item.correctNorm() ? 1.0 : 0.0);
+                int position = i;
+                scored.add(new TaskResult.ScoredItem(scores, record,
+                        contamination.map(benchmark -> benchmark.status(position, Optional.empty()))));
+            }
+            return TaskResult.ofItems("mc", model, scored, seconds, Map.of());
+        }
     }
 
     private MultipleChoice() {}
@@ -111,32 +138,42 @@ public final class MultipleChoice {
     }
 
     /**
-     * The model's log-likelihoods through {@link ContinuationScorer}. Trailing whitespace of the context moves to the
-     * front of the continuation (lm-eval's {@code _encode_pair}), because a BPE attaches a space to the word after it;
-     * an empty context becomes {@code <|endoftext|>}, the first token needing something to be predicted from. A pair
-     * longer than the model's context loses context tokens from the left.
+     * The model's log-likelihoods. Trailing whitespace of the context moves to the front of the continuation
+     * (lm-eval's {@code _encode_pair}), because a BPE attaches a space to the word after it; an empty context becomes
+     * {@code <|endoftext|>}, the first token needing something to be predicted from. A pair longer than the model
+     * reads loses context tokens from the left.
      */
-    public static LogLikelihood model(LanguageModel model, Tokenizer tokenizer, int pairsPerCall) {
-        ContinuationScorer scorer = new ContinuationScorer(model, pairsPerCall);
-        int limit = model.config().contextLength();
+    public static LogLikelihood model(ScoringModel model) {
+        int limit = model.maxLength() + 1;
         return requests -> {
-            List<ContinuationScorer.Pair> pairs = new ArrayList<>(requests.size());
-            for (Request request : requests) {
+            List<int[]> sequences = new ArrayList<>(requests.size());
+            int[] continuationLengths = new int[requests.size()];
+            for (int r = 0; r < requests.size(); r++) {
+                Request request = requests.get(r);
                 String context = request.context().stripTrailing();
                 String continuation = request.context().substring(context.length()) + request.continuation();
-                int[] contextTokens = context.isEmpty() ? new int[] {tokenizer.specialTokens().endOfText()}
-                        : tokenizer.encode(context);
-                int[] continuationTokens = tokenizer.encode(continuation);
+                int[] contextTokens = context.isEmpty() ? new int[] {model.endOfText()} : model.encode(context);
+                int[] continuationTokens = model.encode(continuation);
                 if (continuationTokens.length >= limit) {
                     throw new IllegalArgumentException("the continuation '" + request.continuation() + "' is "
-                            + continuationTokens.length + " tokens; the model's context is " + limit);
+                            + continuationTokens.length + " tokens; " + model.name() + " reads " + model.maxLength());
                 }
                 int keep = Math.min(contextTokens.length, limit - continuationTokens.length);
-                pairs.add(new ContinuationScorer.Pair(
-                        Arrays.copyOfRange(contextTokens, contextTokens.length - keep, contextTokens.length),
-                        continuationTokens));
+                int[] sequence = new int[keep + continuationTokens.length];
+                System.arraycopy(contextTokens, contextTokens.length - keep, sequence, 0, keep);
+                System.arraycopy(continuationTokens, 0, sequence, keep, continuationTokens.length);
+                sequences.add(sequence);
+                continuationLengths[r] = continuationTokens.length;
             }
-            return scorer.scoreAll(pairs).stream().mapToDouble(ContinuationScorer.Score::sum).toArray();
+            List<double[]> logProbs = model.tokenLogProbs(sequences);
+            double[] sums = new double[requests.size()];
+            for (int r = 0; r < sums.length; r++) {
+                double[] perToken = logProbs.get(r);
+                for (int i = perToken.length - continuationLengths[r]; i < perToken.length; i++) {
+                    sums[r] += perToken[i];
+                }
+            }
+            return sums;
         };
     }
 

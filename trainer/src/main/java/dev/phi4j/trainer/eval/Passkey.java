@@ -1,12 +1,10 @@
 package dev.phi4j.trainer.eval;
 
-import dev.phi4j.core.tokenizer.Tokenizer;
-import dev.phi4j.trainer.generate.LanguageModel;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,16 +41,16 @@ public final class Passkey {
      * The prompt of at most {@code length − ANSWER_TOKENS} tokens: as many filler lines as fit, the needle after
      * {@code depth} of them.
      */
-    static int[] prompt(Tokenizer tokenizer, int length, double depth, int key) {
+    static int[] prompt(Function<String, int[]> encode, int length, double depth, int key) {
         int budget = length - ANSWER_TOKENS;
-        int fixed = tokenizer.encode(PREAMBLE + needle(key) + QUESTION).length;
-        int perFiller = tokenizer.encode(FILLER).length;
+        int fixed = encode.apply(PREAMBLE + needle(key) + QUESTION).length;
+        int perFiller = encode.apply(FILLER).length;
         int fillers = Math.max(0, (budget - fixed) / perFiller);
         int[] tokens;
         do {
             int before = (int) Math.round(depth * fillers);
             String text = PREAMBLE + FILLER.repeat(before) + needle(key) + FILLER.repeat(fillers - before) + QUESTION;
-            tokens = tokenizer.encode(text);
+            tokens = encode.apply(text);
             fillers--;
         } while (tokens.length > budget && fillers >= 0);
         if (tokens.length > budget) {
@@ -63,8 +61,8 @@ public final class Passkey {
     }
 
     /** The shortest length that holds a prompt (preamble, needle, question, no filler) and the answer. */
-    public static int minimumLength(Tokenizer tokenizer) {
-        return tokenizer.encode(PREAMBLE + needle(99_999) + QUESTION).length + ANSWER_TOKENS;
+    public static int minimumLength(Function<String, int[]> encode) {
+        return encode.apply(PREAMBLE + needle(99_999) + QUESTION).length + ANSWER_TOKENS;
     }
 
     /** Whether the first number in {@code answer} is {@code key}. */
@@ -73,35 +71,37 @@ public final class Passkey {
         return number.find() && number.group().equals(Integer.toString(key));
     }
 
-    /** Every length × depth, {@code trials} five-digit keys each from {@code seed}, greedy. */
-    public static List<Result> run(LanguageModel model, Tokenizer tokenizer, List<Integer> lengths, List<Double> depths,
-                                   int trials, long seed) {
+    /**
+     * Every length × depth, {@code trials} five-digit keys each from {@code seed}, greedy; the trials of one cell are
+     * decoded together.
+     *
+     * @throws IllegalArgumentException when a length is more than the model reads
+     */
+    public static List<Result> run(ScoringModel model, List<Integer> lengths, List<Double> depths, int trials,
+                                   long seed) {
         List<Result> results = new ArrayList<>();
         for (int length : lengths) {
+            if (length - 1 > model.maxLength()) {
+                throw new IllegalArgumentException("passkey prompts of " + length + " tokens; " + model.name()
+                        + " reads " + model.maxLength() + " at most");
+            }
             for (double depth : depths) {
                 Random keys = new Random(seed ^ (length * 31L + Math.round(depth * 1000)));
-                int correct = 0;
+                List<Integer> cell = new ArrayList<>(trials);
+                List<int[]> prompts = new ArrayList<>(trials);
                 for (int trial = 0; trial < trials; trial++) {
                     int key = 10_000 + keys.nextInt(90_000);
-                    String answer = tokenizer.decode(greedy(model, prompt(tokenizer, length, depth, key)));
-                    correct += correct(answer, key) ? 1 : 0;
+                    cell.add(key);
+                    prompts.add(prompt(model::encode, length, depth, key));
+                }
+                List<String> answers = model.greedy(prompts, ANSWER_TOKENS);
+                int correct = 0;
+                for (int trial = 0; trial < trials; trial++) {
+                    correct += correct(answers.get(trial), cell.get(trial)) ? 1 : 0;
                 }
                 results.add(new Result(length, depth, trials, correct));
             }
         }
         return results;
-    }
-
-    private static int[] greedy(LanguageModel model, int[] prompt) {
-        int[] written = new int[ANSWER_TOKENS];
-        try (LanguageModel.State sequence = model.newSequence()) {
-            int[] feed = prompt;
-            for (int i = 0; i < ANSWER_TOKENS; i++) {
-                INDArray logits = model.forward(List.of(new LanguageModel.Feed(sequence, feed, false))).get(0);
-                written[i] = logits.argMax(1).getInt(0);
-                feed = new int[] {written[i]};
-            }
-        }
-        return written;
     }
 }

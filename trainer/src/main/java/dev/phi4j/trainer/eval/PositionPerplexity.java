@@ -1,9 +1,5 @@
 package dev.phi4j.trainer.eval;
 
-import dev.phi4j.trainer.generate.LanguageModel;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,26 +24,26 @@ public final class PositionPerplexity {
     /**
      * Up to {@code windows} non-overlapping windows of {@code text}, {@code buckets} equal position ranges.
      *
-     * @throws IllegalArgumentException when the text holds no whole window
+     * @throws IllegalArgumentException when the text holds no whole window, or a window is longer than the model reads
      */
-    public static List<Bucket> run(LanguageModel model, int[] text, int length, int windows, int buckets) {
+    public static List<Bucket> run(ScoringModel model, int[] text, int length, int windows, int buckets) {
+        if (length > model.maxLength()) {
+            throw new IllegalArgumentException("windows of " + length + " tokens; " + model.name() + " reads "
+                    + model.maxLength() + " at most");
+        }
         int available = (text.length - 1) / length;
         if (available < 1) {
             throw new IllegalArgumentException("the text has " + text.length + " tokens; a window needs " + (length + 1));
         }
-        double[] nll = new double[length];
         int used = Math.min(windows, available);
+        List<int[]> sequences = new ArrayList<>(used);
         for (int w = 0; w < used; w++) {
-            int[] window = Arrays.copyOfRange(text, w * length, w * length + length);
-            INDArray logits;
-            try (LanguageModel.State sequence = model.newSequence()) {
-                logits = model.forward(List.of(new LanguageModel.Feed(sequence, window, true))).get(0);  // (L, vocab)
-            }
-            INDArray logProbabilities = Transforms.log(Transforms.softmax(logits.castTo(DataType.DOUBLE), true),
-                    false);
+            sequences.add(Arrays.copyOfRange(text, w * length, w * length + length + 1));
+        }
+        double[] nll = new double[length];
+        for (double[] logProbs : model.tokenLogProbs(sequences)) {
             for (int position = 0; position < length; position++) {
-                int next = text[w * length + position + 1];
-                nll[position] -= logProbabilities.getDouble(position, next);
+                nll[position] -= logProbs[position];
             }
         }
         List<Bucket> results = new ArrayList<>(buckets);

@@ -4,6 +4,8 @@ import dev.phi4j.core.schema.Message;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,8 +29,9 @@ class CodeGenerationTest {
     void answersRunInTheSandboxAndScorePassAtK() {
         Completer scripted = new Completer() {
             @Override
-            public List<List<String>> complete(List<List<Message>> conversations, Request request) {
-                return List.of(List.of("```python\ndef add(a, b):\n    return a + b\n```", "    return a - b\n"));
+            public List<Answers> complete(List<List<Message>> conversations, Request request) {
+                return List.of(Answers.of(List.of("```python\ndef add(a, b):\n    return a + b\n```",
+                        "    return a - b\n")));
             }
 
             @Override
@@ -42,5 +45,33 @@ class CodeGenerationTest {
         assertEquals(0.5, result.execution().passAtK().get(1), 1e-12);
         assertEquals(1.0, result.execution().passAtK().get(2), 1e-12);
         assertEquals(List.of("    return a + b\n", "    return a - b\n"), result.completions().get("t/0"));
+    }
+
+    @Test
+    void aRefusedProblemIsNotRunAndScoresZeroBesideTheOthers() {
+        HumanEvalTask.Problem second = new HumanEvalTask.Problem("t/1", ADD.prompt(), ADD.canonicalSolution(),
+                ADD.test(), "add", "test:2");
+        Completer refusesTheSecond = new Completer() {
+            @Override
+            public List<Answers> complete(List<List<Message>> conversations, Request request) {
+                return List.of(Answers.of(List.of("    return a + b\n")),
+                        Answers.refused("the prompt is 600 tokens; the model's context is 512", request.n()));
+            }
+
+            @Override
+            public String name() {
+                return "scripted";
+            }
+        };
+        CodeGeneration.Result result = CodeGeneration.run(refusesTheSecond, new HumanEvalTask(HumanEvalTask.limits(10),
+                2), List.of(ADD, second), new Completer.Request(0, 64, 1, 1), List.of(1));
+
+        assertEquals(0.5, result.execution().passAtK().get(1), 1e-12, "the refused problem counts, as a failure");
+        HumanEvalTask.Sample refused = result.execution().problems().get(1).samples().get(0);
+        assertEquals(CodeGeneration.REFUSED, refused.reason(), "never run in the sandbox");
+        assertEquals(Map.of("passed", 1L, "refused", 1L), result.execution().reasons());
+        TaskResult report = result.report("m", List.of(ADD, second), List.of(1), Optional.empty());
+        assertEquals("the prompt is 600 tokens; the model's context is 512", report.records().get(1).get("refused"));
+        assertEquals(0.5, report.metrics().get("pass@1"), 1e-12);
     }
 }

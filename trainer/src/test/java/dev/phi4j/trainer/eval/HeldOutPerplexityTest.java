@@ -43,7 +43,7 @@ class HeldOutPerplexityTest {
 
     @Test
     void perplexityIsExpOfTheMeanNllOfEveryTokenOverNonOverlappingWindows() {
-        HeldOutPerplexity.Result result = HeldOutPerplexity.run(new KvCacheModel(net), tokenizer, text, CONTEXT, 2);
+        HeldOutPerplexity.Result result = HeldOutPerplexity.run(scoring(net), text, CONTEXT, 2);
         int[] sequence = withEndOfText(tokenizer.encode(text));
         double nll = 0;
         int predicted = 0;
@@ -64,7 +64,7 @@ class HeldOutPerplexityTest {
 
     @Test
     void bitsPerByteIsTheNllInBitsOverTheUtf8Bytes() {
-        HeldOutPerplexity.Result result = HeldOutPerplexity.run(new KvCacheModel(net), tokenizer, text, CONTEXT, 4);
+        HeldOutPerplexity.Result result = HeldOutPerplexity.run(scoring(net), text, CONTEXT, 4);
         long bytes = text.getBytes(StandardCharsets.UTF_8).length;
         assertTrue(bytes > text.length(), "the text has multibyte characters");
         assertEquals(bytes, result.bytes());
@@ -76,7 +76,7 @@ class HeldOutPerplexityTest {
     @Test
     void aStrideGivesEachLaterTokenAtLeastContextMinusStrideTokensOfContext() {
         int stride = 48;
-        HeldOutPerplexity.Result result = HeldOutPerplexity.run(new KvCacheModel(net), tokenizer, text, stride, 3);
+        HeldOutPerplexity.Result result = HeldOutPerplexity.run(scoring(net), text, stride, 3);
         int[] sequence = withEndOfText(tokenizer.encode(text));
         Map<Integer, INDArray> windows = new HashMap<>();
         double nll = 0;
@@ -96,11 +96,11 @@ class HeldOutPerplexityTest {
 
     @Test
     void badInputIsRefused() {
-        KvCacheModel model = new KvCacheModel(net);
-        assertThrows(IllegalArgumentException.class, () -> HeldOutPerplexity.run(model, tokenizer, "", CONTEXT, 1));
-        assertThrows(IllegalArgumentException.class, () -> HeldOutPerplexity.run(model, tokenizer, text, 0, 1));
+        ScoringModel model = scoring(net);
+        assertThrows(IllegalArgumentException.class, () -> HeldOutPerplexity.run(model, "", CONTEXT, 1));
+        assertThrows(IllegalArgumentException.class, () -> HeldOutPerplexity.run(model, text, 0, 1));
         assertThrows(IllegalArgumentException.class,
-                () -> HeldOutPerplexity.run(model, tokenizer, text, CONTEXT + 1, 1));
+                () -> HeldOutPerplexity.run(model, text, CONTEXT + 1, 1));
     }
 
     /**
@@ -116,7 +116,7 @@ class HeldOutPerplexityTest {
     void anUntrainedModelOnTinyShakespeareIsNearUniform() throws IOException {
         String shakespeare = Files.readString(SharedData.find("datasets/tinyshakespeare/input.txt")).substring(0, 2000);
         ComputationGraph untrained = TinyLm.net(DataType.FLOAT, PhiDecoder.Masking.DOCUMENTS, 9);
-        HeldOutPerplexity.Result result = HeldOutPerplexity.run(new KvCacheModel(untrained), tokenizer, shakespeare,
+        HeldOutPerplexity.Result result = HeldOutPerplexity.run(scoring(untrained), shakespeare,
                 CONTEXT, 4);
         double bytesPerToken = (double) result.bytes() / result.tokens();
         double uniform = Math.log(TinyLm.CONFIG.vocabSize()) / Math.log(2) / bytesPerToken;
@@ -136,5 +136,9 @@ class HeldOutPerplexityTest {
         out[0] = tokenizer.specialTokens().endOfText();
         System.arraycopy(tokens, 0, out, 1, tokens.length);
         return out;
+    }
+
+    private static ScoringModel scoring(ComputationGraph graph) {
+        return new CheckpointScoring(new KvCacheModel(graph), tokenizer, "tiny", 2);
     }
 }

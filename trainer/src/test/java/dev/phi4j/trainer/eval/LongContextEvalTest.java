@@ -1,13 +1,8 @@
 package dev.phi4j.trainer.eval;
 
-import dev.phi4j.core.model.ModelConfig;
 import dev.phi4j.core.tokenizer.Phi4Tokenizer;
 import dev.phi4j.core.tokenizer.Tokenizer;
-import dev.phi4j.trainer.generate.LanguageModel;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,45 +16,55 @@ class LongContextEvalTest {
     private static final Tokenizer TOKENIZER = Phi4Tokenizer.instance();
     private static final int VOCAB = 50;
 
-    /** A model that puts all its mass on {@code next(previous token)}, or spreads it evenly when next is negative. */
-    private static LanguageModel model(IntUnaryOperator next, int context) {
-        ModelConfig config = new ModelConfig(VOCAB, 8, 1, 2, 2, 8, context, 10_000, 1e-5);
-        return new LanguageModel() {
+    /**
+     * A model sure of {@code next(previous token)}, or uniform over its vocabulary when next is negative; greedily it
+     * writes nothing.
+     */
+    private static ScoringModel model(IntUnaryOperator next, int maxLength) {
+        return new ScoringModel() {
             @Override
-            public ModelConfig config() {
-                return config;
+            public String name() {
+                return "scripted";
             }
 
             @Override
-            public State newSequence() {
-                return new State() {
-                    @Override
-                    public int length() {
-                        return 0;
-                    }
-
-                    @Override
-                    public void close() {}
-                };
+            public int maxLength() {
+                return maxLength;
             }
 
             @Override
-            public List<INDArray> forward(List<Feed> feeds) {
-                List<INDArray> out = new ArrayList<>();
-                for (Feed feed : feeds) {
-                    int[] tokens = feed.tokens();
-                    int rows = feed.allPositions() ? tokens.length : 1;
-                    INDArray logits = Nd4j.zeros(DataType.DOUBLE, rows, VOCAB);
-                    for (int r = 0; r < rows; r++) {
-                        int previous = tokens[feed.allPositions() ? r : tokens.length - 1];
-                        int predicted = next.applyAsInt(previous);
-                        if (predicted >= 0) {
-                            logits.putScalar(r, predicted, 100);
-                        }
+            public int[] encode(String text) {
+                return TOKENIZER.encode(text);
+            }
+
+            @Override
+            public String decode(int[] tokens) {
+                return TOKENIZER.decode(tokens);
+            }
+
+            @Override
+            public int endOfText() {
+                return TOKENIZER.specialTokens().endOfText();
+            }
+
+            @Override
+            public List<double[]> tokenLogProbs(List<int[]> sequences) {
+                List<double[]> out = new ArrayList<>();
+                for (int[] sequence : sequences) {
+                    double[] logProbs = new double[sequence.length - 1];
+                    for (int i = 0; i < logProbs.length; i++) {
+                        int predicted = next.applyAsInt(sequence[i]);
+                        logProbs[i] = predicted < 0 ? -Math.log(VOCAB)
+                                : predicted == sequence[i + 1] ? 0 : Double.NEGATIVE_INFINITY;
                     }
-                    out.add(logits);
+                    out.add(logProbs);
                 }
                 return out;
+            }
+
+            @Override
+            public List<String> greedy(List<int[]> prompts, int maxNewTokens) {
+                return prompts.stream().map(prompt -> "").toList();
             }
         };
     }
@@ -68,7 +73,7 @@ class LongContextEvalTest {
     void passkeyPromptsFitTheirLengthAndHideTheNeedleAtItsDepth() {
         for (int length : List.of(128, 1024, 4096)) {
             for (double depth : List.of(0.05, 0.5, 0.95)) {
-                int[] prompt = Passkey.prompt(TOKENIZER, length, depth, 48_213);
+                int[] prompt = Passkey.prompt(TOKENIZER::encode, length, depth, 48_213);
                 String text = TOKENIZER.decode(prompt);
                 assertTrue(prompt.length <= length - Passkey.ANSWER_TOKENS, length + ": " + prompt.length);
                 assertTrue(prompt.length > length - Passkey.ANSWER_TOKENS - 40, "filled to the length: " + prompt.length);
@@ -92,7 +97,7 @@ class LongContextEvalTest {
 
     @Test
     void aModelThatNeverAnswersScoresZero() {
-        List<Passkey.Result> results = Passkey.run(model(previous -> -1, 1024), TOKENIZER, List.of(256, 512),
+        List<Passkey.Result> results = Passkey.run(model(previous -> -1, 1024), List.of(256, 512),
                 List.of(0.05, 0.95), 2, 7);
 
         assertEquals(4, results.size());

@@ -25,10 +25,10 @@ class MathExactMatchTest {
         }
 
         @Override
-        public List<List<String>> complete(List<List<Message>> conversations, Request request) {
+        public List<Answers> complete(List<List<Message>> conversations, Request request) {
             asked.addAll(conversations);
-            return conversations.stream().map(c -> answers.get(c.get(c.size() - 1).content())
-                    .subList(0, request.n())).toList();
+            return conversations.stream().map(c -> Answers.of(answers.get(c.get(c.size() - 1).content())
+                    .subList(0, request.n()))).toList();
         }
 
         @Override

@@ -101,7 +101,8 @@ class MultipleChoiceTest {
                 new MultipleChoice.Item("Notes on counting: ", List.of("one", "two, three"), 1, "b"),
                 new MultipleChoice.Item("", List.of("one", "two"), 0, "c"));
 
-        MultipleChoice.Result result = MultipleChoice.run(MultipleChoice.model(new KvCacheModel(net), tokenizer, 3),
+        MultipleChoice.Result result = MultipleChoice.run(MultipleChoice.model(
+                new CheckpointScoring(new KvCacheModel(net), tokenizer, "tiny", 3)),
                 items);
 
         int eot = tokenizer.specialTokens().endOfText();
