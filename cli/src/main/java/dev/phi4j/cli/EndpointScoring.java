@@ -31,24 +31,29 @@ final class EndpointScoring implements ScoringModel {
     private final String v1;
     private final String root;
     private final String model;
-    private final int maxModelLength;
-    private final int endOfText;
+    /** The server's context and start-of-document token, asked for on first use: only likelihood tasks need them. */
+    private JsonNode start;
 
     EndpointScoring(String baseUrl, String model) {
         this.v1 = baseUrl.replaceAll("/+$", "");
         this.root = v1.endsWith("/v1") ? v1.substring(0, v1.length() - 3) : v1;
         this.model = model;
-        JsonNode start = tokenize("", true);
-        this.maxModelLength = start.path("max_model_len").asInt(0);
-        if (maxModelLength < 2) {
-            throw new IllegalArgumentException(root + "/tokenize: no max_model_len in " + start);
+    }
+
+    private JsonNode start() {
+        if (start == null) {
+            JsonNode empty = tokenize("", true);
+            if (empty.path("max_model_len").asInt(0) < 2) {
+                throw new IllegalArgumentException(root + "/tokenize: no max_model_len in " + empty);
+            }
+            if (empty.path("tokens").size() != 1) {
+                throw new IllegalArgumentException(root + "/tokenize: with add_special_tokens an empty prompt should "
+                        + "be the start-of-document token alone; got " + empty.path("tokens") + ". Perplexity and "
+                        + "multiple choice need it");
+            }
+            start = empty;
         }
-        JsonNode tokens = start.path("tokens");
-        if (tokens.size() != 1) {
-            throw new IllegalArgumentException(root + "/tokenize: with add_special_tokens an empty prompt should be "
-                    + "the start-of-document token alone; got " + tokens + ". Perplexity and multiple choice need it");
-        }
-        this.endOfText = tokens.get(0).asInt();
+        return start;
     }
 
     @Override
@@ -59,7 +64,7 @@ final class EndpointScoring implements ScoringModel {
     /** The server counts the echoed last token against its context, though it only predicts it. */
     @Override
     public int maxLength() {
-        return maxModelLength - 1;
+        return start().path("max_model_len").asInt() - 1;
     }
 
     @Override
@@ -84,7 +89,7 @@ final class EndpointScoring implements ScoringModel {
 
     @Override
     public int endOfText() {
-        return endOfText;
+        return start().path("tokens").get(0).asInt();
     }
 
     @Override

@@ -277,14 +277,9 @@ final class EvalCommand implements Callable<Integer> {
 
     private List<Subject> subjects() {
         if (endpoint != null) {
-            EndpointCompleter completer = new EndpointCompleter(endpoint, endpointModel);
-            EndpointScoring[] scoring = new EndpointScoring[1];
-            return List.of(new Subject(endpoint, Optional.empty(), completer, length -> {
-                if (scoring[0] == null) {
-                    scoring[0] = new EndpointScoring(endpoint, endpointModel);
-                }
-                return scoring[0];
-            }));
+            EndpointScoring scoring = new EndpointScoring(endpoint, endpointModel);
+            return List.of(new Subject(endpoint, Optional.empty(), new EndpointCompleter(endpoint, endpointModel),
+                    length -> scoring));
         }
         List<Path> folders = new ArrayList<>();
         if (baseline != null) {
