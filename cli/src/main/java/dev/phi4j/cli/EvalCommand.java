@@ -199,19 +199,25 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, String> contaminationBenchmarks = new LinkedHashMap<>();
 
     /**
-     * A model under evaluation: a checkpoint or an endpoint, both answering the generative tasks ({@code completer})
-     * and the likelihood ones ({@code scoring}, for a checkpoint sized to the longest sequence asked for).
+     * A model to evaluate, known before it is loaded (only one checkpoint is in memory at a time): a checkpoint, by
+     * the header of its model.json, or an endpoint.
      */
-    private record Subject(String label, Optional<ModelCheckpoint> checkpoint, Completer completer,
-                           IntFunction<ScoringModel> scoring) {
+    private record Subject(String label, String name, Optional<ModelCheckpoint.Header> checkpoint) {}
+
+    /**
+     * A subject ready to answer: the generative tasks through {@code completer}, the likelihood ones through
+     * {@code scoring} (for a checkpoint, sized to the longest sequence asked for).
+     */
+    private record Opened(Subject subject, Completer completer, IntFunction<ScoringModel> scoring) {
 
         String name() {
-            return checkpoint.map(c -> c.directory().toString()).orElse(completer.name());
+            return subject.name();
         }
     }
 
     /** The long-context tasks' results on one subject and the seconds each took. */
-    private record LongContextRun(LongContextResults results, double passkeySeconds, double positionSeconds) {}
+    private record LongContextRun(List<Integer> lengths, LongContextResults results, double passkeySeconds,
+                                  double positionSeconds) {}
 
     @Override
     public Integer call() throws IOException {
@@ -237,9 +243,10 @@ final class EvalCommand implements Callable<Integer> {
         List<Subject> subjects = subjects();
         List<Comparison.Column> columns = new ArrayList<>();
         List<LongContextRun> longContext = new ArrayList<>();
-        for (Subject subject : subjects) {
-            System.err.println("phi4j eval: " + subject.name() + subject.checkpoint().map(c -> " (" + describe(c) + ")")
-                    .orElse(""));
+        for (Subject described : subjects) {
+            System.err.println("phi4j eval: " + described.name() + described.checkpoint().map(c -> " (" + describe(c)
+                    + ")").orElse(""));
+            Opened subject = open(described);
             List<TaskResult> results = new ArrayList<>();
             for (String task : tasks) {
                 switch (task) {
@@ -256,8 +263,8 @@ final class EvalCommand implements Callable<Integer> {
                 results.addAll(longContextResults(subject, evaluated));
             }
             results.forEach(EvalCommand::print);
-            write(outputFolder(subject, subjects.size()), results);
-            columns.add(new Comparison.Column(subject.label(), results));
+            write(outputFolder(described, subjects.size()), results);
+            columns.add(new Comparison.Column(described.label(), results));
         }
         if (subjects.size() > 1) {
             String table = Comparison.table(columns);
@@ -269,17 +276,15 @@ final class EvalCommand implements Callable<Integer> {
             System.err.println("      report  " + report);
         }
         if (baseline != null && tasks.stream().anyMatch(LONG_CONTEXT_TASKS::contains)) {
-            writeLongContextReport(subjects.get(0), subjects.get(subjects.size() - 1), longContext.get(0).results(),
-                    longContext.get(longContext.size() - 1).results());
+            writeLongContextReport(subjects.get(0), subjects.get(subjects.size() - 1), longContext.get(0),
+                    longContext.get(longContext.size() - 1));
         }
         return ExitCodes.OK;
     }
 
     private List<Subject> subjects() {
         if (endpoint != null) {
-            EndpointScoring scoring = new EndpointScoring(endpoint, endpointModel);
-            return List.of(new Subject(endpoint, Optional.empty(), new EndpointCompleter(endpoint, endpointModel),
-                    length -> scoring));
+            return List.of(new Subject(endpoint, endpoint + " (" + endpointModel + ")", Optional.empty()));
         }
         List<Path> folders = new ArrayList<>();
         if (baseline != null) {
@@ -288,24 +293,27 @@ final class EvalCommand implements Callable<Integer> {
         folders.addAll(checkpoints);
         List<Subject> subjects = new ArrayList<>();
         for (Path folder : folders) {
-            ModelCheckpoint checkpoint = ModelCheckpoint.load(folder);
-            int context = checkpoint.model().contextLength();
-            Generator generator = new Generator(new KvCacheModel(checkpoint.net(), context), checkpoint.tokenizer(),
-                    new DecodeLoop.Limits(64, 4096));
-            String name = checkpoint.directory().toString();
-            subjects.add(new Subject(label(checkpoint, subjects), Optional.of(checkpoint),
-                    new ModelCompleter(generator, name), length -> new CheckpointScoring(new KvCacheModel(
-                            checkpoint.net(), Math.max(context, length)), checkpoint.tokenizer(), name,
-                            SEQUENCES_PER_FORWARD)));
+            ModelCheckpoint.Header header = ModelCheckpoint.header(folder);
+            String run = RunReport.runDirectory(header.directory()).getFileName().toString();
+            String label = subjects.stream().anyMatch(s -> s.label().equals(run))
+                    ? run + "/" + header.directory().getFileName() : run;
+            subjects.add(new Subject(label, header.directory().toString(), Optional.of(header)));
         }
         return subjects;
     }
 
-    /** The run's name, or the checkpoint folder's where two subjects share a run. */
-    private static String label(ModelCheckpoint checkpoint, List<Subject> before) {
-        String run = RunReport.runDirectory(checkpoint.directory()).getFileName().toString();
-        return before.stream().anyMatch(s -> s.label().equals(run)) ? run + "/" + checkpoint.directory().getFileName()
-                : run;
+    private Opened open(Subject subject) {
+        if (subject.checkpoint().isEmpty()) {
+            EndpointScoring scoring = new EndpointScoring(endpoint, endpointModel);
+            return new Opened(subject, new EndpointCompleter(endpoint, endpointModel), length -> scoring);
+        }
+        ModelCheckpoint checkpoint = ModelCheckpoint.load(subject.checkpoint().get().directory());
+        int context = checkpoint.model().contextLength();
+        Generator generator = new Generator(new KvCacheModel(checkpoint.net(), context), checkpoint.tokenizer(),
+                new DecodeLoop.Limits(64, 4096));
+        return new Opened(subject, new ModelCompleter(generator, subject.name()), length -> new CheckpointScoring(
+                new KvCacheModel(checkpoint.net(), Math.max(context, length)), checkpoint.tokenizer(), subject.name(),
+                SEQUENCES_PER_FORWARD));
     }
 
     private Path outputFolder(Subject subject, int subjects) {
@@ -360,7 +368,7 @@ final class EvalCommand implements Callable<Integer> {
         return limit > 0 && limit < items.size() ? items.subList(0, limit) : items;
     }
 
-    private TaskResult math(Subject subject, Optional<Contamination> statuses) throws IOException {
+    private TaskResult math(Opened subject, Optional<Contamination> statuses) throws IOException {
         List<MathProblems.Problem> all = MathProblems.read(mathFile, "question", "answer", 0);
         List<MathProblems.Problem> solved = shots == 0 ? List.of()
                 : MathProblems.read(fewShotFile, "question", "answer", shots);
@@ -369,7 +377,7 @@ final class EvalCommand implements Callable<Integer> {
         return result.report(subject.name(), benchmark(statuses, "math", mathFile, all.size()));
     }
 
-    private TaskResult humanEval(Subject subject, Optional<Contamination> statuses) throws IOException {
+    private TaskResult humanEval(Opened subject, Optional<Contamination> statuses) throws IOException {
         List<HumanEvalTask.Problem> all = HumanEvalTask.read(humanEvalFile);
         List<HumanEvalTask.Problem> problems = limited(all);
         HumanEvalTask task = new HumanEvalTask(HumanEvalTask.limits(codeTimeout),
@@ -379,7 +387,7 @@ final class EvalCommand implements Callable<Integer> {
         return result.report(subject.name(), problems, ks, benchmark(statuses, "humaneval", humanEvalFile, all.size()));
     }
 
-    private TaskResult multipleChoice(Subject subject, Optional<Contamination> statuses) throws IOException {
+    private TaskResult multipleChoice(Opened subject, Optional<Contamination> statuses) throws IOException {
         if (mcFields.size() != 3) {
             throw new IllegalArgumentException("--mc-fields: context,choices,gold (three names), got " + mcFields);
         }
@@ -390,7 +398,7 @@ final class EvalCommand implements Callable<Integer> {
         return result.report(subject.name(), benchmark(statuses, "mc", mcFile, all.size()));
     }
 
-    private TaskResult perplexity(Subject subject) throws IOException {
+    private TaskResult perplexity(Opened subject) throws IOException {
         ScoringModel scoring = subject.scoring().apply(0);
         HeldOutPerplexity.Result r = HeldOutPerplexity.run(scoring, readText(pplText, "--ppl-text"),
                 scoring.maxLength(), SEQUENCES_PER_FORWARD);
@@ -434,18 +442,18 @@ final class EvalCommand implements Callable<Integer> {
      * The lengths of the long-context tasks: as given; else 1×, 2×, 4× the context of the first checkpoint (the same
      * for every one compared), or the most an endpoint reads.
      */
-    private List<Integer> lengths(Subject subject) {
+    private List<Integer> lengths(Opened subject) {
         if (lengths != null) {
             return lengths;
         }
-        if (subject.checkpoint().isEmpty()) {
+        if (subject.subject().checkpoint().isEmpty()) {
             return List.of(subject.scoring().apply(0).maxLength());
         }
         int context = ModelCheckpoint.header(baseline != null ? baseline : checkpoints.get(0)).model().contextLength();
         return List.of(context, 2 * context, 4 * context);
     }
 
-    private LongContextRun evaluateLongContext(Subject subject) throws IOException {
+    private LongContextRun evaluateLongContext(Opened subject) throws IOException {
         List<Integer> evaluated = lengths(subject);
         int longest = evaluated.stream().mapToInt(Integer::intValue).max().orElseThrow();
         ScoringModel model = subject.scoring().apply(longest);
@@ -479,7 +487,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             System.out.print(perplexityTable(buckets));
         }
-        return new LongContextRun(new LongContextResults(passkey, buckets), passkeySeconds,
+        return new LongContextRun(evaluated, new LongContextResults(passkey, buckets), passkeySeconds,
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -487,7 +495,7 @@ final class EvalCommand implements Callable<Integer> {
      * Passkey accuracy and perplexity by length as task results, cells and buckets as their records; a task no length
      * fitted is left out (the reason was printed).
      */
-    private List<TaskResult> longContextResults(Subject subject, LongContextRun run) {
+    private List<TaskResult> longContextResults(Opened subject, LongContextRun run) {
         LongContextResults results = run.results();
         List<TaskResult> out = new ArrayList<>();
         List<Integer> measured = results.passkey().stream().map(Passkey.Result::length).distinct().toList();
@@ -518,19 +526,19 @@ final class EvalCommand implements Callable<Integer> {
         return out;
     }
 
-    private void writeLongContextReport(Subject before, Subject after, LongContextResults beforeResults,
-                                        LongContextResults afterResults) throws IOException {
-        List<Integer> evaluated = lengths(after);
-        String table = LongContextResults.beforeAfterTable(beforeResults, afterResults, evaluated);
+    private void writeLongContextReport(Subject before, Subject after, LongContextRun beforeRun,
+                                        LongContextRun afterRun) throws IOException {
+        String table = LongContextResults.beforeAfterTable(beforeRun.results(), afterRun.results(), afterRun.lengths());
         System.out.print("\nbefore → after\n" + table);
         // One section per evaluation text, so that in- and out-of-distribution texts can stand side by side.
         String heading = "Long-context evaluation" + (tasks.contains("position-ppl")
                 ? " (" + text.toAbsolutePath().normalize().getFileName() + ")" : "");
-        ModelCheckpoint afterCheckpoint = after.checkpoint().orElseThrow();
+        ModelCheckpoint.Header afterCheckpoint = after.checkpoint().orElseThrow();
         Path report = RunReport.writeSection(RunReport.runDirectory(afterCheckpoint.directory()), heading,
                 reportSection(before.checkpoint().orElseThrow(), afterCheckpoint, table));
         System.err.println("      report  " + report);
     }
+
 
     private static String readText(Path path, String option) throws IOException {
         if (!Files.exists(path)) {
@@ -584,12 +592,12 @@ final class EvalCommand implements Callable<Integer> {
         return out.toString();
     }
 
-    private static String describe(ModelCheckpoint checkpoint) {
+    private static String describe(ModelCheckpoint.Header checkpoint) {
         return String.format(Locale.ROOT, "context %d, θ %s, RoPE scaling %s", checkpoint.model().contextLength(),
                 checkpoint.model().ropeTheta(), checkpoint.model().ropeScaling().kind().name().toLowerCase(Locale.ROOT));
     }
 
-    private String reportSection(ModelCheckpoint before, ModelCheckpoint after, String table) {
+    private String reportSection(ModelCheckpoint.Header before, ModelCheckpoint.Header after, String table) {
         StringBuilder section = new StringBuilder();
         section.append(String.format(Locale.ROOT, "- before: `%s` (%s)%n- after: `%s` (%s)%n", before.directory(),
                 describe(before), after.directory(), describe(after)));

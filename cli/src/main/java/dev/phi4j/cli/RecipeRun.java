@@ -4,8 +4,8 @@ import dev.phi4j.core.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,7 +21,7 @@ public final class RecipeRun {
     private final Phi4jConfig config;
     private final Tokenizer tokenizer;
     private final int total;
-    private final Map<Class<? extends Record>, Record> made = new HashMap<>();
+    private final List<Record> made = new ArrayList<>();
     private int index;
     private String step;
 
@@ -36,7 +36,7 @@ public final class RecipeRun {
     void run(int index, RecipeStep step) throws IOException {
         this.index = index;
         this.step = step.name();
-        step.run(this).ifPresent(value -> made.put(value.getClass(), value));
+        step.run(this).ifPresent(made::add);
     }
 
     /** Prints the running step's progress line, e.g. {@code [3/7] pipeline   configs/pipeline/sample.yaml: ...}. */
@@ -58,8 +58,15 @@ public final class RecipeRun {
         return find(type).orElseThrow(() -> new IllegalStateException(step + " runs without a " + type.getSimpleName()));
     }
 
+    /** The value of this type the latest step made, if any. */
     <T extends Record> Optional<T> find(Class<T> type) {
-        return Optional.ofNullable(type.cast(made.get(type)));
+        List<T> all = all(type);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Every value of this type the steps made, in order (e.g. the model after each training phase). */
+    <T extends Record> List<T> all(Class<T> type) {
+        return made.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     Path configFile() {

@@ -14,7 +14,7 @@ import java.util.Optional;
  * step is one record implementing this interface plus its entry in the list below.
  */
 @Variants(key = "step", value = {PipelineStep.class, MixtureStep.class, ReportStep.class, PretrainStep.class,
-        SampleStep.class})
+        SampleStep.class, TrainStep.class, PtsStep.class, EvalStep.class})
 public interface RecipeStep {
 
     /** The values of earlier steps this one cannot run without; {@link ReproduceConfig} checks them up front. */
@@ -33,6 +33,17 @@ public interface RecipeStep {
     /** The name its config item gives it, e.g. {@code pipeline}. */
     default String name() {
         return getClass().getAnnotation(Variant.class).value();
+    }
+
+    /**
+     * Runs a phi4j command as a step, the same code a user runs from the shell; a failure stops the recipe with the
+     * command's own message already printed.
+     */
+    static void runCommand(List<String> args) {
+        int code = Phi4j.commandLine().execute(args.toArray(String[]::new));
+        if (code != ExitCodes.OK) {
+            throw new IllegalStateException("phi4j " + String.join(" ", args) + " exited with " + code);
+        }
     }
 
     /** A step stopped before it finished (Ctrl-C during training); running the same command again continues it. */

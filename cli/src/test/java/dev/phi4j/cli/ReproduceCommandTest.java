@@ -91,6 +91,39 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void aLaterPhaseTrainsFromTheModelBeforeItAndEvalComparesEveryPhase(@TempDir Path dir) throws IOException {
+        String books = "[" + ROOT.resolve("datasets/sample/books/notes-on-counting.txt") + "]";
+        Path config = writeConfigs(dir, String.join("\n",
+                "  steps:",
+                "    - step: pretrain",
+                "    - {step: train, config: PHASE, set: [trainer.max_steps=2]}",
+                "    - {step: eval, args: [--tasks, mc, --mc-file, " + ROOT.resolve("datasets/eval/mc-sample.jsonl")
+                        + ", --limit, '2']}"));
+        Path phase = dir.resolve("phase.yaml");
+        Files.writeString(phase, String.join("\n",
+                "extends: " + config,
+                "run: {name: repro-phase}",
+                "trainer: {max_steps: 6, data: {text_files: " + books + "}, checkpoint: {interval: 2, keep_last: 1}}",
+                ""));
+        Files.writeString(config, Files.readString(config).replace("PHASE", phase.toString()));
+
+        CliRun.Result result = run("reproduce", config.toString(), "--set", "trainer.data.text_files=" + books);
+        assertEquals(ExitCodes.OK, result.exitCode(), result.out() + result.err());
+        Path pretrained = dir.resolve("runs/repro/checkpoints/step-00000004");
+        assertTrue(result.out().contains("[4/5] train      " + phase + ": ") && result.out().contains("2 steps from "
+                + pretrained), result.out());
+        String resolved = Files.readString(dir.resolve("runs/repro-phase/config.yaml"));
+        assertTrue(resolved.contains("init_from: " + pretrained), "the phase starts from the model before: " + resolved);
+        String report = Files.readString(dir.resolve("runs/repro-phase/report.md"));
+        assertTrue(report.contains("## Evaluation across checkpoints") && report.contains("| repro | repro-phase |"),
+                report);
+
+        CliRun.Result again = run("reproduce", config.toString(), "--set", "trainer.data.text_files=" + books);
+        assertEquals(ExitCodes.OK, again.exitCode(), again.out() + again.err());
+        assertTrue(again.out().contains("reusing the finished run (step 2)"), again.out());
+    }
+
+    @Test
     void anUnknownStepIsAConfigErrorNamingItsLine(@TempDir Path dir) throws IOException {
         Path config = writeConfigs(dir, String.join("\n",
                 "  steps:",
