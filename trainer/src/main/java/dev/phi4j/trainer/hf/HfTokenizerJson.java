@@ -1,0 +1,147 @@
+package dev.phi4j.trainer.hf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.tokenizer.BpeMerge;
+import dev.phi4j.core.tokenizer.BpeTokenizer;
+import dev.phi4j.core.tokenizer.SpecialTokens;
+import dev.phi4j.core.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A phi4j tokenizer as Hugging Face's {@code tokenizer.json} (the {@code tokenizers} library's byte-level BPE): the
+ * ordinary tokens in GPT-2's byte-level alphabet ({@link ByteLevel}) with their ids, the merges in the order they
+ * apply, the special tokens as {@code added_tokens}, and the pre-tokenizer pattern as a regex split. Also the
+ * {@code tokenizer_config.json} that makes it loadable as a fast tokenizer with Phi-4's chat template.
+ */
+public final class HfTokenizerJson {
+
+    public static final String FILE = "tokenizer.json";
+    public static final String CONFIG_FILE = "tokenizer_config.json";
+
+    /** Phi-4's chat format (core.chat.ChatFormat) as a Jinja template: no separators between messages. */
+    static final String CHAT_TEMPLATE = "{% for message in messages %}{{'<|im_start|>' + message['role'] + "
+            + "'<|im_sep|>' + message['content'] + '<|im_end|>'}}{% endfor %}{% if add_generation_prompt %}"
+            + "{{ '<|im_start|>assistant<|im_sep|>' }}{% endif %}";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HfTokenizerJson() {}
+
+    /** One merge: two tokens, by id, that become the token of their joined bytes. */
+    record Merge(int left, int right) {}
+
+    /**
+     * The merges a Hugging Face BPE needs to encode as {@code tokenizer} does, in priority order. phi4j's BPE applies
+     * exactly its learned merges, lowest id first. tiktoken (Phi-4's cl100k) merges any adjacent pair whose joined
+     * bytes are a token, lowest resulting rank (= id) first; so every split of a token into two tokens is a merge,
+     * ordered by the id it makes, then by the ids of its parts (transformers' TikTokenConverter does the same).
+     */
+    static List<Merge> merges(Tokenizer tokenizer) {
+        if (tokenizer instanceof BpeTokenizer bpe) {
+            return bpe.merges().stream().map((BpeMerge m) -> new Merge(m.left(), m.right())).toList();
+        }
+        Map<ByteBuffer, Integer> ids = ordinaryIds(tokenizer);
+        List<long[]> found = new ArrayList<>();                       // (made id, left id, right id)
+        for (Map.Entry<ByteBuffer, Integer> token : ids.entrySet()) {
+            ByteBuffer bytes = token.getKey();
+            for (int split = 1; split < bytes.limit(); split++) {
+                Integer left = ids.get(bytes.duplicate().limit(split));
+                Integer right = ids.get(bytes.duplicate().position(split).slice());
+                if (left != null && right != null) {
+                    found.add(new long[] {token.getValue(), left, right});
+                }
+            }
+        }
+        found.sort(Comparator.<long[]>comparingLong(m -> m[0]).thenComparingLong(m -> m[1])
+                .thenComparingLong(m -> m[2]));
+        return found.stream().map(m -> new Merge((int) m[1], (int) m[2])).toList();
+    }
+
+    /** Ordinary (non-special) tokens by their bytes. */
+    static Map<ByteBuffer, Integer> ordinaryIds(Tokenizer tokenizer) {
+        Map<ByteBuffer, Integer> ids = new HashMap<>();
+        SpecialTokens specials = tokenizer.specialTokens();
+        for (int id = 0; id < tokenizer.vocabSize(); id++) {
+            if (!specials.isSpecial(id)) {
+                ids.put(ByteBuffer.wrap(tokenizer.tokenBytes(id)), id);
+            }
+        }
+        return ids;
+    }
+
+    /** tokenizer.json of {@code tokenizer}. */
+    public static ObjectNode of(Tokenizer tokenizer) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
+        tokenizer.specialTokens().ids().forEach((content, id) -> added.addObject()
+                .put("id", id).put("content", content).put("single_word", false).put("lstrip", false)
+                .put("rstrip", false).put("normalized", false).put("special", true));
+        root.putNull("normalizer");
+        ObjectNode split = JSON.createObjectNode().put("type", "Split");
+        split.putObject("pattern").put("Regex", tokenizer.preTokenizerPattern());
+        split.put("behavior", "Isolated").put("invert", false);
+        ObjectNode byteLevel = JSON.createObjectNode().put("type", "ByteLevel").put("add_prefix_space", false)
+                .put("trim_offsets", true).put("use_regex", false);
+        ObjectNode pre = root.putObject("pre_tokenizer").put("type", "Sequence");
+        pre.putArray("pretokenizers").add(split).add(byteLevel);
+        root.putObject("post_processor").put("type", "ByteLevel").put("add_prefix_space", false)
+                .put("trim_offsets", false).put("use_regex", false);
+        root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", false)
+                .put("trim_offsets", true).put("use_regex", false);
+        ObjectNode model = root.putObject("model").put("type", "BPE");
+        model.putNull("dropout");
+        model.putNull("unk_token");
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", false).put("byte_fallback", false).put("ignore_merges", false);
+        ObjectNode vocab = model.putObject("vocab");
+        String[] text = new String[tokenizer.vocabSize()];
+        for (int id = 0; id < tokenizer.vocabSize(); id++) {
+            if (!tokenizer.specialTokens().isSpecial(id)) {
+                text[id] = ByteLevel.encode(tokenizer.tokenBytes(id));
+                vocab.put(text[id], id);
+            }
+        }
+        ArrayNode merges = model.putArray("merges");
+        for (Merge merge : merges(tokenizer)) {
+            merges.add(text[merge.left()] + " " + text[merge.right()]);   // byte-level text has no spaces
+        }
+        return root;
+    }
+
+    /** tokenizer_config.json: a fast tokenizer from tokenizer.json, Phi-4's chat template and control tokens. */
+    public static ObjectNode config(int contextLength) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("tokenizer_class", "PreTrainedTokenizerFast");
+        root.put("bos_token", SpecialTokens.END_OF_TEXT);
+        root.put("eos_token", SpecialTokens.IM_END);
+        root.put("pad_token", SpecialTokens.END_OF_TEXT);
+        root.put("add_bos_token", false);
+        root.put("add_prefix_space", false);
+        root.put("clean_up_tokenization_spaces", false);
+        root.put("model_max_length", contextLength);
+        root.put("chat_template", CHAT_TEMPLATE);
+        return root;
+    }
+
+    /** Writes tokenizer.json and tokenizer_config.json of {@code tokenizer} into {@code dir}. */
+    public static void write(Path dir, Tokenizer tokenizer, int contextLength) throws IOException {
+        Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(of(tokenizer)));
+        Files.writeString(dir.resolve(CONFIG_FILE),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config(contextLength)) + "\n");
+    }
+}
