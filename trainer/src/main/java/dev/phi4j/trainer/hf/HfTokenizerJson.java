@@ -9,7 +9,7 @@ import dev.phi4j.core.tokenizer.SpecialTokens;
 import dev.phi4j.core.tokenizer.Tokenizer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * A phi4j tokenizer as Hugging Face's {@code tokenizer.json} (the {@code tokenizers} library's byte-level BPE): the
@@ -42,23 +43,36 @@ public final class HfTokenizerJson {
     record Merge(int left, int right) {}
 
     /**
-     * The merges a Hugging Face BPE needs to encode as {@code tokenizer} does, in priority order. phi4j's BPE applies
-     * exactly its learned merges, lowest id first. tiktoken (Phi-4's cl100k) merges any adjacent pair whose joined
-     * bytes are a token, lowest resulting rank (= id) first; so every split of a token into two tokens is a merge,
-     * ordered by the id it makes, then by the ids of its parts (transformers' TikTokenConverter does the same).
+     * The merges a Hugging Face BPE needs to encode as {@code tokenizer} does, in priority order, as tokenizer.json
+     * writes them: {@code "left right"} in the byte-level alphabet. phi4j's BPE applies exactly its learned merges,
+     * lowest id first. tiktoken (Phi-4's cl100k) merges any adjacent pair whose joined bytes are a token, lowest
+     * resulting rank (= id) first; so every split of a token into two tokens is a merge, ordered by the id it makes,
+     * then by the ids of its parts (transformers' TikTokenConverter does the same).
      */
-    static List<Merge> merges(Tokenizer tokenizer) {
+    static List<String> mergeTexts(Tokenizer tokenizer) {
+        synchronized (MERGE_TEXTS) {
+            // Byte-level text has no spaces (a space byte is 'Ġ'), so one separates the two tokens.
+            return MERGE_TEXTS.computeIfAbsent(tokenizer, t -> computeMerges(t).stream()
+                    .map(m -> ByteLevel.encode(t.tokenBytes(m.left())) + " " + ByteLevel.encode(t.tokenBytes(m.right())))
+                    .toList());
+        }
+    }
+
+    /** Tokenizers are immutable and their merges take seconds to derive for cl100k: derive them once. */
+    private static final Map<Tokenizer, List<String>> MERGE_TEXTS = new WeakHashMap<>();
+
+    private static List<Merge> computeMerges(Tokenizer tokenizer) {
         if (tokenizer instanceof BpeTokenizer bpe) {
             return bpe.merges().stream().map((BpeMerge m) -> new Merge(m.left(), m.right())).toList();
         }
-        Map<ByteBuffer, Integer> ids = ordinaryIds(tokenizer);
+        Map<String, Integer> ids = ordinaryIds(tokenizer);
         List<long[]> found = new ArrayList<>();                       // (made id, left id, right id)
-        for (Map.Entry<ByteBuffer, Integer> token : ids.entrySet()) {
-            ByteBuffer bytes = token.getKey();
-            for (int split = 1; split < bytes.limit(); split++) {
-                Integer left = ids.get(bytes.duplicate().limit(split));
-                Integer right = ids.get(bytes.duplicate().position(split).slice());
-                if (left != null && right != null) {
+        for (Map.Entry<String, Integer> token : ids.entrySet()) {
+            String bytes = token.getKey();
+            for (int split = 1; split < bytes.length(); split++) {
+                Integer left = ids.get(bytes.substring(0, split));
+                Integer right = left == null ? null : ids.get(bytes.substring(split));
+                if (right != null) {
                     found.add(new long[] {token.getValue(), left, right});
                 }
             }
@@ -68,13 +82,13 @@ public final class HfTokenizerJson {
         return found.stream().map(m -> new Merge((int) m[1], (int) m[2])).toList();
     }
 
-    /** Ordinary (non-special) tokens by their bytes. */
-    static Map<ByteBuffer, Integer> ordinaryIds(Tokenizer tokenizer) {
-        Map<ByteBuffer, Integer> ids = new HashMap<>();
+    /** Ordinary (non-special) tokens by their bytes, one char per byte (ISO-8859-1), which hash fast. */
+    static Map<String, Integer> ordinaryIds(Tokenizer tokenizer) {
+        Map<String, Integer> ids = new HashMap<>();
         SpecialTokens specials = tokenizer.specialTokens();
         for (int id = 0; id < tokenizer.vocabSize(); id++) {
             if (!specials.isSpecial(id)) {
-                ids.put(ByteBuffer.wrap(tokenizer.tokenBytes(id)), id);
+                ids.put(new String(tokenizer.tokenBytes(id), StandardCharsets.ISO_8859_1), id);
             }
         }
         return ids;
@@ -109,17 +123,13 @@ public final class HfTokenizerJson {
         model.putNull("end_of_word_suffix");
         model.put("fuse_unk", false).put("byte_fallback", false).put("ignore_merges", false);
         ObjectNode vocab = model.putObject("vocab");
-        String[] text = new String[tokenizer.vocabSize()];
         for (int id = 0; id < tokenizer.vocabSize(); id++) {
             if (!tokenizer.specialTokens().isSpecial(id)) {
-                text[id] = ByteLevel.encode(tokenizer.tokenBytes(id));
-                vocab.put(text[id], id);
+                vocab.put(ByteLevel.encode(tokenizer.tokenBytes(id)), id);
             }
         }
         ArrayNode merges = model.putArray("merges");
-        for (Merge merge : merges(tokenizer)) {
-            merges.add(text[merge.left()] + " " + text[merge.right()]);   // byte-level text has no spaces
-        }
+        mergeTexts(tokenizer).forEach(merges::add);
         return root;
     }
 
