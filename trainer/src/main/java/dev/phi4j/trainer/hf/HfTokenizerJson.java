@@ -94,6 +94,45 @@ public final class HfTokenizerJson {
         return ids;
     }
 
+    /** What java.util.regex's {@code \\s} matches without UNICODE_CHARACTER_CLASS: ASCII whitespace only. */
+    private static final String JAVA_WHITESPACE = " \\t\\n\\x0B\\f\\r";
+
+    /**
+     * The pre-tokenizer regex as the tokenizers library must read it to cut text as phi4j does. Its regex classes are
+     * Unicode-aware, like tiktoken's, which jtokkit follows, so Phi-4's pattern stands as it is. phi4j's BPE cuts with
+     * java.util.regex, whose {@code \s} is ASCII whitespace: spelled out, so that runs of U+3000 or U+2003 are cut
+     * alike on both sides.
+     */
+    static String hfPattern(Tokenizer tokenizer) {
+        String pattern = tokenizer.preTokenizerPattern();
+        if (!(tokenizer instanceof BpeTokenizer)) {
+            return pattern;
+        }
+        StringBuilder out = new StringBuilder();
+        boolean inClass = false;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                char next = pattern.charAt(++i);
+                if (next == 's') {
+                    out.append(inClass ? JAVA_WHITESPACE : "[" + JAVA_WHITESPACE + "]");
+                } else if (next == 'S' && !inClass) {
+                    out.append("[^").append(JAVA_WHITESPACE).append(']');
+                } else {
+                    out.append(c).append(next);
+                }
+                continue;
+            }
+            if (c == '[') {
+                inClass = true;
+            } else if (c == ']') {
+                inClass = false;
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
     /** tokenizer.json of {@code tokenizer}. */
     public static ObjectNode of(Tokenizer tokenizer) {
         ObjectNode root = JSON.createObjectNode();
@@ -106,7 +145,7 @@ public final class HfTokenizerJson {
                 .put("rstrip", false).put("normalized", false).put("special", true));
         root.putNull("normalizer");
         ObjectNode split = JSON.createObjectNode().put("type", "Split");
-        split.putObject("pattern").put("Regex", tokenizer.preTokenizerPattern());
+        split.putObject("pattern").put("Regex", hfPattern(tokenizer));
         split.put("behavior", "Isolated").put("invert", false);
         ObjectNode byteLevel = JSON.createObjectNode().put("type", "ByteLevel").put("add_prefix_space", false)
                 .put("trim_offsets", true).put("use_regex", false);

@@ -247,6 +247,7 @@ public record TokenizerComparison(List<Section> sections, String phi4jPattern, S
                 "def f(x):\n    return x**2  # square\n\n\n\tprint(f(12345))\r\n",
                 "Ünïcödé façade, naïve café; Привет, мир! こんにちは世界 你好 🙂👍🏽 عربى",
                 "   leading spaces and trailing   \n\n  mixed\u00a0no-break\u3000ideographic space",
+                "ideographic\u3000\u3000\u3000spaces, em\u2003\u2003\u2003x and\u00a0\u00a0\u00a0no-break\u3000",
                 "https://example.com/path?q=1&x=%20 <|im_start|> not special here <|endoftext|>");
     }
 }

@@ -14,10 +14,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,6 +71,34 @@ class TokenizerComparisonTest {
         Tokenizer bpe = TinyLm.tokenizer();
         TokenizerComparison comparison = compareFile(bpe, HfTokenizerJson.of(bpe));
         assertTrue(comparison.matches(), comparison.report());
+    }
+
+    /**
+     * phi4j's BPE cuts text with java.util.regex, whose \\s is ASCII; the tokenizers library's regex is Unicode-aware.
+     * The exported pattern spells Java's whitespace out, so both cut runs of U+3000 the same way.
+     */
+    @Test
+    void bpePatternIsWrittenSoUnicodeAwareRegexCutsAsJavaDoes() {
+        Tokenizer bpe = TinyLm.tokenizer();
+        String text = "a\u3000\u3000x \u2003\u2003\u2003y\u3000";
+        List<String> java = pieces(Pattern.compile(bpe.preTokenizerPattern()), text);
+        List<String> unicodeOriginal = pieces(Pattern.compile(bpe.preTokenizerPattern(),
+                Pattern.UNICODE_CHARACTER_CLASS), text);
+        List<String> unicodeExported = pieces(Pattern.compile(HfTokenizerJson.hfPattern(bpe),
+                Pattern.UNICODE_CHARACTER_CLASS), text);
+        assertNotEquals(java, unicodeOriginal, "the original pattern would cut otherwise under Unicode classes");
+        assertEquals(java, unicodeExported);
+        assertEquals(Phi4Tokenizer.instance().preTokenizerPattern(), HfTokenizerJson.hfPattern(Phi4Tokenizer.instance()),
+                "cl100k's pattern is Unicode-aware on both sides (tiktoken, jtokkit)");
+    }
+
+    private static List<String> pieces(Pattern pattern, String text) {
+        List<String> pieces = new ArrayList<>();
+        Matcher matcher = pattern.matcher(text);
+        while (matcher.find()) {
+            pieces.add(matcher.group());
+        }
+        return pieces;
     }
 
     @Test
