@@ -66,7 +66,7 @@ public final class HfImport {
      */
     public static Imported toCheckpoint(Path dir, Path out, Tokenizer tokenizer, TokenizerConfig tokenizerConfig)
             throws IOException {
-        ModelConfig model = Phi3Config.read(dir).model();
+        ModelConfig model = Phi3Config.read(dir).model();        // checked before the (possibly huge) network is built
         if (tokenizer.vocabSize() != model.vocabSize()) {
             throw new IllegalArgumentException(dir.resolve(Phi3Config.FILE) + ": vocab_size " + model.vocabSize()
                     + " but the tokenizer '" + tokenizer.name() + "' has " + tokenizer.vocabSize() + " ids; phi4j's "

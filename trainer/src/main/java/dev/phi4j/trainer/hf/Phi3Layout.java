@@ -78,7 +78,7 @@ public final class Phi3Layout {
         }
 
         /** Rows from..to of the tensor, from the parts' views of {@code params}: (to − from, columns). */
-        INDArray rows(Map<String, INDArray> params, long from, long to) {
+        INDArray slice(Map<String, INDArray> params, long from, long to) {
             for (Part part : parts) {
                 if (from >= part.firstRow() && to <= part.firstRow() + part.rows()) {
                     return part.view(params, columns()).get(
@@ -97,7 +97,7 @@ public final class Phi3Layout {
                 if (lo >= hi) {
                     continue;
                 }
-                float[] values = rows(params, lo, hi).dup('c').castTo(DataType.FLOAT).data().asFloat();
+                float[] values = slice(params, lo, hi).dup('c').castTo(DataType.FLOAT).data().asFloat();
                 long start = lo * columns;                                       // the element values[0] is
                 long copyFrom = Math.max(from, start), copyTo = Math.min(from + count, hi * columns);
                 System.arraycopy(values, (int) (copyFrom - start), out, (int) (copyFrom - from),
