@@ -45,6 +45,7 @@ public final class Phi4j {
         root.addSubcommand(new ConfigCommand());
         root.addSubcommand(new JudgePairsCommand());
         root.addSubcommand(new PtsCommand());
+        root.addSubcommand(new ConvertCommand());
         root.setExecutionExceptionHandler(Phi4j::reportFailure);
         root.setCaseInsensitiveEnumValuesAllowed(true);
         return root;

@@ -6,6 +6,8 @@ import dev.phi4j.core.tokenizer.Phi4Tokenizer;
 import dev.phi4j.core.tokenizer.SpecialTokens;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerStats;
+import dev.phi4j.trainer.hf.HfTokenizerFile;
+import dev.phi4j.trainer.hf.TokenizerComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +24,7 @@ import java.util.stream.Collectors;
 @Command(name = "tokenizer", mixinStandardHelpOptions = true,
         description = "Train, apply and inspect tokenizers: Phi-4's (cl100k_base) and phi4j's byte-level BPE.",
         subcommands = {TokenizerCommand.Train.class, TokenizerCommand.Encode.class, TokenizerCommand.Decode.class,
-                TokenizerCommand.Stats.class})
+                TokenizerCommand.Stats.class, TokenizerCommand.CompareHf.class})
 final class TokenizerCommand {
 
     /** {@code phi4} or a path to a BPE file written by {@code tokenizer train}. */
@@ -127,6 +130,37 @@ final class TokenizerCommand {
         public Integer call() throws IOException {
             System.out.print(TokenizerStats.of(open(tokenizer), files, top).render());
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "compare-hf", mixinStandardHelpOptions = true, description = {
+            "Compare a phi4j tokenizer with a Hugging Face tokenizer.json: vocab, special tokens (added_tokens),",
+            "merges (missing, extra, out of order) and the encodings of probe texts by the file's own BPE.",
+            "Exit code 0 when they are the same tokenizer, 1 when they differ.",
+            "Example: phi4j tokenizer compare-hf ~/models/phi-4/tokenizer.json",
+            "         phi4j tokenizer compare-hf exports/tiny-hf/tokenizer.json --tokenizer runs/tiny/tokenizer.bpe"})
+    static final class CompareHf implements Callable<Integer> {
+        @Parameters(paramLabel = "TOKENIZER_JSON", description = "a Hugging Face tokenizer.json")
+        Path file;
+
+        @Option(names = "--tokenizer", defaultValue = "phi4", description = "phi4 or a BPE file (default: ${DEFAULT-VALUE})")
+        String tokenizer;
+
+        @Option(names = "--text", paramLabel = "FILE",
+                description = "UTF-8 text to encode both ways as well; repeatable (built-in probes always run)")
+        List<Path> texts = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> probes = new ArrayList<>(TokenizerComparison.defaultProbes());
+            for (Path text : texts) {
+                probes.add(Files.readString(text));
+            }
+            Tokenizer ours = open(tokenizer);
+            TokenizerComparison comparison = TokenizerComparison.compare(ours, HfTokenizerFile.read(file), probes);
+            System.out.println(ours.name() + " vs " + file);
+            System.out.print(comparison.report());
+            return comparison.matches() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

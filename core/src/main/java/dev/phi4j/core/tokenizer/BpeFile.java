@@ -54,7 +54,7 @@ final class BpeFile {
         StringBuilder text = new StringBuilder();
         text.append(MAGIC).append(' ').append(VERSION).append('\n');
         text.append("vocab_size ").append(tokenizer.vocabSize()).append('\n');
-        text.append("pattern ").append(tokenizer.pattern()).append('\n');
+        text.append("pattern ").append(tokenizer.preTokenizerPattern()).append('\n');
         tokenizer.specialTokens().ids().forEach((token, id) -> text.append("special ").append(id).append(' ')
                 .append(escape(token.getBytes(StandardCharsets.UTF_8))).append('\n'));
         text.append("merges ").append(tokenizer.merges().size()).append('\n');

@@ -111,11 +111,13 @@ public final class BpeTokenizer implements Tokenizer {
         BpeFile.write(this, file);
     }
 
-    List<BpeMerge> merges() {
+    /** The learned merges in the order they apply: merge k makes id 256 + k. */
+    public List<BpeMerge> merges() {
         return merges;
     }
 
-    String pattern() {
+    @Override
+    public String preTokenizerPattern() {
         return preTokenizer.regex();
     }
 

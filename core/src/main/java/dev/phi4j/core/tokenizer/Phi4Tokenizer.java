@@ -116,4 +116,10 @@ public final class Phi4Tokenizer implements Tokenizer {
     public byte[] tokenBytes(int token) {
         return TokenBytes.of(token, bytesById).clone();
     }
+
+    /** tiktoken's cl100k pattern, which jtokkit implements by hand rather than as a regular expression. */
+    @Override
+    public String preTokenizerPattern() {
+        return PreTokenizer.CL100K_PATTERN;
+    }
 }

@@ -31,4 +31,10 @@ public interface Tokenizer {
 
     /** The raw bytes of one token (the special token's UTF-8 string for special ids). */
     byte[] tokenBytes(int token);
+
+    /**
+     * The regular expression (java.util.regex) that cuts ordinary text into the pieces merges never cross; what a
+     * Hugging Face {@code tokenizer.json} of this tokenizer carries as its pre-tokenizer.
+     */
+    String preTokenizerPattern();
 }
