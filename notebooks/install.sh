@@ -10,6 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 
+export PYDEVD_DISABLE_FILE_VALIDATION=1   # a debugger warning Debian's Jupyter commands print otherwise
 kernel_version="3.0.1"   # io.github.padreati:rapaio-jupyter-kernel, the newest on Maven Central
 kernel_name="phi4j"
 
@@ -33,7 +34,7 @@ if [[ ! -f "$spec_dir/$jar" ]]; then
   staging="$root/notebooks/target/kernelspec"
   rm -rf "$staging" && mkdir -p "$staging"
   # -N: only the parent pom, so the goal runs once and not in every module.
-  (cd "$root" && mvn -B -q -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+  (cd "$root" && mvn -B -q -N -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
     -Dartifact="io.github.padreati:rapaio-jupyter-kernel:$kernel_version" -DoutputDirectory="$staging")
   mkdir -p "$spec_dir"
   find "$spec_dir" -maxdepth 1 -name 'rapaio-jupyter-kernel-*.jar' -delete
