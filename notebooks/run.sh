@@ -25,6 +25,7 @@ for nb in "${notebooks[@]}"; do
   name="$(basename "$nb" .ipynb)"
   log="$out/$name.log"
   start=$SECONDS
+  rm -f "$out/$name.ipynb"   # nbconvert writes nothing when a cell fails: no stale result is left standing
   # startup_timeout: the kernel loads ~200 jars before it answers (5-15 s here, more on a loaded machine).
   if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=600 \
       --ExecutePreprocessor.startup_timeout=180 --output-dir "$out" "$nb" >"$log" 2>&1; then
