@@ -1,0 +1,85 @@
+"""Records of the shopkeeper: daily counts."""
+
+def average_letters(counts):
+    """Return the mean number of letters per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def ledger_line_barrels(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 barrels'."""
+    return f"{name}: {count} barrels"
+
+
+def ledger_line_apples(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 apples'."""
+    return f"{name}: {count} apples"
+
+
+def ledger_line_boats(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 boats'."""
+    return f"{name}: {count} boats"
+
+
+def running_total_letters(counts):
+    """Return the running total of letters, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def busiest_day_for_sheep(counts):
+    """Return the index of the day with the most sheep; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_lanterns(counts):
+    """Return the running total of lanterns, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def days_over_apples(counts, limit=3):
+    """Return the days on which more than limit apples were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def total_letters(counts):
+    """Return the number of letters over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def average_loaves(counts):
+    """Return the mean number of loaves per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def ledger_line_lanterns(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 lanterns'."""
+    return f"{name}: {count} lanterns"

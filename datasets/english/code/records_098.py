@@ -1,0 +1,144 @@
+"""Records of the carpenter: the ledger."""
+
+def busiest_day_for_barrels(counts):
+    """Return the index of the day with the most barrels; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def total_lanterns(counts):
+    """Return the number of lanterns over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_lanterns(counts):
+    """Return the index of the day with the most lanterns; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_letters(counts):
+    """Return the running total of letters, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_nets(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 nets'."""
+    return f"{name}: {count} nets"
+
+
+def ledger_line_lanterns(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 lanterns'."""
+    return f"{name}: {count} lanterns"
+
+
+def running_total_boats(counts):
+    """Return the running total of boats, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_boats(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 boats'."""
+    return f"{name}: {count} boats"
+
+
+def running_total_loaves(counts):
+    """Return the running total of loaves, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def total_barrels(counts):
+    """Return the number of barrels over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_sheep(counts):
+    """Return the index of the day with the most sheep; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def days_over_sheep(counts, limit=9):
+    """Return the days on which more than limit sheep were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def running_total_sheep(counts):
+    """Return the running total of sheep, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def average_boats(counts):
+    """Return the mean number of boats per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def days_over_boats(counts, limit=5):
+    """Return the days on which more than limit boats were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_letters(counts):
+    """Return the index of the day with the most letters; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def ledger_line_apples(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 apples'."""
+    return f"{name}: {count} apples"
+
+
+def average_lanterns(counts):
+    """Return the mean number of lanterns per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def total_boats(counts):
+    """Return the number of boats over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total

@@ -1,0 +1,80 @@
+"""Records of the gardener: stock."""
+
+def running_total_barrels(counts):
+    """Return the running total of barrels, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_lanterns(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 lanterns'."""
+    return f"{name}: {count} lanterns"
+
+
+def average_letters(counts):
+    """Return the mean number of letters per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def ledger_line_loaves(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 loaves'."""
+    return f"{name}: {count} loaves"
+
+
+def busiest_day_for_nets(counts):
+    """Return the index of the day with the most nets; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def total_sheep(counts):
+    """Return the number of sheep over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_sheep(counts):
+    """Return the index of the day with the most sheep; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def days_over_lanterns(counts, limit=9):
+    """Return the days on which more than limit lanterns were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_letters(counts):
+    """Return the index of the day with the most letters; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def days_over_apples(counts, limit=4):
+    """Return the days on which more than limit apples were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def total_barrels(counts):
+    """Return the number of barrels over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total

@@ -1,0 +1,140 @@
+"""Records of the doctor: stock."""
+
+def average_letters(counts):
+    """Return the mean number of letters per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def total_lanterns(counts):
+    """Return the number of lanterns over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def total_barrels(counts):
+    """Return the number of barrels over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_boats(counts):
+    """Return the index of the day with the most boats; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_sheep(counts):
+    """Return the running total of sheep, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def running_total_barrels(counts):
+    """Return the running total of barrels, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def days_over_letters(counts, limit=8):
+    """Return the days on which more than limit letters were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_apples(counts):
+    """Return the index of the day with the most apples; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_apples(counts):
+    """Return the running total of apples, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_sheep(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 sheep'."""
+    return f"{name}: {count} sheep"
+
+
+def ledger_line_barrels(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 barrels'."""
+    return f"{name}: {count} barrels"
+
+
+def average_apples(counts):
+    """Return the mean number of apples per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def days_over_sheep(counts, limit=13):
+    """Return the days on which more than limit sheep were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def ledger_line_boats(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 boats'."""
+    return f"{name}: {count} boats"
+
+
+def days_over_boats(counts, limit=9):
+    """Return the days on which more than limit boats were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def total_nets(counts):
+    """Return the number of nets over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def running_total_lanterns(counts):
+    """Return the running total of lanterns, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_lanterns(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 lanterns'."""
+    return f"{name}: {count} lanterns"

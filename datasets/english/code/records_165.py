@@ -1,0 +1,112 @@
+"""Records of the potter: the ledger."""
+
+def ledger_line_sheep(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 sheep'."""
+    return f"{name}: {count} sheep"
+
+
+def average_nets(counts):
+    """Return the mean number of nets per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def days_over_barrels(counts, limit=16):
+    """Return the days on which more than limit barrels were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def average_boats(counts):
+    """Return the mean number of boats per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def average_apples(counts):
+    """Return the mean number of apples per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def busiest_day_for_letters(counts):
+    """Return the index of the day with the most letters; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def total_nets(counts):
+    """Return the number of nets over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_lanterns(counts):
+    """Return the index of the day with the most lanterns; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def busiest_day_for_apples(counts):
+    """Return the index of the day with the most apples; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def average_barrels(counts):
+    """Return the mean number of barrels per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def running_total_letters(counts):
+    """Return the running total of letters, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_apples(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 apples'."""
+    return f"{name}: {count} apples"
+
+
+def ledger_line_boats(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 boats'."""
+    return f"{name}: {count} boats"
+
+
+def running_total_lanterns(counts):
+    """Return the running total of lanterns, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals

@@ -1,0 +1,88 @@
+"""Records of the cook: the ledger."""
+
+def running_total_loaves(counts):
+    """Return the running total of loaves, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def running_total_nets(counts):
+    """Return the running total of nets, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def average_boats(counts):
+    """Return the mean number of boats per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def average_letters(counts):
+    """Return the mean number of letters per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def running_total_barrels(counts):
+    """Return the running total of barrels, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_barrels(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 barrels'."""
+    return f"{name}: {count} barrels"
+
+
+def running_total_boats(counts):
+    """Return the running total of boats, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_loaves(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 loaves'."""
+    return f"{name}: {count} loaves"
+
+
+def running_total_apples(counts):
+    """Return the running total of apples, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def days_over_apples(counts, limit=18):
+    """Return the days on which more than limit apples were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]

@@ -1,0 +1,127 @@
+"""Records of the weaver: daily counts."""
+
+def average_letters(counts):
+    """Return the mean number of letters per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def average_boats(counts):
+    """Return the mean number of boats per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def running_total_loaves(counts):
+    """Return the running total of loaves, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def running_total_apples(counts):
+    """Return the running total of apples, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def average_sheep(counts):
+    """Return the mean number of sheep per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def total_lanterns(counts):
+    """Return the number of lanterns over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def total_barrels(counts):
+    """Return the number of barrels over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_boats(counts):
+    """Return the index of the day with the most boats; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def days_over_lanterns(counts, limit=14):
+    """Return the days on which more than limit lanterns were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def running_total_boats(counts):
+    """Return the running total of boats, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_apples(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 apples'."""
+    return f"{name}: {count} apples"
+
+
+def running_total_barrels(counts):
+    """Return the running total of barrels, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def days_over_loaves(counts, limit=15):
+    """Return the days on which more than limit loaves were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_sheep(counts):
+    """Return the index of the day with the most sheep; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def total_sheep(counts):
+    """Return the number of sheep over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best

@@ -1,0 +1,72 @@
+"""Records of the cook: stock."""
+
+def running_total_letters(counts):
+    """Return the running total of letters, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def total_boats(counts):
+    """Return the number of boats over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def average_barrels(counts):
+    """Return the mean number of barrels per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def running_total_barrels(counts):
+    """Return the running total of barrels, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def total_loaves(counts):
+    """Return the number of loaves over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def running_total_sheep(counts):
+    """Return the running total of sheep, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def busiest_day_for_nets(counts):
+    """Return the index of the day with the most nets; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_loaves(counts):
+    """Return the running total of loaves, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals

@@ -1,0 +1,58 @@
+"""Records of the librarian: daily counts."""
+
+def running_total_apples(counts):
+    """Return the running total of apples, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def days_over_apples(counts, limit=3):
+    """Return the days on which more than limit apples were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_nets(counts):
+    """Return the index of the day with the most nets; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def ledger_line_sheep(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 sheep'."""
+    return f"{name}: {count} sheep"
+
+
+def busiest_day_for_sheep(counts):
+    """Return the index of the day with the most sheep; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def average_nets(counts):
+    """Return the mean number of nets per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def ledger_line_loaves(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 loaves'."""
+    return f"{name}: {count} loaves"
+
+
+def total_lanterns(counts):
+    """Return the number of lanterns over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total

@@ -1,0 +1,138 @@
+"""Records of the teacher: stock."""
+
+def busiest_day_for_nets(counts):
+    """Return the index of the day with the most nets; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def average_apples(counts):
+    """Return the mean number of apples per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def ledger_line_letters(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 letters'."""
+    return f"{name}: {count} letters"
+
+
+def ledger_line_nets(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 nets'."""
+    return f"{name}: {count} nets"
+
+
+def running_total_nets(counts):
+    """Return the running total of nets, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_boats(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 boats'."""
+    return f"{name}: {count} boats"
+
+
+def days_over_barrels(counts, limit=7):
+    """Return the days on which more than limit barrels were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def average_nets(counts):
+    """Return the mean number of nets per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def days_over_lanterns(counts, limit=19):
+    """Return the days on which more than limit lanterns were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def total_letters(counts):
+    """Return the number of letters over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def days_over_loaves(counts, limit=18):
+    """Return the days on which more than limit loaves were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def running_total_sheep(counts):
+    """Return the running total of sheep, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def total_nets(counts):
+    """Return the number of nets over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def average_boats(counts):
+    """Return the mean number of boats per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def average_barrels(counts):
+    """Return the mean number of barrels per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def total_lanterns(counts):
+    """Return the number of lanterns over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def running_total_lanterns(counts):
+    """Return the running total of lanterns, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def total_apples(counts):
+    """Return the number of apples over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total

@@ -1,0 +1,94 @@
+"""Records of the carpenter: the ledger."""
+
+def days_over_barrels(counts, limit=4):
+    """Return the days on which more than limit barrels were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def running_total_sheep(counts):
+    """Return the running total of sheep, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_letters(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 letters'."""
+    return f"{name}: {count} letters"
+
+
+def total_lanterns(counts):
+    """Return the number of lanterns over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def ledger_line_sheep(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 sheep'."""
+    return f"{name}: {count} sheep"
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def average_barrels(counts):
+    """Return the mean number of barrels per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def total_nets(counts):
+    """Return the number of nets over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def total_apples(counts):
+    """Return the number of apples over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def days_over_nets(counts, limit=8):
+    """Return the days on which more than limit nets were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def busiest_day_for_apples(counts):
+    """Return the index of the day with the most apples; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_boats(counts):
+    """Return the running total of boats, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def days_over_loaves(counts, limit=11):
+    """Return the days on which more than limit loaves were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]

@@ -1,0 +1,131 @@
+"""Records of the cook: stock."""
+
+def days_over_sheep(counts, limit=17):
+    """Return the days on which more than limit sheep were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def ledger_line_loaves(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 loaves'."""
+    return f"{name}: {count} loaves"
+
+
+def total_sheep(counts):
+    """Return the number of sheep over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def ledger_line_lanterns(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 lanterns'."""
+    return f"{name}: {count} lanterns"
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def total_nets(counts):
+    """Return the number of nets over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def total_apples(counts):
+    """Return the number of apples over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def busiest_day_for_barrels(counts):
+    """Return the index of the day with the most barrels; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def ledger_line_apples(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 apples'."""
+    return f"{name}: {count} apples"
+
+
+def days_over_lanterns(counts, limit=12):
+    """Return the days on which more than limit lanterns were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def running_total_lanterns(counts):
+    """Return the running total of lanterns, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_sheep(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 sheep'."""
+    return f"{name}: {count} sheep"
+
+
+def busiest_day_for_lanterns(counts):
+    """Return the index of the day with the most lanterns; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def ledger_line_barrels(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 barrels'."""
+    return f"{name}: {count} barrels"
+
+
+def average_barrels(counts):
+    """Return the mean number of barrels per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def busiest_day_for_boats(counts):
+    """Return the index of the day with the most boats; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_apples(counts):
+    """Return the running total of apples, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def busiest_day_for_sheep(counts):
+    """Return the index of the day with the most sheep; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best

@@ -1,0 +1,69 @@
+"""Records of the cook: the ledger."""
+
+def days_over_apples(counts, limit=4):
+    """Return the days on which more than limit apples were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def total_sheep(counts):
+    """Return the number of sheep over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def running_total_apples(counts):
+    """Return the running total of apples, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def average_barrels(counts):
+    """Return the mean number of barrels per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def busiest_day_for_loaves(counts):
+    """Return the index of the day with the most loaves; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def ledger_line_barrels(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 barrels'."""
+    return f"{name}: {count} barrels"
+
+
+def days_over_lanterns(counts, limit=4):
+    """Return the days on which more than limit lanterns were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def total_letters(counts):
+    """Return the number of letters over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def days_over_sheep(counts, limit=8):
+    """Return the days on which more than limit sheep were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def average_boats(counts):
+    """Return the mean number of boats per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)

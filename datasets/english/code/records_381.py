@@ -1,0 +1,87 @@
+"""Records of the sailor: daily counts."""
+
+def running_total_apples(counts):
+    """Return the running total of apples, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def running_total_letters(counts):
+    """Return the running total of letters, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def days_over_sheep(counts, limit=12):
+    """Return the days on which more than limit sheep were counted."""
+    return [day for day, count in enumerate(counts) if count > limit]
+
+
+def ledger_line_nets(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 nets'."""
+    return f"{name}: {count} nets"
+
+
+def busiest_day_for_lanterns(counts):
+    """Return the index of the day with the most lanterns; the first on a tie."""
+    best = 0
+    for day, count in enumerate(counts):
+        if count > counts[best]:
+            best = day
+    return best
+
+
+def running_total_boats(counts):
+    """Return the running total of boats, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def average_barrels(counts):
+    """Return the mean number of barrels per day, or 0.0 for no days."""
+    if not counts:
+        return 0.0
+    return sum(counts) / len(counts)
+
+
+def running_total_nets(counts):
+    """Return the running total of nets, one value per day."""
+    totals = []
+    total = 0
+    for count in counts:
+        total += count
+        totals.append(total)
+    return totals
+
+
+def ledger_line_barrels(name, count):
+    """Return one line of the ledger, e.g. 'Tom: 3 barrels'."""
+    return f"{name}: {count} barrels"
+
+
+def total_loaves(counts):
+    """Return the number of loaves over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
+
+
+def total_nets(counts):
+    """Return the number of nets over all days in counts."""
+    total = 0
+    for count in counts:
+        total += count
+    return total
