@@ -38,7 +38,7 @@ public final class Phi4j {
         root.addSubcommand(new ServeCommand());
         root.addSubcommand(new EvalCommand());
         root.addSubcommand(new MixtureCommand());
-        root.addSubcommand(new ReportCommand());
+        root.addSubcommand(new CommandLine(new ReportCommand()).addSubcommand(new RunReportCommand()));
         root.addSubcommand(new TokenizerCommand());
         root.addSubcommand(new ReproduceCommand());
         root.addSubcommand(new BenchCommand());

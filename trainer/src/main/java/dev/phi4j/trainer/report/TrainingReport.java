@@ -3,6 +3,7 @@ package dev.phi4j.trainer.report;
 import dev.phi4j.core.io.AtomicFiles;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class TrainingReport {
         Path html = output.orElse(chain.phases().get(chain.phases().size() - 1).dir().resolve(FILE))
                 .toAbsolutePath().normalize();
         TrainingReportHtml.Page page = TrainingReportHtml.render(chain, html, Instant.now());
+        Files.createDirectories(html.getParent());
         AtomicFiles.writeString(html, page.html());
         return new Written(html, chain.phases().stream().map(Phase::name).toList(), page.notAvailable());
     }

@@ -119,8 +119,7 @@ class TrainingReportTest {
     @Test
     void severalRunsAreShownAsGivenWithoutFollowingInitFrom(@TempDir Path root) throws IOException {
         Path runs = RunChainFixture.write(root);
-        Path output = root.resolve("reports/chain.html");
-        Files.createDirectories(output.getParent());
+        Path output = root.resolve("reports/chain.html");      // reports/ does not exist yet
         TrainingReport.Written written = TrainingReport.write(List.of(runs.resolve("pre"), runs.resolve("dpo")),
                 Optional.of(output));
 
