@@ -55,7 +55,7 @@ public final class Phi4j {
         if (debug) {
             failure.printStackTrace();
         }
-        String prefix = "phi4j " + command.getCommandName() + ": ";
+        String prefix = command.getCommandSpec().qualifiedName() + ": ";     // "phi4j report run: ", not "phi4j run: "
         if (failure instanceof ConfigException) {
             command.getErr().println(prefix + "config error: " + failure.getMessage());
             return ExitCodes.USAGE;

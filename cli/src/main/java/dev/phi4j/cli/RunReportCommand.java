@@ -13,13 +13,16 @@ import java.util.concurrent.Callable;
 
 /** {@code phi4j report run RUN [RUN…]}: the training run report over the phases of a recipe. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
-        "Write the training run report: one self-contained HTML file (no script, opens offline) with a summary per",
-        "phase (model, context, RoPE θ, steps, tokens, wall time, final losses), the loss curves, the data mixture",
-        "each phase trained on, the long-context and task evaluations per phase (phi4j eval's RUN/eval/), the",
-        "report.md notes, and a link to the dataset inspection report. Whatever is missing reads 'not available",
-        "(why)' and is listed here.",
-        "One RUN: it and the runs before it along trainer.init_from. Several: exactly those, in the order given.",
-        "Example: phi4j report run runs/tiny-arith-dpo   (tiny → tiny-midtrain → tiny-arith-sft → tiny-arith-dpo;",
+        "Write the training run report: one self-contained HTML file (no script, opens",
+        "offline) with a summary per phase (model, context, RoPE θ, steps, tokens, wall",
+        "time, final losses), the loss curves, the data mixture each phase trained on,",
+        "the long-context and task evaluations per phase (phi4j eval's RUN/eval/), the",
+        "report.md notes and a link to the dataset inspection report. Whatever is",
+        "missing reads 'not available (why)' and is listed here.",
+        "One RUN: it and the runs before it along trainer.init_from. Several: exactly",
+        "those, in the order given.",
+        "Example: phi4j report run runs/tiny-arith-dpo",
+        "         (tiny → tiny-midtrain → tiny-arith-sft → tiny-arith-dpo;",
         "         writes runs/tiny-arith-dpo/run-report.html)"})
 final class RunReportCommand implements Callable<Integer> {
 

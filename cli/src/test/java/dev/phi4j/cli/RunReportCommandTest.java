@@ -87,8 +87,8 @@ class RunReportCommandTest {
 
         CliRun.Result notARun = run("report", "run", dir.toString());
         assertEquals(ExitCodes.USAGE, notARun.exitCode());
-        assertTrue(notARun.err().contains(dir + ": not a training run (no config.yaml and no metrics.jsonl"),
-                notARun.err());
+        assertTrue(notARun.err().startsWith("phi4j report run: " + dir + ": not a training run (no config.yaml and "
+                + "no metrics.jsonl"), "the error names the command and the folder: " + notARun.err());
     }
 
     private static String lastLoss(Path run) throws IOException {
