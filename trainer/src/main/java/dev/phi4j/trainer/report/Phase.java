@@ -204,13 +204,18 @@ final class Phase {
         return tasks.isEmpty() ? Piece.missing("no TASK.json with metrics in " + folder) : Piece.of(tasks);
     }
 
-    /** The level-2 sections evaluations wrote into {@code report.md}, in file order. */
-    List<Note> notes() throws IOException {
+    /** The level-2 sections evaluations wrote into {@code report.md}, in file order; none without the file. */
+    Piece<List<Note>> notes() {
         Path file = dir.resolve(RunReport.FILE);
         if (!Files.exists(file)) {
-            return List.of();
+            return Piece.of(List.of());
         }
-        String text = Files.readString(file);
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            return Piece.missing(file + " is unreadable: " + firstLine(e.getMessage()));
+        }
         List<Note> notes = new ArrayList<>();
         Matcher heading = HEADING.matcher(text);
         List<int[]> starts = new ArrayList<>();
@@ -222,7 +227,7 @@ final class Phase {
             notes.add(new Note(text.substring(starts.get(i)[0] + 3, starts.get(i)[1]).strip(),
                     text.substring(starts.get(i)[1], end).strip()));
         }
-        return notes;
+        return Piece.of(notes);
     }
 
     /**

@@ -63,11 +63,11 @@ final class TrainingReportHtml {
         phases.forEach(phase -> mixtures.add(phase.mixture()));
     }
 
-    static Page render(TrainingReport.Chain chain, Path htmlFile, Instant generated) throws IOException {
+    static Page render(TrainingReport.Chain chain, Path htmlFile, Instant generated) {
         return new TrainingReportHtml(chain, htmlFile).render(generated);
     }
 
-    private Page render(Instant generated) throws IOException {
+    private Page render(Instant generated) {
         overview();
         summary();
         lossCurves();
@@ -107,7 +107,7 @@ final class TrainingReportHtml {
         body.raw("<p class=\"missing\">").text(what + ": not available (" + why + ")").raw("</p>");
     }
 
-    private void overview() throws IOException {
+    private void overview() {
         card("overview", "Overview", null);
         body.raw("<p class=\"chain\">");
         for (int i = 0; i < phases.size(); i++) {
@@ -513,17 +513,22 @@ final class TrainingReportHtml {
         return slash < 0 ? model : model.substring(slash + 1);
     }
 
-    private void notes() throws IOException {
+    private void notes() {
         List<String[]> notes = new ArrayList<>();
+        List<String[]> unreadable = new ArrayList<>();
         for (Phase phase : phases) {
-            for (Phase.Note note : phase.notes()) {
-                notes.add(new String[] {phase.name(), note.heading(), note.body()});
+            Piece<List<Phase.Note>> written = phase.notes();
+            if (!written.present()) {
+                unreadable.add(new String[] {phase.name() + " report.md", written.missing()});
+                continue;
             }
+            written.value().forEach(note -> notes.add(new String[] {phase.name(), note.heading(), note.body()}));
         }
-        if (notes.isEmpty()) {
+        if (notes.isEmpty() && unreadable.isEmpty()) {
             return;            // report.md is written only by comparisons (eval --baseline, several checkpoints)
         }
         card("notes", "Notes from report.md", "sections evaluations wrote into each run's report.md, as written");
+        unreadable.forEach(line -> missing(line[0], line[1]));
         for (String[] note : notes) {
             body.raw("<details open><summary>").text(note[0] + " — " + note[1]).raw("</summary><pre>").text(note[2])
                     .raw("</pre></details>");
