@@ -38,7 +38,7 @@ public final class Phi4j {
         root.addSubcommand(new ServeCommand());
         root.addSubcommand(new EvalCommand());
         root.addSubcommand(new MixtureCommand());
-        root.addSubcommand(new ReportCommand());
+        root.addSubcommand(new CommandLine(new ReportCommand()).addSubcommand(new RunReportCommand()));
         root.addSubcommand(new TokenizerCommand());
         root.addSubcommand(new ReproduceCommand());
         root.addSubcommand(new BenchCommand());
@@ -56,7 +56,7 @@ public final class Phi4j {
         if (debug) {
             failure.printStackTrace();
         }
-        String prefix = "phi4j " + command.getCommandName() + ": ";
+        String prefix = command.getCommandSpec().qualifiedName() + ": ";     // "phi4j report run: ", not "phi4j run: "
         if (failure instanceof ConfigException) {
             command.getErr().println(prefix + "config error: " + failure.getMessage());
             return ExitCodes.USAGE;

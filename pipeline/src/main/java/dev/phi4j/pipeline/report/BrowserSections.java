@@ -3,6 +3,7 @@ package dev.phi4j.pipeline.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.phi4j.core.report.Html;
 import dev.phi4j.pipeline.stage.ManifestJson;
 
 import java.util.Iterator;

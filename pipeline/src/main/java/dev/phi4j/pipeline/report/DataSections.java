@@ -1,6 +1,8 @@
 package dev.phi4j.pipeline.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.report.Html;
+import dev.phi4j.core.report.Svg;
 
 import java.util.ArrayList;
 import java.util.Comparator;

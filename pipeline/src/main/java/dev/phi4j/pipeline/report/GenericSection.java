@@ -1,6 +1,7 @@
 package dev.phi4j.pipeline.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.report.Html;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,9 @@
 package dev.phi4j.pipeline.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.report.Html;
+import dev.phi4j.core.report.MixtureTable;
+import dev.phi4j.core.report.Svg;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,47 +35,7 @@ final class MixtureSections {
 
         @Override
         public void render(Html html, RunReport.Section section, ReportContext context) {
-            JsonNode table = section.value();
-            html.raw("<p class=\"kv\">").text(String.format(Locale.ROOT, "%s · seq_len %s · budget %s tokens%s · "
-                            + "written %s train tokens, %s validation tokens", table.path("kind").asText(),
-                    Html.count(table.path("seq_len").asLong()), Html.count(table.path("budget").asLong()),
-                    table.path("auto_budget").asBoolean() ? " (largest the epoch caps allow)" : "",
-                    Html.count(table.path("written_tokens").asLong()),
-                    Html.count(table.path("validation_tokens").asLong()))).raw("</p>");
-            List<String> labels = new ArrayList<>();
-            List<Double> target = new ArrayList<>();
-            List<Double> realized = new ArrayList<>();
-            List<String[]> rows = new ArrayList<>();
-            for (JsonNode bucket : table.path("buckets")) {
-                double effective = bucket.path("effective_share").asDouble();
-                double real = bucket.path("realized_share").asDouble();
-                boolean shown = effective > 0 || bucket.path("target_share").asDouble() > 0;
-                if (shown) {
-                    labels.add(bucket.path("name").asText());
-                    target.add(effective);
-                    realized.add(real);
-                }
-                double delta = 100 * (real - effective);
-                rows.add(new String[] {Html.escape(bucket.path("name").asText()),
-                        Html.percent(bucket.path("target_share").asDouble()), Html.percent(effective),
-                        Html.percent(real), (Math.abs(delta) > 1 ? "<b class=\"bad\">" : "<span>")
-                        + String.format(Locale.ROOT, "%+.2f", delta) + (Math.abs(delta) > 1 ? "</b>" : "</span>"),
-                        Html.count(bucket.path("unique_tokens").asLong()), Html.count(bucket.path("documents").asLong()),
-                        Html.count(bucket.path("written_tokens").asLong()),
-                        Html.decimal(bucket.path("epochs").asDouble(), 2),
-                        Html.decimal(bucket.path("realized_epochs").asDouble(), 2),
-                        Html.decimal(bucket.path("max_epochs").asDouble(), 1)
-                                + (bucket.path("capped").asBoolean() ? " <b class=\"bad\">capped</b>" : ""),
-                        Html.count(bucket.path("validation_tokens").asLong())});
-            }
-            html.raw(Svg.bars(labels, List.of(
-                    new Svg.Series("target share (missing groups renormalised)", Svg.color(0),
-                            target.stream().mapToDouble(Double::doubleValue).toArray()),
-                    new Svg.Series("realized share (tokens written)", Svg.color(1),
-                            realized.stream().mapToDouble(Double::doubleValue).toArray())), Html::percent));
-            html.table(new String[] {"bucket", "configured#", "target#", "realized#", "Δ points#", "unique tokens#",
-                    "documents#", "written tokens#", "epochs#", "realized epochs#", "max epochs#",
-                    "validation tokens#"}, rows);
+            MixtureTable.render(html, section.value());
         }
     }
 

@@ -2,6 +2,8 @@ package dev.phi4j.pipeline.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.report.Html;
+import dev.phi4j.core.report.Svg;
 import dev.phi4j.core.shard.ShardNames;
 import dev.phi4j.pipeline.PipelineStatus;
 import dev.phi4j.pipeline.mixture.MixtureManifest;
@@ -123,7 +125,7 @@ final class ReportHtml {
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
                 + "script-src 'unsafe-inline'; img-src data:\">"
                 + "<title>").text("phi4j report — " + report.name()).raw("</title><style>")
-                .raw(resource("report.css")).raw("</style></head><body><header><h1>")
+                .raw(Html.stylesheet()).raw(resource("inspection.css")).raw("</style></head><body><header><h1>")
                 .text("phi4j dataset report — " + report.name()).raw("</h1><div class=\"meta\">")
                 .text(report.runDir() + " · generated " + generated + " · from manifests only").raw("</div></header><nav>");
         for (String[] link : nav) {

@@ -1,5 +1,7 @@
 package dev.phi4j.pipeline.report;
 
+import dev.phi4j.core.report.Html;
+
 /**
  * Renders one kind of manifest section, found by its name in any stage or set manifest. Registered in
  * {@link ReportSections}; a stage that writes a section of a registered name appears in the report without any

@@ -1,7 +1,11 @@
 package dev.phi4j.pipeline.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.report.Html;
+import dev.phi4j.core.schema.SyntheticSample;
+import dev.phi4j.core.schema.TeacherCall;
 import dev.phi4j.pipeline.TestSpark;
+import dev.phi4j.pipeline.io.SparkRecords;
 import dev.phi4j.pipeline.mixture.MixtureFixtures;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
@@ -9,10 +13,6 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.phi4j.core.schema.SyntheticSample;
-import dev.phi4j.core.schema.TeacherCall;
-import dev.phi4j.pipeline.io.SparkRecords;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.phi4j.pipeline.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.report.HeadlessChromium;
 import dev.phi4j.core.schema.SyntheticSample;
 import dev.phi4j.pipeline.TestSpark;
 import dev.phi4j.pipeline.io.SparkRecords;

@@ -11,11 +11,11 @@ import java.util.Locale;
 /**
  * The loss curves as a standalone SVG: training loss per step (raw, and smoothed once there are enough steps) and
  * validation loss at each evaluation, on "nice" axis ticks. Written by hand: a few lines of markup need no plotting
- * library.
+ * library. The run report draws each phase's curves with it too.
  */
-final class LossCurve {
+public final class LossCurve {
 
-    static final String FILE = "loss-curve.svg";
+    public static final String FILE = "loss-curve.svg";
 
     private static final int WIDTH = 760;
     private static final int HEIGHT = 420;
@@ -33,7 +33,7 @@ final class LossCurve {
         AtomicFiles.writeString(file, render(title, train, validation));
     }
 
-    static String render(String title, List<MetricsLog.Point> train, List<MetricsLog.Point> validation) {
+    public static String render(String title, List<MetricsLog.Point> train, List<MetricsLog.Point> validation) {
         List<MetricsLog.Point> all = new ArrayList<>(train);
         all.addAll(validation);
         StringBuilder svg = new StringBuilder();

@@ -24,15 +24,19 @@ import java.util.List;
  *   {"event":"eval","step":50,"val_loss":…}
  * </pre>
  * On resume from step k, lines about steps after k (written before the interruption, then redone) are dropped, so
- * the file reads like one uninterrupted run.
+ * the file reads like one uninterrupted run. Writing is the trainer's; {@link #read} and {@link #curves} are for
+ * readers of a run (the run report).
  */
-final class MetricsLog implements Closeable {
+public final class MetricsLog implements Closeable {
 
-    static final String FILE = "metrics.jsonl";
+    public static final String FILE = "metrics.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** (step, value) points of the loss curves. */
-    record Point(long step, double value) {}
+    public record Point(long step, double value) {}
+
+    /** Training loss per step and validation loss per evaluation. */
+    public record Curves(List<Point> train, List<Point> validation) {}
 
     private final BufferedWriter out;
     private final List<Point> train = new ArrayList<>();
@@ -87,6 +91,11 @@ final class MetricsLog implements Closeable {
     }
 
     private void remember(JsonNode node) {
+        addPoint(node, train, validation);
+    }
+
+    /** A step's training loss (a skipped step has none) or an evaluation's validation loss. */
+    private static void addPoint(JsonNode node, List<Point> train, List<Point> validation) {
         String event = node.path("event").asText();
         long step = node.path("step").asLong();
         if (event.equals("step") && !node.path("skipped").asBoolean(false)) {
@@ -94,6 +103,30 @@ final class MetricsLog implements Closeable {
         } else if (event.equals("eval")) {
             validation.add(new Point(step, node.path("val_loss").asDouble()));
         }
+    }
+
+    /** Every event of a run's log, in order; a line cut short by an interruption is skipped, as on resume. */
+    public static List<JsonNode> read(Path file) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                events.add(JSON.readTree(line));
+            } catch (IOException e) {
+                // a line cut short by an interruption: the run went on from its last checkpoint without it
+            }
+        }
+        return events;
+    }
+
+    /** The loss curves of {@code events}, as the trainer's own {@code loss-curve.svg} draws them. */
+    public static Curves curves(List<JsonNode> events) {
+        List<Point> train = new ArrayList<>();
+        List<Point> validation = new ArrayList<>();
+        events.forEach(event -> addPoint(event, train, validation));
+        return new Curves(train, validation);
     }
 
     List<Point> trainLoss() {

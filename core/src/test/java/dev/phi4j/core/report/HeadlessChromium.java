@@ -1,8 +1,8 @@
-package dev.phi4j.pipeline.report;
+package dev.phi4j.core.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.phi4j.pipeline.stage.ManifestJson;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,8 +31,11 @@ import java.util.stream.Stream;
  * Debian's headless Chromium driven over the DevTools protocol (a WebSocket, through the JDK's own client): loads a
  * page, collects every console error, uncaught exception and failed load, evaluates expressions and takes a
  * full-page screenshot. The browser gets a fresh profile, no network services and no sandbox (CI runs as root).
+ * Shared with the pipeline's and the trainer's report tests through phi4j-core's test jar.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -48,7 +51,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final List<CompletableFuture<Void>> loads = new CopyOnWriteArrayList<>();
 
     /** The Chromium executable: {@code phi4j.chromium} if set, else the first of chromium, chromium-browser on PATH. */
-    static Optional<Path> executable() {
+    public static Optional<Path> executable() {
         String configured = System.getProperty("phi4j.chromium");
         if (configured != null) {
             return Optional.of(Path.of(configured)).filter(Files::isExecutable);
@@ -64,7 +67,7 @@ final class HeadlessChromium implements AutoCloseable {
         return Optional.empty();
     }
 
-    HeadlessChromium(Path executable) throws Exception {
+    public HeadlessChromium(Path executable) throws Exception {
         profile = Files.createTempDirectory("phi4j-chromium-profile");
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
@@ -87,7 +90,7 @@ final class HeadlessChromium implements AutoCloseable {
         String targets = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         String page = null;
-        for (JsonNode target : ManifestJson.MAPPER.readTree(targets)) {
+        for (JsonNode target : JSON.readTree(targets)) {
             if (target.path("type").asText().equals("page")) {
                 page = target.path("webSocketDebuggerUrl").asText();
             }
@@ -102,18 +105,18 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Every console error, uncaught exception and failed load so far. */
-    List<String> errors() {
+    public List<String> errors() {
         return List.copyOf(errors);
     }
 
     /** Opens {@code url} in a window {@code width} pixels wide and waits for its load event. */
-    void open(String url, int width, int height) throws Exception {
-        ObjectNode metrics = ManifestJson.MAPPER.createObjectNode().put("width", width).put("height", height)
+    public void open(String url, int width, int height) throws Exception {
+        ObjectNode metrics = JSON.createObjectNode().put("width", width).put("height", height)
                 .put("deviceScaleFactor", 1).put("mobile", false);
         call("Emulation.setDeviceMetricsOverride", metrics);
         CompletableFuture<Void> loaded = new CompletableFuture<>();
         loads.add(loaded);
-        JsonNode navigated = call("Page.navigate", ManifestJson.MAPPER.createObjectNode().put("url", url));
+        JsonNode navigated = call("Page.navigate", JSON.createObjectNode().put("url", url));
         if (navigated.has("errorText")) {
             throw new IOException("cannot open " + url + ": " + navigated.path("errorText").asText());
         }
@@ -121,8 +124,8 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The value of a JavaScript expression (awaited when it is a promise). */
-    JsonNode evaluate(String expression) throws Exception {
-        JsonNode result = call("Runtime.evaluate", ManifestJson.MAPPER.createObjectNode().put("expression", expression)
+    public JsonNode evaluate(String expression) throws Exception {
+        JsonNode result = call("Runtime.evaluate", JSON.createObjectNode().put("expression", expression)
                 .put("returnByValue", true).put("awaitPromise", true));
         if (result.has("exceptionDetails")) {
             throw new IllegalStateException("evaluating " + expression + ": " + result.path("exceptionDetails"));
@@ -131,20 +134,20 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** A PNG of the whole page (up to {@code maxHeight} pixels tall). */
-    byte[] screenshot(int width, int maxHeight) throws Exception {
+    public byte[] screenshot(int width, int maxHeight) throws Exception {
         JsonNode layout = call("Page.getLayoutMetrics", null);
         int height = (int) Math.min(maxHeight, Math.ceil(layout.path("cssContentSize").path("height").asDouble(900)));
-        call("Emulation.setDeviceMetricsOverride", ManifestJson.MAPPER.createObjectNode().put("width", width)
+        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width)
                 .put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
-        JsonNode shot = call("Page.captureScreenshot", ManifestJson.MAPPER.createObjectNode().put("format", "png")
+        JsonNode shot = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")
                 .put("captureBeyondViewport", true));
         return Base64.getDecoder().decode(shot.path("data").asText());
     }
 
     private JsonNode call(String method, ObjectNode params) throws Exception {
         int id = ids.incrementAndGet();
-        ObjectNode message = ManifestJson.MAPPER.createObjectNode().put("id", id).put("method", method);
-        message.set("params", params == null ? ManifestJson.MAPPER.createObjectNode() : params);
+        ObjectNode message = JSON.createObjectNode().put("id", id).put("method", method);
+        message.set("params", params == null ? JSON.createObjectNode() : params);
         CompletableFuture<JsonNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
         socket.sendText(message.toString(), true).get(30, TimeUnit.SECONDS);
@@ -195,7 +198,7 @@ final class HeadlessChromium implements AutoCloseable {
                 String text = partial.toString();
                 partial.setLength(0);
                 try {
-                    onMessage(ManifestJson.MAPPER.readTree(text));
+                    onMessage(JSON.readTree(text));
                 } catch (IOException e) {
                     errors.add("unreadable DevTools message: " + e.getMessage());
                 }

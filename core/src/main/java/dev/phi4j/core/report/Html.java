@@ -1,23 +1,30 @@
-package dev.phi4j.pipeline.report;
+package dev.phi4j.core.report;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** A page being written: escaping, numbers as people read them, and a few building blocks (cards, tables). */
-final class Html {
+/**
+ * A page being written: escaping, numbers as people read them, and a few building blocks (cards, tables), shared by
+ * the dataset inspection report (pipeline) and the training run report (trainer), with the stylesheet they share.
+ */
+public final class Html {
 
     private final StringBuilder out = new StringBuilder(1 << 16);
 
-    Html raw(String html) {
+    public Html raw(String html) {
         out.append(html);
         return this;
     }
 
-    Html text(String text) {
+    public Html text(String text) {
         out.append(escape(text));
         return this;
     }
 
-    Html tag(String tag, String cssClass, String text) {
+    public Html tag(String tag, String cssClass, String text) {
         out.append('<').append(tag);
         if (cssClass != null) {
             out.append(" class=\"").append(cssClass).append('"');
@@ -27,7 +34,7 @@ final class Html {
     }
 
     /** A card with an anchor id and a title; close it with {@link #endCard}. */
-    Html card(String id, String title, String subtitle) {
+    public Html card(String id, String title, String subtitle) {
         out.append("<section class=\"card\" id=\"").append(escape(id)).append("\"><h2>").append(escape(title));
         if (subtitle != null && !subtitle.isEmpty()) {
             out.append(" <span class=\"sub\">").append(escape(subtitle)).append("</span>");
@@ -36,13 +43,13 @@ final class Html {
         return this;
     }
 
-    Html endCard() {
+    public Html endCard() {
         out.append("</section>");
         return this;
     }
 
     /** A table whose cells are already HTML; numeric columns (by header name ending in '#') align right. */
-    Html table(String[] headers, Iterable<String[]> rows) {
+    public Html table(String[] headers, Iterable<String[]> rows) {
         out.append("<div class=\"scroll\"><table><thead><tr>");
         boolean[] numeric = new boolean[headers.length];
         for (int i = 0; i < headers.length; i++) {
@@ -69,7 +76,19 @@ final class Html {
         return out.toString();
     }
 
-    static String escape(String text) {
+    /** The shared stylesheet ({@code report.css} beside this class): page, cards, tables, tiles, charts, legends. */
+    public static String stylesheet() {
+        try (InputStream in = Html.class.getResourceAsStream("report.css")) {
+            if (in == null) {
+                throw new IllegalStateException("report.css missing from the phi4j-core build");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
@@ -88,12 +107,12 @@ final class Html {
         return s.toString();
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** 1,234 → 1.2K, 5,600,000 → 5.6M: for axis labels and tiles. */
-    static String compact(double n) {
+    public static String compact(double n) {
         double a = Math.abs(n);
         if (a >= 1e12) {
             return String.format(Locale.ROOT, "%.1fT", n / 1e12);
@@ -110,15 +129,15 @@ final class Html {
         return a == Math.rint(a) ? String.format(Locale.ROOT, "%,d", (long) n) : String.format(Locale.ROOT, "%.2f", n);
     }
 
-    static String percent(double share) {
+    public static String percent(double share) {
         return String.format(Locale.ROOT, "%.2f%%", 100 * share);
     }
 
-    static String decimal(double value, int digits) {
+    public static String decimal(double value, int digits) {
         return String.format(Locale.ROOT, "%." + digits + "f", value);
     }
 
-    static String bytes(long bytes) {
+    public static String bytes(long bytes) {
         if (bytes >= 1L << 30) {
             return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
         }
@@ -132,7 +151,7 @@ final class Html {
     }
 
     /** Text with the given [start, end) character spans wrapped in {@code <mark>}; bad spans are ignored. */
-    static String highlight(String text, int[][] spans) {
+    public static String highlight(String text, int[][] spans) {
         StringBuilder s = new StringBuilder();
         int at = 0;
         java.util.Arrays.sort(spans, java.util.Comparator.comparingInt(span -> span[0]));

@@ -1,30 +1,30 @@
-package dev.phi4j.pipeline.report;
+package dev.phi4j.core.report;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
 
 /**
- * Inline SVG charts, written here so the report needs no script library and no network: horizontal grouped bars,
+ * Inline SVG charts, written here so the reports need no script library and no network: horizontal grouped bars,
  * horizontal stacked bars and a small column histogram. Every mark carries a {@code <title>} (its tooltip).
  */
-final class Svg {
+public final class Svg {
 
     /** Colour-blind-safe palette (Okabe–Ito, then greys). */
-    static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+    public static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
             "#000000", "#999999", "#666666"};
 
     /** One series of a bar chart. */
-    record Series(String name, String color, double[] values) {}
+    public record Series(String name, String color, double[] values) {}
 
     private Svg() {}
 
-    static String color(int i) {
+    public static String color(int i) {
         return PALETTE[i % PALETTE.length];
     }
 
     /** Grouped horizontal bars: one row per label, one bar per series; {@code format} writes the value labels. */
-    static String bars(List<String> labels, List<Series> series, DoubleFunction<String> format) {
+    public static String bars(List<String> labels, List<Series> series, DoubleFunction<String> format) {
         int labelWidth = 150;
         int chartWidth = 460;
         int valueWidth = 90;
@@ -69,7 +69,7 @@ final class Svg {
     }
 
     /** Stacked horizontal bars: one row per label, segments in {@code segments} order; shows totals at the end. */
-    static String stacked(List<String> labels, List<String> segments, double[][] values, List<String> colors) {
+    public static String stacked(List<String> labels, List<String> segments, double[][] values, List<String> colors) {
         int labelWidth = 150;
         int chartWidth = 480;
         int valueWidth = 80;
@@ -111,12 +111,12 @@ final class Svg {
     }
 
     /** Columns over ordered bins, e.g. token-length powers of two; {@code labels[i]} names bin i. */
-    static String histogram(List<String> labels, long[] counts, String unit) {
+    public static String histogram(List<String> labels, long[] counts, String unit) {
         return histogram(labels, counts, unit, false);
     }
 
     /** With {@code log}, heights follow log(1 + count), so bins of a few next to one of thousands stay visible. */
-    static String histogram(List<String> labels, long[] counts, String unit, boolean log) {
+    public static String histogram(List<String> labels, long[] counts, String unit, boolean log) {
         int width = 320;
         int height = 130;
         int left = 36;
