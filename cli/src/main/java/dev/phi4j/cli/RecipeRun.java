@@ -48,9 +48,13 @@ public final class RecipeRun {
         return label(index, total, name) + " " + text;
     }
 
-    /** The start of a progress line, e.g. {@code [2/7] tokenizer}, padded so that the lines' texts align. */
+    /**
+     * The start of a progress line, e.g. {@code [2/7] tokenizer} or {@code [ 2/14] tokenizer}, padded so that the
+     * lines' texts align.
+     */
     static String label(int index, int total, String name) {
-        return String.format("[%d/%d] %-10s", index, total, name);
+        int digits = Integer.toString(total).length();
+        return String.format("[%" + digits + "d/%d] %-10s", index, total, name);
     }
 
     /** The value an earlier step made; one the step {@link RecipeStep#needs() needs} is there by the config check. */

@@ -60,7 +60,7 @@ public record TrainStep(
         Trainer training = TrainingSession.open(phase, recipe.tokenizer(), TrainCommand.data(trainer,
                 recipe.tokenizer(), phase.model(), runDir, RecipeRun.DETAIL + "data      "), true);
         recipe.headline(config + ": " + TrainingSession.describe(training, trainer) + ", " + trainer.maxSteps()
-                + " steps from " + from);
+                + " steps");
         Trainer.Summary summary = TrainingSession.run(training, trainer.maxSteps());
         TrainingSession.printSummary(summary, trainer.maxSteps());
         if (summary.step() < trainer.maxSteps()) {
