@@ -2,6 +2,7 @@ package dev.phi4j.cli;
 
 import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.ConfigLoader;
+import dev.phi4j.core.config.Default;
 import dev.phi4j.core.config.Variant;
 import dev.phi4j.pipeline.PipelineSpark;
 import dev.phi4j.pipeline.mixture.MixtureBuild;
@@ -9,6 +10,7 @@ import dev.phi4j.pipeline.mixture.MixtureConfig;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +26,10 @@ import static dev.phi4j.cli.RecipeRun.DETAIL;
 @Variant("mixture")
 public record MixtureStep(
         @Doc("the mixture config, e.g. configs/mixture/sample.yaml; its input is the pipeline step's run folder and "
-                + "its sets are encoded with the recipe's tokenizer, so it names none") Path config)
-        implements RecipeStep {
+                + "its sets are encoded with the recipe's tokenizer, so it names none") Path config,
+        @Doc("the pipeline step's stages each mixture group reads, by name, e.g. {default: decontam, synthetic: "
+                + "decontam_synth}; unset, every group reads the run's last stage") @Default("{}")
+        Map<String, String> stages) implements RecipeStep {
 
     /** The sets a mixture build wrote, by name, each in its own folder under {@code dir}. */
     public record MixtureSets(org.apache.hadoop.fs.Path dir, Map<String, org.apache.hadoop.fs.Path> sets) {
@@ -46,6 +50,23 @@ public record MixtureStep(
         }
     }
 
+    /** The mixture config's {@code inputs}, as overrides: the stages named here, in the pipeline step's run. */
+    private List<String> inputs(PipelineStep.PipelineRun run) {
+        if (stages.isEmpty()) {
+            return List.of("inputs.default=" + TrainCommand.yamlString(run.lastStage().toString()));
+        }
+        List<String> inputs = new ArrayList<>();
+        stages.forEach((group, stage) -> {
+            org.apache.hadoop.fs.Path folder = run.stages().get(stage);
+            if (folder == null) {
+                throw new IllegalArgumentException("mixture step: stages." + group + ": the pipeline run " + run.root()
+                        + " has no stage '" + stage + "'; it has " + run.stages().keySet());
+            }
+            inputs.add("inputs." + group + "=" + TrainCommand.yamlString(folder.toString()));
+        });
+        return inputs;
+    }
+
     @Override
     public List<Class<? extends Record>> needs() {
         return List.of(PipelineStep.PipelineRun.class);
@@ -58,9 +79,8 @@ public record MixtureStep(
 
     @Override
     public Optional<Record> run(RecipeRun recipe) {
-        String input = recipe.made(PipelineStep.PipelineRun.class).lastStage().toString();
         ConfigLoader.Loaded<MixtureConfig> loaded = MixtureConfig.load(config,
-                List.of("inputs.default=" + TrainCommand.yamlString(input)));
+                inputs(recipe.made(PipelineStep.PipelineRun.class)));
         MixtureConfig mixture = MixtureConfig.withTokenizer(loaded, recipe.config().tokenizer(), recipe.configFile());
         MixtureBuild build = new MixtureBuild(mixture, IndentedOutput.of(System.out, DETAIL));
         recipe.headline(config + ": " + mixture.sets().size() + " set(s) into " + build.mixturesDir());

@@ -8,7 +8,9 @@ import dev.phi4j.pipeline.PipelineConfig;
 import dev.phi4j.pipeline.PipelineSpark;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,10 +22,12 @@ public record PipelineStep(@Doc("the pipeline config, e.g. configs/pipeline/samp
         implements RecipeStep {
 
     /**
-     * A finished pipeline run: the folder of its stages, where the mixture and the report go by default, and the
-     * folder of its last stage, whose kept documents the mixture reads unless its config names other inputs.
+     * A finished pipeline run: the folder of its stages, where the mixture and the report go by default, the folder
+     * of its last stage, whose kept documents the mixture reads unless told another, and every stage's folder by
+     * stage name.
      */
-    public record PipelineRun(org.apache.hadoop.fs.Path root, org.apache.hadoop.fs.Path lastStage) {}
+    public record PipelineRun(org.apache.hadoop.fs.Path root, org.apache.hadoop.fs.Path lastStage,
+                              Map<String, org.apache.hadoop.fs.Path> stages) {}
 
     @Override
     public Optional<Class<? extends Record>> makes() {
@@ -48,7 +52,10 @@ public record PipelineStep(@Doc("the pipeline config, e.g. configs/pipeline/samp
         System.out.printf(Locale.ROOT, "%sdone in %.1f s%s: %,d records in, %,d kept; every record accounted for%n",
                 DETAIL, (System.nanoTime() - start) / 1e9, reused == 0 ? "" : " (" + reused + " stage(s) reused)",
                 outcomes.get(0).manifest().counts().in(), last.manifest().counts().kept());
-        return Optional.of(new PipelineRun(pipeline.layout().root(),
-                new org.apache.hadoop.fs.Path(pipeline.layout().root(), last.manifest().stage().dir())));
+        Map<String, org.apache.hadoop.fs.Path> stages = new LinkedHashMap<>();
+        outcomes.forEach(o -> stages.put(o.manifest().stage().name(),
+                new org.apache.hadoop.fs.Path(pipeline.layout().root(), o.manifest().stage().dir())));
+        return Optional.of(new PipelineRun(pipeline.layout().root(), stages.get(last.manifest().stage().name()),
+                stages));
     }
 }

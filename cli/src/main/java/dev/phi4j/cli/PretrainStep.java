@@ -4,8 +4,6 @@ import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.Default;
 import dev.phi4j.core.config.Variant;
 import dev.phi4j.core.shard.ShardSet;
-import dev.phi4j.trainer.checkpoint.CheckpointFolders;
-import dev.phi4j.trainer.train.Checkpoint;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 
@@ -36,20 +34,14 @@ public record PretrainStep(
     public Optional<Record> run(RecipeRun recipe) throws IOException {
         Phi4jConfig config = recipe.config();
         TrainerConfig trainer = config.trainer();
-        Optional<Path> latest = CheckpointFolders.latest(
-                config.run().directory().resolve(CheckpointFolders.DIRECTORY));
-        if (latest.isPresent() && Checkpoint.step(latest.get()) >= trainer.maxSteps()) {
-            recipe.headline("reusing the finished run (step " + trainer.maxSteps() + "): " + latest.get());
-            return Optional.of(new TrainedModel(latest.get()));
+        Optional<Path> finished = TrainingSession.finished(config.run().directory(), trainer.maxSteps());
+        if (finished.isPresent()) {
+            recipe.headline("reusing the finished run (step " + trainer.maxSteps() + "): " + finished.get());
+            return Optional.of(new TrainedModel(finished.get()));
         }
         Trainer training = TrainingSession.open(config, recipe.tokenizer(), shards(recipe), true);
         recipe.headline(TrainingSession.describe(training, trainer) + ", " + trainer.maxSteps() + " steps");
-        Trainer.Summary summary = TrainingSession.run(training, trainer.maxSteps());
-        TrainingSession.printSummary(summary, trainer.maxSteps());
-        if (summary.step() < trainer.maxSteps()) {
-            throw new RecipeStep.Stopped("stopped before trainer.max_steps; run the same command again to continue");
-        }
-        return Optional.of(new TrainedModel(summary.checkpoint()));
+        return Optional.of(new TrainedModel(TrainingSession.trainToEnd(training, trainer.maxSteps())));
     }
 
     /** The mixture step's set when there is one, else trainer.data. */

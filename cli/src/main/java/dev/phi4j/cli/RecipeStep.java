@@ -14,7 +14,8 @@ import java.util.Optional;
  * step is one record implementing this interface plus its entry in the list below.
  */
 @Variants(key = "step", value = {PipelineStep.class, MixtureStep.class, ReportStep.class, PretrainStep.class,
-        SampleStep.class, TrainStep.class, PtsStep.class, EvalStep.class})
+        SampleStep.class, TrainStep.class, PtsStep.class, EvalStep.class, RunReportStep.class,
+        TeacherStep.class})
 public interface RecipeStep {
 
     /** The values of earlier steps this one cannot run without; {@link ReproduceConfig} checks them up front. */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -34,6 +35,8 @@ final class ReproduceCommand implements Callable<Integer> {
 
     /** The lines before the listed steps: config and tokenizer. */
     private static final int PROLOGUE = 2;
+
+    private static final String TOKENIZER = "tokenizer";
 
     @Mixin
     ConfigArgs args;
@@ -65,16 +68,28 @@ final class ReproduceCommand implements Callable<Integer> {
                 Sizes.count(model.parameterCount()), model.nLayers(), model.dModel(), model.contextLength(),
                 runDir.resolve("config.yaml"))));
 
-        RecipeRun recipe = new RecipeRun(args.file, config, tokenizer(config.tokenizer(), total), total);
-        for (int i = 0; i < steps.size(); i++) {
-            recipe.run(PROLOGUE + 1 + i, steps.get(i));
+        List<String> names = new ArrayList<>(List.of(TOKENIZER));
+        steps.forEach(step -> names.add(step.name()));
+        StepTimes times = StepTimes.in(runDir, names);
+        long start = System.nanoTime();
+        Tokenizer tokenizer = tokenizer(config.tokenizer(), total);
+        times.record(TOKENIZER, (System.nanoTime() - start) / 1e9);
+        RecipeRun recipe = new RecipeRun(args.file, config, tokenizer, total, times);
+        try {
+            for (int i = 0; i < steps.size(); i++) {
+                recipe.run(PROLOGUE + 1 + i, steps.get(i));
+            }
+        } finally {
+            recipe.close();
         }
+        System.out.println(DETAIL + "done: wall time per step (" + runDir.resolve(StepTimes.FILE) + ")");
+        System.out.print(times.table(DETAIL + "  "));
         return ExitCodes.OK;
     }
 
     private static Tokenizer tokenizer(TokenizerConfig tokenizerConfig, int total) throws IOException {
         boolean training = Tokenizers.needsTraining(tokenizerConfig);
-        Tokenizer tokenizer = TrainCommand.tokenizer(tokenizerConfig, RecipeRun.label(2, total, "tokenizer"));
+        Tokenizer tokenizer = TrainCommand.tokenizer(tokenizerConfig, RecipeRun.label(2, total, TOKENIZER));
         if (training) {
             System.out.print(TokenizerStats.of(tokenizer, tokenizerConfig.trainFiles(), 5).render()
                     .indent(DETAIL.length()));

@@ -4,8 +4,6 @@ import dev.phi4j.core.Doc;
 import dev.phi4j.core.config.ConfigLoader;
 import dev.phi4j.core.config.Default;
 import dev.phi4j.core.config.Variant;
-import dev.phi4j.trainer.checkpoint.CheckpointFolders;
-import dev.phi4j.trainer.train.Checkpoint;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 
@@ -50,10 +48,11 @@ public record TrainStep(
         }
         TrainerConfig trainer = phase.trainer();
         Path runDir = phase.run().directory();
-        Optional<Path> latest = CheckpointFolders.latest(runDir.resolve(CheckpointFolders.DIRECTORY));
-        if (latest.isPresent() && Checkpoint.step(latest.get()) >= trainer.maxSteps()) {
-            recipe.headline(config + ": reusing the finished run (step " + trainer.maxSteps() + "): " + latest.get());
-            return Optional.of(new PretrainStep.TrainedModel(latest.get()));
+        Optional<Path> finished = TrainingSession.finished(runDir, trainer.maxSteps());
+        if (finished.isPresent()) {
+            recipe.headline(config + ": reusing the finished run (step " + trainer.maxSteps() + "): "
+                    + finished.get());
+            return Optional.of(new PretrainStep.TrainedModel(finished.get()));
         }
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("config.yaml"), loaded.toYaml(true));
@@ -61,11 +60,6 @@ public record TrainStep(
                 recipe.tokenizer(), phase.model(), runDir, RecipeRun.DETAIL + "data      "), true);
         recipe.headline(config + ": " + TrainingSession.describe(training, trainer) + ", " + trainer.maxSteps()
                 + " steps");
-        Trainer.Summary summary = TrainingSession.run(training, trainer.maxSteps());
-        TrainingSession.printSummary(summary, trainer.maxSteps());
-        if (summary.step() < trainer.maxSteps()) {
-            throw new RecipeStep.Stopped("stopped before trainer.max_steps; run the same command again to continue");
-        }
-        return Optional.of(new PretrainStep.TrainedModel(summary.checkpoint()));
+        return Optional.of(new PretrainStep.TrainedModel(TrainingSession.trainToEnd(training, trainer.maxSteps())));
     }
 }

@@ -3,14 +3,18 @@ package dev.phi4j.cli;
 import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.trainer.align.PreferenceData;
+import dev.phi4j.trainer.checkpoint.CheckpointFolders;
 import dev.phi4j.trainer.model.PhiDecoder;
+import dev.phi4j.trainer.train.Checkpoint;
 import dev.phi4j.trainer.train.SequenceData;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 import dev.phi4j.trainer.train.TrainingData;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +71,25 @@ final class TrainingSession {
                 // the hook is running: it waits for this checkpoint and lets the JVM exit
             }
         }
+    }
+
+    /** The run's LATEST checkpoint when it has reached {@code maxSteps}: a finished run a recipe reuses as it is. */
+    static Optional<Path> finished(Path runDir, long maxSteps) throws IOException {
+        Optional<Path> latest = CheckpointFolders.latest(runDir.resolve(CheckpointFolders.DIRECTORY));
+        return latest.isPresent() && Checkpoint.step(latest.get()) >= maxSteps ? latest : Optional.empty();
+    }
+
+    /**
+     * Trains a recipe step's run to {@code maxSteps} and prints its summary; returns the last checkpoint. Stopped
+     * early (Ctrl-C), the step stops the recipe, and running the same command again continues it.
+     */
+    static Path trainToEnd(Trainer training, long maxSteps) throws IOException {
+        Trainer.Summary summary = run(training, maxSteps);
+        printSummary(summary, maxSteps);
+        if (summary.step() < maxSteps) {
+            throw new RecipeStep.Stopped("stopped before trainer.max_steps; run the same command again to continue");
+        }
+        return summary.checkpoint();
     }
 
     static void printSummary(Trainer.Summary summary, long maxSteps) {

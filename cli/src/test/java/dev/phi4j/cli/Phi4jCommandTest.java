@@ -62,8 +62,9 @@ class Phi4jCommandTest {
     @Test
     void everyBundledConfigIsValid() throws IOException {
         for (String name : List.of("tiny.yaml", "small.yaml", "phi-4.yaml", "tiny-pretrain.yaml", "small-pretrain.yaml",
-                "tiny-midtrain.yaml", "teacher-tiny.yaml", "tiny-sft.yaml", "tiny-arith-sft.yaml",
-                "tiny-arith-dpo.yaml")) {
+                "tiny-midtrain.yaml", "teacher-tiny.yaml", "tiny-sft.yaml", "tiny-dpo.yaml", "tiny-arith-sft.yaml",
+                "tiny-arith-dpo.yaml", "small-repro.yaml", "small-repro-midtrain.yaml", "small-repro-sft.yaml",
+                "small-repro-dpo.yaml")) {
             Phi4jConfig loaded = Phi4jConfig.load(ROOT.resolve("configs").resolve(name), List.of()).config();
             assertEquals(loaded.model().vocabSize(), loaded.tokenizer().modelVocabSize(), name);
         }

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,6 +57,8 @@ class ReproduceCommandTest {
         assertEquals(TokenizerFingerprint.of(BpeTokenizer.load(dir.resolve("tokenizer.bpe"))),
                 ShardSet.open(shards).manifest().tokenizerFingerprint(), "the mixture is encoded with the recipe's tokenizer");
         assertTrue(first.out().contains("The lighthouse keeper"), "the sample continues the prompt: " + first.out());
+        assertFalse(first.out().contains("(ETA "), "a first run has no step times to go by: " + first.out());
+        assertTrue(first.out().contains("pretrain took ") && first.out().contains("wall time per step"), first.out());
         String finalLoss = lastStepLine(run.resolve("metrics.jsonl"));
 
         CliRun.Result again = run("reproduce", config.toString());
@@ -63,6 +67,12 @@ class ReproduceCommandTest {
         assertTrue(again.out().contains("up to date, reusing"), again.out());
         assertTrue(again.out().contains("reusing the finished run (step 4)"), again.out());
         assertFalse(again.out().contains("done: step"), "nothing is trained again: " + again.out());
+        assertTrue(again.out().lines().anyMatch(line -> line.startsWith("[6/7] pretrain") && line.contains("(ETA ")),
+                "the second run knows the first run's step times: " + again.out());
+        String times = Files.readString(run.resolve(StepTimes.FILE));
+        for (String step : List.of("tokenizer", "pipeline", "mixture", "report", "pretrain", "sample")) {
+            assertTrue(times.contains("\"step\" : \"" + step + "\""), step + " in " + times);
+        }
 
         Path checkpoints = run.resolve("checkpoints");
         deleteTree(checkpoints.resolve("step-00000004"));
@@ -98,7 +108,8 @@ class ReproduceCommandTest {
                 "    - step: pretrain",
                 "    - {step: train, config: PHASE, set: [trainer.max_steps=2]}",
                 "    - {step: eval, args: [--tasks, mc, --mc-file, " + ROOT.resolve("datasets/eval/mc-sample.jsonl")
-                        + ", --limit, '2']}"));
+                        + ", --limit, '2']}",
+                "    - step: run-report"));
         Path phase = dir.resolve("phase.yaml");
         Files.writeString(phase, String.join("\n",
                 "extends: " + config,
@@ -110,17 +121,79 @@ class ReproduceCommandTest {
         CliRun.Result result = run("reproduce", config.toString(), "--set", "trainer.data.text_files=" + books);
         assertEquals(ExitCodes.OK, result.exitCode(), result.out() + result.err());
         Path pretrained = dir.resolve("runs/repro/checkpoints/step-00000004");
-        assertTrue(result.out().contains("[4/5] train      " + phase + ": from the weights of " + pretrained)
+        assertTrue(result.out().contains("[4/6] train      " + phase + ": from the weights of " + pretrained)
                 && result.out().contains(", 2 steps"), result.out());
         String resolved = Files.readString(dir.resolve("runs/repro-phase/config.yaml"));
         assertTrue(resolved.contains("init_from: " + pretrained), "the phase starts from the model before: " + resolved);
         String report = Files.readString(dir.resolve("runs/repro-phase/report.md"));
         assertTrue(report.contains("## Evaluation across checkpoints") && report.contains("| repro | repro-phase |"),
                 report);
+        assertTrue(result.out().contains("[6/6] run-report 2 phase(s): repro → repro-phase"), result.out());
+        String runReport = Files.readString(dir.resolve("runs/repro-phase/run-report.html"));
+        assertTrue(runReport.contains("repro-phase") && runReport.contains("<svg"), "loss curves of both phases");
 
         CliRun.Result again = run("reproduce", config.toString(), "--set", "trainer.data.text_files=" + books);
         assertEquals(ExitCodes.OK, again.exitCode(), again.out() + again.err());
         assertTrue(again.out().contains("reusing the finished run (step 2)"), again.out());
+    }
+
+    @Test
+    void aTeacherStepServesItsModelToTheSynthesisStagesUntilTheRecipeEnds(@TempDir Path dir) throws IOException {
+        int port = freePort();
+        Path config = writeConfigs(dir, String.join("\n",
+                "  steps:",
+                "    - {step: teacher, config: TEACHER, port: " + port + "}",
+                "    - {step: pipeline, config: PIPELINE}"));
+        Path teacher = dir.resolve("teacher.yaml");
+        String books = "[" + ROOT.resolve("datasets/sample/books/notes-on-counting.txt") + ", "
+                + ROOT.resolve("datasets/sample/books/the-lighthouse-keepers-ledger.txt") + "]";
+        Files.writeString(teacher, String.join("\n",
+                "extends: " + config,
+                "run: {name: teacher}",
+                "model: {preset: tiny, vocab_size: 300, context_length: 1024}",
+                "trainer: {max_steps: 2, micro_batch_size: 1, global_batch_tokens: 1024, data: {text_files: " + books
+                        + "}, checkpoint: {interval: 2, keep_last: 1}, eval: {interval: 2, batches: 1}}",
+                ""));
+        Files.writeString(config, Files.readString(config).replace("TEACHER", teacher.toString()));
+        Path pipeline = dir.resolve("pipeline.yaml");
+        Files.writeString(pipeline, Files.readString(pipeline) + String.join("\n",
+                "  - {stage: seed, min_chars: 100, max_chars: 300, max_seeds_per_document: 1, min_educational_value: 0}",
+                "  - stage: synthesize",
+                "    name: textbook",
+                "    template: textbook_section",
+                "    templates_dir: " + ROOT.resolve("configs/synth"),
+                "    cache_dir: " + dir.resolve("teacher-cache"),
+                "    limit: 1",
+                "    teachers: [{name: local, base_url: \"http://127.0.0.1:" + port + "/v1\", model: teacher}]",
+                "    sampling: {temperature: 0.8, max_tokens: 8}",
+                ""));
+
+        CliRun.Result result = run("reproduce", config.toString());
+        assertEquals(ExitCodes.OK, result.exitCode(), result.out() + result.err());
+        assertTrue(result.out().contains("[3/4] teacher    " + teacher + ": training the teacher, 2 steps"),
+                result.out());
+        assertTrue(result.out().contains("serving   `teacher` at http://127.0.0.1:" + port + "/v1"), result.out());
+        Path textbook;
+        try (Stream<Path> stages = Files.list(dir.resolve("runs/data"))) {
+            textbook = stages.filter(stage -> stage.getFileName().toString().endsWith("-textbook")).findFirst()
+                    .orElseThrow();
+        }
+        String manifest = Files.readString(textbook.resolve("_manifest.json"));
+        assertTrue(manifest.matches("(?s).*\"calls\"\\s*:\\s*[1-9].*"),
+                "the synthesis stage called the served teacher: " + manifest);
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, again.getLocalPort(), "the teacher stopped with the recipe");
+        }
+
+        CliRun.Result rerun = run("reproduce", config.toString());
+        assertEquals(ExitCodes.OK, rerun.exitCode(), rerun.out() + rerun.err());
+        assertTrue(rerun.out().contains("reusing the finished run (step 2)"), rerun.out());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
