@@ -13,6 +13,14 @@ without timestamps), so re-running this script changes no file:
     python3 datasets/english/generate.py
 
 Sizes are set by the constants below; `--scale 0.1` writes a tenth (for a quick look).
+
+Two sets stand in for the teacher's output of the real recipe, for the experiments of configs/experiments/
+(Figure 2 and Table 3 of the report at small scale): synthetic/ (textbook sections and worked exercises written
+from the same facts the web pages state) and rewrites/ (a fifth of the web pages retold as a lesson or as
+questions and answers). They are written by templates here, not by a teacher model: they have the form of
+synthetic data and web rewrites, not their quality or variety. The real stages are configs/pipeline/synth.yaml
+(pipeline.synth), which need an OpenAI-compatible teacher endpoint. Both sets draw from their own random
+generators, so adding them changed none of the other files.
 """
 import argparse
 import gzip
@@ -20,6 +28,7 @@ import io
 import json
 import os
 import random
+import re
 import uuid
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -30,6 +39,8 @@ BOOK_PARAGRAPHS = 260
 WEB_PAGES = 3000
 FORUM_POSTS = 5000
 CODE_FILES = 400
+SYNTHETIC_DOCS = 250  # textbook sections and worked exercises (synthetic/), a stand-in for teacher output
+REWRITE_EVERY = 5     # every 5th web page rewritten into textbook or Q&A form (rewrites/)
 
 PEOPLE = [
     ("Tom", "he", "his", "him"), ("Anna", "she", "her", "her"), ("Ravi", "he", "his", "him"),
@@ -350,6 +361,85 @@ def code_file(rng, index):
     return header + "\n\n".join(functions)
 
 
+LESSON_OPENINGS = ["In this lesson we look at {topic} on the coast.", "This section explains {title_lower}.",
+                   "Here we study {topic}, one idea at a time.", "This chapter of the town's school book is about "
+                   "{topic}.", "We begin a short lesson on {title_lower}."]
+EXPLANATIONS = ["{fact}. Remember this, because the rest of the lesson builds on it.",
+                "The first thing to learn is simple: {lower}.", "{fact}. Why does this matter? Because the {role} "
+                "who forgets it will have to do the work twice.", "A good rule to keep in mind is that {lower}.",
+                "Consider the following fact: {lower}. It explains a great deal about daily life in the town.",
+                "{fact}. A careful student should be able to say this in their own words.",
+                "Next, note that {lower}.", "It also helps to know that {lower}.",
+                "{fact}. This is the reason the {role} checks it every week.", "Finally, {lower}."]
+QUESTIONS = ["Exercise: {name} says that {wrong}. Is {subject} right?",
+             "Exercise: explain to a friend why {lower}.",
+             "Exercise: what should a {role} remember about {topic}?"]
+THINGS = ["boats", "loaves", "letters", "sheep", "lanterns", "barrels", "apples", "nets", "eggs", "baskets"]
+
+
+def synthetic_doc(rng, index):
+    """A textbook section on one topic (its facts explained one by one), then worked exercises: the form of the
+    report's synthetic textbook data, written from the facts the web pages state, with stepwise answers."""
+    topic = sorted(TOPICS)[index % len(TOPICS)]
+    title = rng.choice(TOPICS[topic]["title"])
+    facts = Deck(rng, TOPICS[topic]["facts"])
+    explanations = Deck(rng, EXPLANATIONS)
+    lines = [f"Lesson {index + 1}: {title}", rng.choice(LESSON_OPENINGS).format(topic=topic,
+                                                                               title_lower=title.lower())]
+    learned = []
+    for _ in range(rng.randrange(3, 6)):
+        fact = facts.draw()
+        learned.append(fact)
+        lines.append(explanations.draw().format(fact=fact, lower=fact[0].lower() + fact[1:],
+                                                role=rng.choice(ROLES)))
+    name, subject, possessive, _, role = a_person(rng)
+    fact = facts.draw()
+    lines.append(f"Worked example. {name} is a {role} who wants to learn about {topic}. Which rule should "
+                 f"{subject} remember? Step 1: find the rule that applies. Step 2: apply it to {possessive} own "
+                 f"work. Answer: the rule is \"{fact}\", and {subject} uses it in {possessive} work.")
+    first, second = rng.randrange(2, 30), rng.randrange(2, 30)
+    thing = rng.choice(THINGS)
+    other = rng.choice([p for p in PEOPLE if p[0] != name])[0]
+    lines.append(f"Worked exercise. {name} counted {first} {thing} {rng.choice(TIMES)}, and {other} counted "
+                 f"{second} more {rng.choice(TIMES)}. How many {thing} did the two of them count together? "
+                 f"Solution: we add the two numbers. {first} and {second} make {first + second}. "
+                 f"So they counted {first + second} {thing} in all.")
+    lines.append(f"Summary: this lesson gave {len(learned)} rules about {topic} and two worked problems. Read "
+                 f"them again tomorrow and try to say each one without looking.")
+    return "\n\n".join(lines) + "\n"
+
+
+def page_parts(html):
+    """The title and the (heading, paragraph text) sections of a page written by web_page."""
+    title = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    sections = []
+    for block in re.split(r"<h2>", html)[1:]:
+        heading, rest = block.split("</h2>", 1)
+        sections.append((heading, " ".join(re.findall(r"<p>(.*?)</p>", rest))))
+    return title, sections
+
+
+def rewrite(rng, html):
+    """A web page retold as a lesson (its sentences as numbered points under each heading) or as questions and
+    answers (one per section): the form of the report's web rewrites, keeping the page's content."""
+    title, sections = page_parts(html)
+    if rng.random() < 0.5:
+        lines = [f"{title}: a lesson", f"This lesson retells a page about {title.lower()} in {len(sections)} "
+                 f"part{'s' if len(sections) > 1 else ''}."]
+        for number, (heading, text) in enumerate(sections, 1):
+            sentences = [s.strip() for s in re.split(r"(?<=[.?!\"]) (?=[A-Z\"])", text) if s.strip()]
+            points = "\n".join(f"{i}. {sentence}" for i, sentence in enumerate(sentences, 1))
+            lines.append(f"Part {number}.\n{points}")
+        lines.append(f"Check your understanding: say in one sentence what {title.lower()} teaches.")
+    else:
+        lines = [f"Questions and answers: {title.lower()}"]
+        for heading, text in sections:
+            question = rng.choice([f"What should I know about {title.lower()}?",
+                                   f"Can you explain {title.lower()}?", f"Tell me more about {title.lower()}."])
+            lines.append(f"Question: {question}\nAnswer: {text}")
+    return "\n\n".join(lines) + "\n"
+
+
 def warc_response(n, url, html):
     """One gzip member holding a WARC/1.1 response record of an HTTP 200 with the page, as crawlers write them."""
     body = html.encode("utf-8")
@@ -399,13 +489,22 @@ def main():
 
     for i in range(n(BOOKS)):
         write_text(os.path.join(args.out, "books", f"chapter-{i + 1:02d}.txt"), book(rng, i))
+    pages = [web_page(rng, i) for i in range(n(WEB_PAGES))]
     write_bytes(os.path.join(args.out, "web", "coast.warc.gz"),
-                b"".join(warc_response(i, f"https://coast.example/{i:05d}", web_page(rng, i))
-                         for i in range(n(WEB_PAGES))))
+                b"".join(warc_response(i, f"https://coast.example/{i:05d}", page) for i, page in enumerate(pages)))
     posts = "".join(json.dumps(forum_post(rng, i), ensure_ascii=False) + "\n" for i in range(n(FORUM_POSTS)))
     write_gzip(os.path.join(args.out, "qa", "forum.jsonl.gz"), posts)
     for i in range(n(CODE_FILES)):
         write_text(os.path.join(args.out, "code", f"records_{i + 1:03d}.py"), code_file(rng, i))
+    synthetic_rng = random.Random(SEED + 1)
+    lessons = "".join(json.dumps({"id": f"syn-{i:05d}", "text": synthetic_doc(synthetic_rng, i)}, ensure_ascii=False)
+                      + "\n" for i in range(n(SYNTHETIC_DOCS)))
+    write_gzip(os.path.join(args.out, "synthetic", "lessons.jsonl.gz"), lessons)
+    rewrite_rng = random.Random(SEED + 2)
+    rewrites = "".join(json.dumps({"id": f"rw-{i:05d}", "page": f"https://coast.example/{i:05d}",
+                                   "text": rewrite(rewrite_rng, page)}, ensure_ascii=False) + "\n"
+                       for i, page in enumerate(pages) if i % REWRITE_EVERY == 0)
+    write_gzip(os.path.join(args.out, "rewrites", "pages.jsonl.gz"), rewrites)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,14 @@ public final class ConfigReferenceDoc {
                 `configs/judge-pairs.yaml`, run by `phi4j judge-pairs CONFIG`: the prompts, the panel of
                 OpenAI-compatible endpoints that answer them, the judge that scores the answers, the margin.
 
-                """ + ConfigReference.markdown(JudgePairsConfig.class);
+                """ + ConfigReference.markdown(JudgePairsConfig.class) + """
+
+                ## Experiment configs
+
+                `configs/experiments/*.yaml`, run by `phi4j experiment CONFIG`: the base run config every run
+                starts from, the documents the variants' mixtures draw from, the variants (mixture shares and
+                epoch caps, trainer overrides), the seeds and the held-out evaluation.
+
+                """ + ConfigReference.markdown(ExperimentConfig.class);
     }
 }

@@ -41,6 +41,7 @@ public final class Phi4j {
         root.addSubcommand(new CommandLine(new ReportCommand()).addSubcommand(new RunReportCommand()));
         root.addSubcommand(new TokenizerCommand());
         root.addSubcommand(new ReproduceCommand());
+        root.addSubcommand(new ExperimentCommand());
         root.addSubcommand(new BenchCommand());
         root.addSubcommand(new ConfigCommand());
         root.addSubcommand(new JudgePairsCommand());

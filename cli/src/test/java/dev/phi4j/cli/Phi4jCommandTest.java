@@ -53,7 +53,7 @@ class Phi4jCommandTest {
         assertEquals(ExitCodes.OK, run("--help").exitCode());
         String usage = Phi4j.commandLine().getUsageMessage();
         for (String name : List.of("pipeline", "mixture", "train", "generate", "serve", "eval", "report", "tokenizer",
-                "reproduce", "bench", "config", "pts", "judge-pairs", "convert")) {
+                "reproduce", "experiment", "bench", "config", "pts", "judge-pairs", "convert")) {
             assertTrue(usage.contains("  " + name + " "), name + " missing from\n" + usage);
             assertEquals(ExitCodes.OK, run(name, "--help").exitCode(), name + " --help");
         }
