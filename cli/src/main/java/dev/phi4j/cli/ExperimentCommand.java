@@ -128,7 +128,7 @@ final class ExperimentCommand implements Callable<Integer> {
                 Sizes.count(base.model().parameterCount()), base.trainer().maxSteps(),
                 base.trainer().globalBatchTokens(), dir)));
         Tokenizer tokenizer = TrainCommand.tokenizer(base.tokenizer(), RecipeRun.label(2, total, "tokenizer"));
-        RecipeRun recipe = new RecipeRun(file, base, tokenizer, total);
+        RecipeRun recipe = new RecipeRun(file, base, tokenizer, total, StepTimes.in(dir, List.of("tokenizer", "pipeline")));
         if (experiment.pipeline().isPresent()) {
             recipe.run(3, new PipelineStep(experiment.pipeline().get()));
         }
