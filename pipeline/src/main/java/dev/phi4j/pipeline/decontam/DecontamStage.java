@@ -96,10 +96,13 @@ public final class DecontamStage implements Stage {
         return "decontam";
     }
 
-    /** 2: every item a document hits is recorded, so runs made before must redo the stage to get that record. */
+    /**
+     * 2: every item a document hits is recorded, so runs made before must redo the stage to get that record. 3: the
+     * matchers (n-gram hashes changed, {@code decontam.matchers} and the manifest's per-matcher hits added).
+     */
     @Override
     public int version() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -131,6 +134,7 @@ public final class DecontamStage implements Stage {
         SparkSession spark = context.spark();
         List<String> benchmarkOfItem = new ArrayList<>();
         List<String> itemIds = new ArrayList<>();
+        List<Tokens> itemTokens = new ArrayList<>();
         List<long[]> longGrams = new ArrayList<>();
         List<long[]> overlapGrams = new ArrayList<>();
         List<IndexSummary> summaries = new ArrayList<>();
@@ -140,11 +144,12 @@ public final class DecontamStage implements Stage {
             Set<Long> distinctLong = new HashSet<>();
             Set<Long> distinctOverlap = new HashSet<>();
             for (Row item : items) {
-                Ngrams.Words words = Ngrams.words(item.getString(1));
-                long[] grams = Ngrams.distinctSorted(words.ngrams(config.ngram()));
-                long[] overlap = Ngrams.distinctSorted(words.ngrams(config.overlapNgram()));
+                Tokens words = new Tokens().scan(item.getString(1));
+                long[] grams = Grams.distinct(words, Grams.View.WORDS, config.ngram(), false);
+                long[] overlap = Grams.distinct(words, Grams.View.WORDS, config.overlapNgram(), false);
                 benchmarkOfItem.add(benchmark.name());
                 itemIds.add(item.getString(0));
+                itemTokens.add(words);
                 longGrams.add(grams);
                 overlapGrams.add(overlap);
                 for (long gram : grams) {
@@ -174,15 +179,18 @@ public final class DecontamStage implements Stage {
             withAllowed.add(new IndexSummary(summary.benchmark(), summary.path(), summary.items(), summary.ngrams(),
                     allowedHere, summary.overlapNgrams()));
         }
-        context.report("decontam.index", Map.of("benchmarks", withAllowed, "allow_list",
-                config.allowList().stream().map(BenchmarkConfig::name).toList(), "ngram", config.ngram(),
-                "overlap_ngram", config.overlapNgram(), "contaminated_ratio", config.contaminatedRatio(),
-                "partial_ratio", config.partialRatio()));
+        MatcherIndex index = MatcherIndex.build(config, itemTokens, longGrams, overlapGrams, allowed);
+        Map<String, Object> indexSection = new LinkedHashMap<>();
+        indexSection.put("benchmarks", withAllowed);
+        indexSection.put("allow_list", config.allowList().stream().map(BenchmarkConfig::name).toList());
+        indexSection.put("ngram", config.ngram());
+        indexSection.put("overlap_ngram", config.overlapNgram());
+        indexSection.put("contaminated_ratio", config.contaminatedRatio());
+        indexSection.put("partial_ratio", config.partialRatio());
+        indexSection.put("matchers", index.summary());
+        context.report("decontam.index", indexSection);
 
-        int[] overlapCounts = overlapGrams.stream().mapToInt(g -> g.length).toArray();
-        Matcher matcher = new Matcher(NgramIndex.of(longGrams, allowed), NgramIndex.of(overlapGrams, Set.of()),
-                overlapCounts, config.ngram(), config.overlapNgram(), config.contaminatedRatio(),
-                config.partialRatio());
+        Matcher matcher = index.matcher();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Matcher> shared = jsc.broadcast(matcher);
         String[] benchmarks = benchmarkOfItem.toArray(String[]::new);
@@ -209,6 +217,7 @@ public final class DecontamStage implements Stage {
                 verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
             }
             verdict.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
+            verdict.put(PREFIX + "matchers", matchersJson(result.hits(), text, benchmarks, ids));
             DecontamConfig.Action chosen = contaminated ? action : partialAction;
             String reason = contaminated ? CONTAMINATED : PARTIAL;
             if (chosen == DecontamConfig.Action.KEEP) {
@@ -237,6 +246,30 @@ public final class DecontamStage implements Stage {
                 .put(ids[item], label(status)));
         try {
             return COMPACT_JSON.writeValueAsString(byBenchmark);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Each flagging matcher's own hit as compact JSON for {@code decontam.matchers}: matcher → {benchmark, item, score,
+     * span (the first overlapping span, as {@code decontam.span})}, matchers in config order.
+     */
+    private static String matchersJson(List<Matcher.Hit> hits, String text, String[] benchmarks, String[] ids) {
+        Map<String, Map<String, String>> byMatcher = new LinkedHashMap<>();
+        for (Matcher.Hit hit : hits) {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("benchmark", benchmarks[hit.item()]);
+            entry.put("item", ids[hit.item()]);
+            entry.put("score", String.format(Locale.ROOT, "%.3f", hit.score()));
+            if (!hit.spans().isEmpty()) {
+                int[] span = hit.spans().get(0);
+                entry.put("span", StageRows.excerpt(text.substring(span[0], span[1]), 300));
+            }
+            byMatcher.put(hit.matcher(), entry);
+        }
+        try {
+            return COMPACT_JSON.writeValueAsString(byMatcher);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -292,7 +325,7 @@ public final class DecontamStage implements Stage {
         Dataset<Long> found = null;
         for (BenchmarkConfig reference : config.allowList()) {
             Dataset<Long> grams = BenchmarkItems.read(spark, reference, false).flatMap((FlatMapFunction<Row, Long>) row -> {
-                long[] distinct = Ngrams.distinctSorted(Ngrams.words(row.getString(1)).ngrams(n));
+                long[] distinct = Grams.distinct(new Tokens().scan(row.getString(1)), Grams.View.WORDS, n, false);
                 List<Long> hits = new ArrayList<>();
                 for (long gram : distinct) {
                     if (wanted.value().contains(gram)) {

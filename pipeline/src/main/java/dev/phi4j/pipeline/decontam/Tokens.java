@@ -1,0 +1,167 @@
+package dev.phi4j.pipeline.decontam;
+
+import java.util.Arrays;
+
+/**
+ * One hand-written pass over a text (no regex, no object per word): the words of the decontamination view (letters
+ * and digits lower-cased, punctuation and symbols deleted, split on whitespace, as {@link Ngrams#words}), each with
+ * its hash, where it lies in the text, whether it holds a digit (a number to mask), whether it starts with a capital
+ * (a name to mask) and whether a sentence ends after it ({@code .?!} before the next whitespace, or a line break).
+ * The arrays are reused from text to text: one instance per thread.
+ */
+final class Tokens {
+
+    /** Bit 0: letter or digit; bit 1: digit; bit 2: upper case; bit 3: whitespace; bit 4: sentence stop. */
+    private static final byte[] ASCII = new byte[128];
+    private static final byte LETTER_OR_DIGIT = 1;
+    private static final byte DIGIT = 2;
+    private static final byte UPPER = 4;
+    private static final byte SPACE = 8;
+    private static final byte STOP = 16;
+    static final long FNV = 0x100000001B3L;
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            byte flags = 0;
+            if (Character.isLetterOrDigit(c)) {
+                flags |= LETTER_OR_DIGIT;
+            }
+            if (c >= '0' && c <= '9') {
+                flags |= DIGIT;
+            }
+            if (c >= 'A' && c <= 'Z') {
+                flags |= UPPER;
+            }
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                flags |= SPACE;
+            }
+            if (c == '.' || c == '?' || c == '!') {
+                flags |= STOP;
+            }
+            ASCII[c] = flags;
+        }
+    }
+
+    long[] hashes = new long[256];
+    int[] starts = new int[256];
+    int[] ends = new int[256];
+    /** Per word: {@link #NUMBER}, {@link #CAPITAL}, {@link #SENTENCE_END} bits. */
+    byte[] flags = new byte[256];
+    int count;
+
+    static final byte NUMBER = 1;
+    static final byte CAPITAL = 2;
+    static final byte SENTENCE_END = 4;
+
+    /** Scans {@code text}; the words are then {@code [0, count)} of the arrays. */
+    Tokens scan(String text) {
+        int length = text.length();
+        count = 0;
+        long h = 0;
+        int wordLength = 0;
+        int start = -1;
+        int end = -1;
+        byte wordFlags = 0;
+        boolean stopSeen = false;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            int kind;
+            int lower;
+            if (c < 128) {
+                kind = ASCII[c];
+                lower = (kind & UPPER) != 0 ? c + 32 : c;
+            } else {
+                int cp = c;
+                if (Character.isHighSurrogate(c) && i + 1 < length) {
+                    cp = text.codePointAt(i);
+                }
+                kind = 0;
+                if (Character.isLetterOrDigit(cp)) {
+                    kind |= LETTER_OR_DIGIT;
+                    if (Character.isDigit(cp)) {
+                        kind |= DIGIT;
+                    }
+                    if (Character.isUpperCase(cp)) {
+                        kind |= UPPER;
+                    }
+                } else if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                    kind |= SPACE;
+                }
+                lower = Character.toLowerCase(cp);
+                if (cp > 0xFFFF) {
+                    if ((kind & LETTER_OR_DIGIT) != 0) {
+                        h = (h ^ lower) * FNV;
+                        if (wordLength++ == 0) {
+                            start = i;
+                            wordFlags = (kind & UPPER) != 0 ? CAPITAL : 0;
+                        }
+                        end = i + 2;
+                        stopSeen = false;
+                    }
+                    i++;
+                    continue;
+                }
+            }
+            if ((kind & LETTER_OR_DIGIT) != 0) {
+                if (wordLength++ == 0) {
+                    start = i;
+                    wordFlags = (kind & UPPER) != 0 ? CAPITAL : 0;
+                }
+                if ((kind & DIGIT) != 0) {
+                    wordFlags |= NUMBER;
+                }
+                h = (h ^ lower) * FNV;
+                end = i + 1;
+                stopSeen = false;
+            } else if ((kind & SPACE) != 0) {
+                if (wordLength > 0) {
+                    add(Ngrams.mix(h ^ wordLength), start, end, stopSeen || c == '\n' ? (byte) (wordFlags | SENTENCE_END)
+                            : wordFlags);
+                    h = 0;
+                    wordLength = 0;
+                } else if (c == '\n' && count > 0) {
+                    flags[count - 1] |= SENTENCE_END;
+                }
+                stopSeen = false;
+            } else if ((kind & STOP) != 0) {
+                stopSeen = true;
+            }
+        }
+        if (wordLength > 0) {
+            add(Ngrams.mix(h ^ wordLength), start, end, (byte) (wordFlags | SENTENCE_END));
+        } else if (count > 0) {
+            flags[count - 1] |= SENTENCE_END;
+        }
+        return this;
+    }
+
+    private void add(long hash, int start, int end, byte wordFlags) {
+        if (count == hashes.length) {
+            int grown = count * 2;
+            hashes = Arrays.copyOf(hashes, grown);
+            starts = Arrays.copyOf(starts, grown);
+            ends = Arrays.copyOf(ends, grown);
+            flags = Arrays.copyOf(flags, grown);
+        }
+        hashes[count] = hash;
+        starts[count] = start;
+        ends[count] = end;
+        flags[count] = wordFlags;
+        count++;
+    }
+
+    /** The word hashes with every number replaced by one token (and, with {@code names}, every capitalised word). */
+    long masked(int i, boolean names) {
+        byte f = flags[i];
+        if ((f & NUMBER) != 0) {
+            return NUMBER_TOKEN;
+        }
+        if (names && (f & CAPITAL) != 0) {
+            return NAME_TOKEN;
+        }
+        return hashes[i];
+    }
+
+    static final long NUMBER_TOKEN = Ngrams.mix(0x4E554D4E554DL);
+    static final long NAME_TOKEN = Ngrams.mix(0x4E414D454E414DL);
+}
