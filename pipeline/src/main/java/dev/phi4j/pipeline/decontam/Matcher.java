@@ -364,7 +364,8 @@ final class Matcher implements Serializable {
                 }
             }
             if (norm != null) {
-                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN : w;
+                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
+                        : (f & Tokens.DEFINED) != 0 ? Tokens.NAME_TOKEN : w;
                 hnorm = hnorm * p + mw;
                 if (i >= nn) {
                     hnorm -= t.masked(i - nn, false) * pnn;
@@ -378,7 +379,7 @@ final class Matcher implements Serializable {
             }
             if (sent != null) {
                 long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
-                        : (f & Tokens.CAPITAL) != 0 ? Tokens.NAME_TOKEN : w;
+                        : (f & (Tokens.CAPITAL | Tokens.DEFINED)) != 0 ? Tokens.NAME_TOKEN : w;
                 hsent = hsent * p + mw;
                 run++;
                 if (run > sn) {

@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * One hand-written pass over a text (no regex, no object per word): the words of the decontamination view (letters
  * and digits lower-cased, punctuation and symbols deleted, split on whitespace, as {@link Ngrams#words}), each with
- * its hash, where it lies in the text, whether it holds a digit (a number to mask), whether it starts with a capital
- * (a name to mask) and whether a sentence ends after it ({@code .?!} before the next whitespace, or a line break).
+ * its hash, where it lies in the text, whether it holds a digit (a number to mask), whether it is a name to mask (it
+ * starts with a capital, or is an identifier: an underscore or a capital inside it, {@code has_close_elements},
+ * {@code maxValue}) and whether a sentence ends after it ({@code .?!} before the next whitespace, or a line break).
  * The arrays are reused from text to text: one instance per thread.
  */
 final class Tokens {
@@ -52,12 +53,87 @@ final class Tokens {
     static final byte NUMBER = 1;
     static final byte CAPITAL = 2;
     static final byte SENTENCE_END = 4;
+    /** A name the text defines ({@code def NAME}, {@code class NAME}), wherever it occurs after the definition. */
+    static final byte DEFINED = 8;
+
+    private static final long DEF = wordHash("def");
+    private static final long CLASS = wordHash("class");
+    private final LongSet defined = new LongSet();
+
+    /** The hash {@link #scan} gives a lower-case ASCII word. */
+    static long wordHash(String word) {
+        long h = 0;
+        for (int i = 0; i < word.length(); i++) {
+            h = (h ^ word.charAt(i)) * FNV;
+        }
+        return Ngrams.mix(h ^ word.length());
+    }
+
+    /** A small open-addressing set of word hashes, cleared per text by resetting only the slots used. */
+    private static final class LongSet {
+        long[] slots = new long[64];
+        int[] used = new int[32];
+        int size;
+
+        void add(long value) {
+            long v = value == 0 ? 1 : value;
+            if ((size + 1) * 2 > slots.length) {
+                long[] old = slots;
+                slots = new long[old.length * 2];
+                used = new int[old.length];
+                size = 0;
+                for (long o : old) {
+                    if (o != 0) {
+                        insert(o);
+                    }
+                }
+            }
+            insert(v);
+        }
+
+        private void insert(long v) {
+            int mask = slots.length - 1;
+            int slot = (int) ((v * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+            while (slots[slot] != 0) {
+                if (slots[slot] == v) {
+                    return;
+                }
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = v;
+            used[size++] = slot;
+        }
+
+        boolean contains(long value) {
+            long v = value == 0 ? 1 : value;
+            int mask = slots.length - 1;
+            int slot = (int) ((v * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+            while (slots[slot] != 0) {
+                if (slots[slot] == v) {
+                    return true;
+                }
+                slot = (slot + 1) & mask;
+            }
+            return false;
+        }
+
+        void clear() {
+            for (int i = 0; i < size; i++) {
+                slots[used[i]] = 0;
+            }
+            size = 0;
+        }
+    }
 
     /** Scans {@code text}; the words are then {@code [0, count)} of the arrays. */
     Tokens scan(String text) {
         int length = text.length();
         count = 0;
+        defined.clear();
         long h = 0;
+        long seg = 0;
+        int segLength = 0;
+        boolean segDone = false;
         int wordLength = 0;
         int start = -1;
         int end = -1;
@@ -91,6 +167,10 @@ final class Tokens {
                 if (cp > 0xFFFF) {
                     if ((kind & LETTER_OR_DIGIT) != 0) {
                         h = (h ^ lower) * FNV;
+                        if (!segDone) {
+                            seg = h;
+                            segLength++;
+                        }
                         if (wordLength++ == 0) {
                             start = i;
                             wordFlags = (kind & UPPER) != 0 ? CAPITAL : 0;
@@ -109,33 +189,58 @@ final class Tokens {
                 }
                 if ((kind & DIGIT) != 0) {
                     wordFlags |= NUMBER;
+                } else if ((kind & UPPER) != 0 && wordLength > 1) {
+                    wordFlags |= CAPITAL;
                 }
                 h = (h ^ lower) * FNV;
+                if (!segDone) {
+                    seg = h;
+                    segLength++;
+                }
                 end = i + 1;
                 stopSeen = false;
             } else if ((kind & SPACE) != 0) {
                 if (wordLength > 0) {
-                    add(Ngrams.mix(h ^ wordLength), start, end, stopSeen || c == '\n' ? (byte) (wordFlags | SENTENCE_END)
-                            : wordFlags);
+                    add(Ngrams.mix(h ^ wordLength), Ngrams.mix(seg ^ segLength), start, end,
+                            stopSeen || c == '\n' ? (byte) (wordFlags | SENTENCE_END) : wordFlags);
                     h = 0;
+                    seg = 0;
+                    segLength = 0;
+                    segDone = false;
                     wordLength = 0;
                 } else if (c == '\n' && count > 0) {
                     flags[count - 1] |= SENTENCE_END;
                 }
                 stopSeen = false;
-            } else if ((kind & STOP) != 0) {
-                stopSeen = true;
+            } else {
+                if ((kind & STOP) != 0) {
+                    stopSeen = true;
+                } else if (c == '_' && wordLength > 0) {
+                    wordFlags |= CAPITAL;
+                }
+                segDone |= wordLength > 0 && c != '_';
             }
         }
         if (wordLength > 0) {
-            add(Ngrams.mix(h ^ wordLength), start, end, (byte) (wordFlags | SENTENCE_END));
+            add(Ngrams.mix(h ^ wordLength), Ngrams.mix(seg ^ segLength), start, end,
+                    (byte) (wordFlags | SENTENCE_END));
         } else if (count > 0) {
             flags[count - 1] |= SENTENCE_END;
         }
         return this;
     }
 
-    private void add(long hash, int start, int end, byte wordFlags) {
+    /**
+     * {@code head}: the hash of the word's letters and digits before its first punctuation other than {@code _}
+     * ({@code is_palindrome} of {@code is_palindrome('aba')}), which a definition names and a use starts with.
+     */
+    private void add(long hash, long head, int start, int end, byte wordFlags) {
+        if (count > 0 && (hashes[count - 1] == DEF || hashes[count - 1] == CLASS)) {
+            defined.add(head);
+        }
+        if (defined.size > 0 && defined.contains(head)) {
+            wordFlags |= DEFINED;
+        }
         if (count == hashes.length) {
             int grown = count * 2;
             hashes = Arrays.copyOf(hashes, grown);
@@ -150,13 +255,16 @@ final class Tokens {
         count++;
     }
 
-    /** The word hashes with every number replaced by one token (and, with {@code names}, every capitalised word). */
+    /**
+     * The word hash with every number replaced by one token and every defined name by another (and, with
+     * {@code names}, every capitalised word and identifier too).
+     */
     long masked(int i, boolean names) {
         byte f = flags[i];
         if ((f & NUMBER) != 0) {
             return NUMBER_TOKEN;
         }
-        if (names && (f & CAPITAL) != 0) {
+        if ((f & (names ? CAPITAL | DEFINED : DEFINED)) != 0) {
             return NAME_TOKEN;
         }
         return hashes[i];
