@@ -69,6 +69,9 @@ public final class DecontamStage implements Stage {
 
     public record ItemHit(String item, long documents, String exampleOrigin, String exampleSpan) {}
 
+    /** What one matcher flagged on its own: documents, distinct items, and the items it hit most. */
+    public record MatcherHits(long documents, long itemsHit, List<ItemHit> topItems) {}
+
     /**
      * The items of one benchmark by their worst status over the documents that hit them: {@code flagged} by item
      * id, every other item is clean. {@code idField} is null when items are numbered 1, 2, … in file order.
@@ -134,6 +137,39 @@ public final class DecontamStage implements Stage {
         SparkSession spark = context.spark();
         List<String> benchmarkOfItem = new ArrayList<>();
         List<String> itemIds = new ArrayList<>();
+        Matcher matcher = prepare(spark, context, benchmarkOfItem, itemIds);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Matcher> shared = jsc.broadcast(matcher);
+        String[] benchmarks = benchmarkOfItem.toArray(String[]::new);
+        String[] ids = itemIds.toArray(String[]::new);
+        DecontamConfig.Action action = config.action();
+        DecontamConfig.Action partialAction = config.partialAction();
+        int minChars = config.minCharsAfterCut();
+        return StageRows.withReason(in).map((MapFunction<Row, Row>) row -> {
+            String text = row.getString(StageRows.TEXT);
+            Matcher.Result result = shared.value().match(text);
+            return judged(row, text, result, benchmarks, ids, action, partialAction, minChars);
+        }, StageRows.encoder());
+    }
+
+    /**
+     * The configured matchers as a plain function, text → the rule that makes it contaminated ({@code 13gram},
+     * {@code 7gram}, {@code normalized}, {@code sentences}) or null: for benchmarks of the matching itself.
+     */
+    public java.util.function.Function<String, String> judge(SparkSession spark) {
+        Matcher matcher = prepare(spark, null, new ArrayList<>(), new ArrayList<>());
+        return text -> {
+            Matcher.Result result = matcher.match(text);
+            return result.status() == Matcher.Status.CONTAMINATED ? result.rule() : null;
+        };
+    }
+
+    /**
+     * Reads and indexes the benchmarks on the driver (reporting {@code decontam.index} when {@code context} is
+     * given), filling each item's benchmark and id.
+     */
+    private Matcher prepare(SparkSession spark, StageContext context, List<String> benchmarkOfItem,
+                            List<String> itemIds) {
         List<Tokens> itemTokens = new ArrayList<>();
         List<long[]> longGrams = new ArrayList<>();
         List<long[]> overlapGrams = new ArrayList<>();
@@ -188,50 +224,44 @@ public final class DecontamStage implements Stage {
         indexSection.put("contaminated_ratio", config.contaminatedRatio());
         indexSection.put("partial_ratio", config.partialRatio());
         indexSection.put("matchers", index.summary());
-        context.report("decontam.index", indexSection);
+        if (context != null) {
+            context.report("decontam.index", indexSection);
+        }
+        return index.matcher();
+    }
 
-        Matcher matcher = index.matcher();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Matcher> shared = jsc.broadcast(matcher);
-        String[] benchmarks = benchmarkOfItem.toArray(String[]::new);
-        String[] ids = itemIds.toArray(String[]::new);
-        DecontamConfig.Action action = config.action();
-        DecontamConfig.Action partialAction = config.partialAction();
-        int minChars = config.minCharsAfterCut();
-        return StageRows.withReason(in).map((MapFunction<Row, Row>) row -> {
-            String text = row.getString(StageRows.TEXT);
-            Matcher.Result result = shared.value().match(text);
-            if (result.status() == Matcher.Status.CLEAN) {
-                return row;
+    private static Row judged(Row row, String text, Matcher.Result result, String[] benchmarks, String[] ids,
+                              DecontamConfig.Action action, DecontamConfig.Action partialAction, int minChars) {
+        if (result.status() == Matcher.Status.CLEAN) {
+            return row;
+        }
+        boolean contaminated = result.status() == Matcher.Status.CONTAMINATED;
+        Map<String, String> verdict = new LinkedHashMap<>();
+        verdict.put(PREFIX + "status", label(result.status()));
+        verdict.put(PREFIX + "rule", result.rule());
+        verdict.put(PREFIX + "benchmark", benchmarks[result.item()]);
+        verdict.put(PREFIX + "item", ids[result.item()]);
+        verdict.put(PREFIX + "ratio", String.format(Locale.ROOT, "%.3f", result.ratio()));
+        if (!result.spans().isEmpty()) {
+            int[] span = result.spans().get(0);
+            String quoted = text.substring(span[0], span[1]);
+            verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
+        }
+        verdict.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
+        verdict.put(PREFIX + "matchers", matchersJson(result.hits(), text, benchmarks, ids));
+        DecontamConfig.Action chosen = contaminated ? action : partialAction;
+        String reason = contaminated ? CONTAMINATED : PARTIAL;
+        if (chosen == DecontamConfig.Action.KEEP) {
+            return StageRows.rewrite(row, text, verdict, null);
+        }
+        if (chosen == DecontamConfig.Action.CUT) {
+            String rest = Matcher.cut(text, result.spans());
+            verdict.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
+            if (rest.length() >= minChars) {
+                return StageRows.rewrite(row, rest, verdict, null);
             }
-            boolean contaminated = result.status() == Matcher.Status.CONTAMINATED;
-            Map<String, String> verdict = new LinkedHashMap<>();
-            verdict.put(PREFIX + "status", label(result.status()));
-            verdict.put(PREFIX + "rule", result.rule());
-            verdict.put(PREFIX + "benchmark", benchmarks[result.item()]);
-            verdict.put(PREFIX + "item", ids[result.item()]);
-            verdict.put(PREFIX + "ratio", String.format(Locale.ROOT, "%.3f", result.ratio()));
-            if (!result.spans().isEmpty()) {
-                int[] span = result.spans().get(0);
-                String quoted = text.substring(span[0], span[1]);
-                verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
-            }
-            verdict.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
-            verdict.put(PREFIX + "matchers", matchersJson(result.hits(), text, benchmarks, ids));
-            DecontamConfig.Action chosen = contaminated ? action : partialAction;
-            String reason = contaminated ? CONTAMINATED : PARTIAL;
-            if (chosen == DecontamConfig.Action.KEEP) {
-                return StageRows.rewrite(row, text, verdict, null);
-            }
-            if (chosen == DecontamConfig.Action.CUT) {
-                String rest = Matcher.cut(text, result.spans());
-                verdict.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
-                if (rest.length() >= minChars) {
-                    return StageRows.rewrite(row, rest, verdict, null);
-                }
-            }
-            return StageRows.drop(StageRows.rewrite(row, text, verdict, null), reason);
-        }, StageRows.encoder());
+        }
+        return StageRows.drop(StageRows.rewrite(row, text, verdict, null), reason);
     }
 
     /** Metadata and manifest name of a status. */
@@ -388,7 +418,52 @@ public final class DecontamStage implements Stage {
                     itemsHit.getOrDefault(name, 0L), top.getOrDefault(name, List.of())));
         }
         context.report("decontam.hits", hits);
+        context.report("decontam.matcher_hits", matcherHits(output));
         context.report("decontam.items", itemStatuses(output));
+    }
+
+    /**
+     * Per benchmark and matcher (config order), the documents each matcher flags on its own, whatever the verdict
+     * followed: how many, the items they hit, and the items hit most with an example document and its overlapping
+     * span ({@code decontam.matchers}).
+     */
+    private Map<String, Map<String, MatcherHits>> matcherHits(Dataset<Row> output) {
+        Dataset<Row> hits = output.filter(col("metadata").getItem(PREFIX + "matchers").isNotNull())
+                .select(col("id"), col("origin_uri"),
+                        explode(from_json(col("metadata").getItem(PREFIX + "matchers"), ITEMS_JSON))
+                                .as(new String[] {"matcher", "hit"}))
+                .select(col("id"), col("origin_uri"), col("matcher"), col("hit").getItem("benchmark").as("benchmark"),
+                        col("hit").getItem("item").as("item"), col("hit").getItem("span").as("span"))
+                .cache();
+        Map<String, Map<String, long[]>> counts = new HashMap<>();
+        for (Row row : hits.groupBy("benchmark", "matcher").agg(count(lit(1)), countDistinct("item"))
+                .collectAsList()) {
+            counts.computeIfAbsent(row.getString(0), b -> new HashMap<>()).put(row.getString(1),
+                    new long[] {row.getLong(2), row.getLong(3)});
+        }
+        Map<String, List<ItemHit>> top = new HashMap<>();
+        for (Row row : hits.groupBy("benchmark", "matcher", "item")
+                .agg(count(lit(1)).as("documents"), expr("min_by(origin_uri, id)").as("origin"),
+                        expr("min_by(span, id)").as("span"))
+                .orderBy(col("documents").desc(), col("benchmark"), col("matcher"), col("item")).collectAsList()) {
+            List<ItemHit> list = top.computeIfAbsent(row.getString(0) + "\n" + row.getString(1),
+                    k -> new ArrayList<>());
+            if (list.size() < 5) {
+                list.add(new ItemHit(row.getString(2), row.getLong(3), row.getString(4), row.getString(5)));
+            }
+        }
+        hits.unpersist();
+        Map<String, Map<String, MatcherHits>> byBenchmark = new LinkedHashMap<>();
+        for (String benchmark : benchmarkItemIds.keySet()) {
+            Map<String, MatcherHits> byMatcher = new LinkedHashMap<>();
+            for (DecontamConfig.MatcherKind kind : config.matchers()) {
+                long[] c = counts.getOrDefault(benchmark, Map.of()).getOrDefault(kind.label(), new long[2]);
+                byMatcher.put(kind.label(), new MatcherHits(c[0], c[1],
+                        top.getOrDefault(benchmark + "\n" + kind.label(), List.of())));
+            }
+            byBenchmark.put(benchmark, byMatcher);
+        }
+        return byBenchmark;
     }
 
     /**

@@ -33,7 +33,8 @@ final class Matcher implements Serializable {
     record Hit(String matcher, int item, double score, List<int[]> spans) {}
 
     /**
-     * The verdict: the item judged against (the paper rule's if it flags, else the first other matcher's), its 7-gram
+     * The verdict: the item judged against (the paper rule's if it finds contamination, else the first other flagging
+     * matcher's, else the paper rule's partial one), its 7-gram
      * overlap ratio, the rule that decided ({@code 13gram}, {@code 7gram}, {@code normalized}, {@code sentences}),
      * and the character spans of the document that match the item. {@code items} holds every item the document hits
      * by any matcher, in item index order. {@code hits} has each flagging matcher's own hit, in config order.
@@ -87,6 +88,7 @@ final class Matcher implements Serializable {
         Ints normalizedSlots = new Ints();
         Ints sentenceTouched = new Ints();
         Ints matchedSentences = new Ints();
+        final LongSet distinct = new LongSet();
         /** The items sharing 7-grams with the current document, sorted, and their 7-gram ratios. */
         Ints ratioItems;
         double[] ratios;
@@ -177,7 +179,7 @@ final class Matcher implements Serializable {
                     }
                 }
             }
-            int docGrams = Grams.distinct(t, Grams.View.WORDS, paper.m(), false).length;
+            int docGrams = distinctGrams(t, paper.m(), s.distinct);
             touched.distinct();
             ratios = new double[touched.size];
             for (int k = 0; k < touched.size; k++) {
@@ -285,14 +287,17 @@ final class Matcher implements Serializable {
             }
         }
 
-        if (paperStatus != Status.CLEAN) {
-            List<int[]> spans = hits.isEmpty() || !hits.get(0).matcher().equals("paper")
-                    ? paperSpans(t, text, paperItem) : hits.get(0).spans();
-            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), spans, itemsHit, hits);
+        if (paperStatus == Status.CONTAMINATED) {
+            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), hits.get(0).spans(), itemsHit,
+                    hits);
         }
         if (!hits.isEmpty()) {
             Hit first = hits.get(0);
-            return new Result(Status.CONTAMINATED, first.matcher(), first.item(), ratioOf(s, first.item()), first.spans(),
+            return new Result(Status.CONTAMINATED, first.matcher(), first.item(), ratioOf(s, first.item()),
+                    first.spans(), itemsHit, hits);
+        }
+        if (paperStatus == Status.PARTIAL) {
+            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), paperSpans(t, text, paperItem),
                     itemsHit, hits);
         }
         return new Result(Status.CLEAN, null, -1, bestRatio, List.of(), itemsHit, hits);
@@ -405,6 +410,24 @@ final class Matcher implements Serializable {
                 }
             }
         }
+    }
+
+    /** How many distinct n-grams (paper view) the text has. */
+    private static int distinctGrams(Tokens t, int n, LongSet set) {
+        set.clear();
+        long pn = Grams.pow(n);
+        long h = 0;
+        int distinct = 0;
+        for (int i = 0; i < t.count; i++) {
+            h = h * Grams.P + t.hashes[i];
+            if (i >= n) {
+                h -= t.hashes[i - n] * pn;
+            }
+            if (i >= n - 1 && set.add(h)) {
+                distinct++;
+            }
+        }
+        return distinct;
     }
 
     /** Judges the benchmark sentences the document sentence just ended touched, and resets their counts. */

@@ -69,62 +69,6 @@ final class Tokens {
         return Ngrams.mix(h ^ word.length());
     }
 
-    /** A small open-addressing set of word hashes, cleared per text by resetting only the slots used. */
-    private static final class LongSet {
-        long[] slots = new long[64];
-        int[] used = new int[32];
-        int size;
-
-        void add(long value) {
-            long v = value == 0 ? 1 : value;
-            if ((size + 1) * 2 > slots.length) {
-                long[] old = slots;
-                slots = new long[old.length * 2];
-                used = new int[old.length];
-                size = 0;
-                for (long o : old) {
-                    if (o != 0) {
-                        insert(o);
-                    }
-                }
-            }
-            insert(v);
-        }
-
-        private void insert(long v) {
-            int mask = slots.length - 1;
-            int slot = (int) ((v * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-            while (slots[slot] != 0) {
-                if (slots[slot] == v) {
-                    return;
-                }
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = v;
-            used[size++] = slot;
-        }
-
-        boolean contains(long value) {
-            long v = value == 0 ? 1 : value;
-            int mask = slots.length - 1;
-            int slot = (int) ((v * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-            while (slots[slot] != 0) {
-                if (slots[slot] == v) {
-                    return true;
-                }
-                slot = (slot + 1) & mask;
-            }
-            return false;
-        }
-
-        void clear() {
-            for (int i = 0; i < size; i++) {
-                slots[used[i]] = 0;
-            }
-            size = 0;
-        }
-    }
-
     /** Scans {@code text}; the words are then {@code [0, count)} of the arrays. */
     Tokens scan(String text) {
         int length = text.length();
