@@ -36,8 +36,8 @@ public record DecontamConfig(
         @Range(min = 0, max = 1) double partialRatio,
         @Doc("the matchers that judge a document, each flagging on its own (a document any of them flags is "
                 + "contaminated): paper (the 13-gram + 7-gram-ratio rule above, the only one that gives partial), "
-                + "normalized (n-grams with numbers masked), sentences (per-sentence n-gram sets with numbers and "
-                + "names masked, order-insensitive)") @Default("[paper]") List<MatcherKind> matchers,
+                + "normalized (n-grams with numbers and defined names masked), sentences (per-sentence n-gram sets "
+                + "with numbers, names and identifiers masked, order-insensitive)") @Default("[paper]") List<MatcherKind> matchers,
         @Doc("thresholds of the normalized matcher") @Default("{}") NormalizedMatcherConfig normalized,
         @Doc("thresholds of the sentences matcher") @Default("{}") SentencesMatcherConfig sentences,
         @Doc("contaminated documents: drop them, or cut the overlapping spans out and keep the rest")

@@ -8,7 +8,8 @@ import java.io.Serializable;
 
 /**
  * The {@code normalized} matcher: n-grams over the paper's view (lower case, punctuation deleted) with every number
- * masked to one token, so a benchmark question with its numbers changed still matches. Templated phrasing shared by
+ * masked to one token, and every name the text defines ({@code def NAME}, {@code class NAME}) to another, so a
+ * benchmark question with its numbers changed, or a programming problem with its function renamed, still matches. Templated phrasing shared by
  * many items is left out (stop n-grams); an item is hit when the document holds at least {@code min_shared} of its
  * remaining n-grams and at least {@code min_fraction} of them.
  */
