@@ -56,7 +56,17 @@ public final class PipelineBench {
     }
 
     /** One measured run. */
-    public record Result(String task, String master, int cores, long docs, long bytes, double seconds, String note) {
+    public record Result(String task, String master, int cores, long docs, long bytes, double seconds, String note,
+                         double cpuSeconds) {
+        Result(String task, String master, int cores, long docs, long bytes, double seconds, String note) {
+            this(task, master, cores, docs, bytes, seconds, note, Double.NaN);
+        }
+
+        /** MB per CPU-second: what a core does when it is not shared, read from the CPU time the run used. */
+        double megabytesPerCpuSecond() {
+            return bytes / 1e6 / cpuSeconds;
+        }
+
         double docsPerSecondPerCore() {
             return docs / seconds / cores;
         }
@@ -67,6 +77,12 @@ public final class PipelineBench {
     }
 
     private PipelineBench() {}
+
+    /** CPU seconds this JVM has used, all threads (Spark's executor threads run in it on local[n]). */
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
 
     public static List<Result> run(Settings settings, PrintStream out) throws IOException {
         Path corpus = settings.workDir().resolve("corpus-" + settings.sizeMb() + "mb");
@@ -126,6 +142,7 @@ public final class PipelineBench {
     private static Result timeBaseline(SparkSession spark, int cores, long docs, long bytes, Path shared,
                                        Dataset<Row> input, PrintStream out) throws IOException {
         long start = System.nanoTime();
+        double cpu = processCpuSeconds();
         Dataset<Row> marked = PaperMatcherBaseline.apply(spark, input, shared.resolve("datasets"));
         List<Row> reasons = marked.groupBy(StageRows.documentColumnsAndReason()[StageRows.REASON]).count()
                 .collectAsList();
@@ -133,7 +150,7 @@ public final class PipelineBench {
         String note = reasons.stream().filter(r -> !r.isNullAt(0))
                 .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped");
         Result result = new Result("decontam (previous)", spark.sparkContext().master(), cores, docs, bytes, seconds,
-                note);
+                note, processCpuSeconds() - cpu);
         out.println(render(result));
         return result;
     }
@@ -161,17 +178,21 @@ public final class PipelineBench {
         List<Result> results = new ArrayList<>();
         for (Map.Entry<String, java.util.function.Function<String, String>> judge : judges.entrySet()) {
             double seconds = 0;
+            double cpu = 0;
             long flagged = 0;
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int round = 0; round < 2; round++) {
                 flagged = 0;
                 long start = System.nanoTime();
+                long cpuStart = threads.getCurrentThreadCpuTime();
                 for (String text : texts) {
                     flagged += judge.getValue().apply(text) != null ? 1 : 0;
                 }
                 seconds = (System.nanoTime() - start) / 1e9;
+                cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
             }
             Result result = new Result(judge.getKey(), "1 thread", 1, texts.size(), bytes, seconds,
-                    "contaminated " + flagged);
+                    "contaminated " + flagged, cpu);
             out.println(render(result));
             results.add(result);
         }
@@ -197,13 +218,15 @@ public final class PipelineBench {
         Stage stage = config.build();
         RunningContext context = new RunningContext(spark, 1234);
         long start = System.nanoTime();
+        double cpu = processCpuSeconds();
         Dataset<Row> marked = stage.apply(input, context);
         List<Row> reasons = marked.groupBy(StageRows.documentColumnsAndReason()[StageRows.REASON]).count()
                 .collectAsList();
         double seconds = (System.nanoTime() - start) / 1e9;
         String note = reasons.stream().filter(r -> !r.isNullAt(0))
                 .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped");
-        Result result = new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note);
+        Result result = new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note,
+                processCpuSeconds() - cpu);
         out.println(render(result));
         return result;
     }
@@ -237,9 +260,10 @@ public final class PipelineBench {
     }
 
     static String render(Result r) {
-        return String.format(Locale.ROOT, "%-26s %-9s %,9d docs %8.1f MB %8.1f s %10.0f docs/s/core %7.2f MB/s/core  %s",
-                r.task(), r.master(), r.docs(), r.bytes() / 1e6, r.seconds(), r.docsPerSecondPerCore(),
-                r.megabytesPerSecondPerCore(), r.note());
+        return String.format(Locale.ROOT, "%-26s %-9s %,9d docs %8.1f MB %8.1f s %10.0f docs/s/core %7.2f MB/s/core"
+                        + "%s  %s", r.task(), r.master(), r.docs(), r.bytes() / 1e6, r.seconds(),
+                r.docsPerSecondPerCore(), r.megabytesPerSecondPerCore(), Double.isNaN(r.cpuSeconds()) ? ""
+                        : String.format(Locale.ROOT, " %7.2f MB/CPU-s", r.megabytesPerCpuSecond()), r.note());
     }
 
     /** The summary table: each task's throughput per core on each master and the scaling efficiency. */
@@ -260,15 +284,18 @@ public final class PipelineBench {
         for (String task : List.of("decontam", "decontam (3 matchers)")) {
             List<Result> now = results.stream().filter(r -> r.task().equals(task)).toList();
             for (int i = 0; i < Math.min(previous.size(), now.size()); i++) {
-                out.append(String.format(Locale.ROOT, "%-22s %s: %.1f MB/s per core vs previous %.1f (%.2f×)%n", task,
+                out.append(String.format(Locale.ROOT, "%-22s %s: %.1f MB/s per core vs previous %.1f (%.2f×); "
+                                + "%.1f MB per CPU-second vs previous %.1f%n", task,
                         now.get(i).master(), now.get(i).megabytesPerSecondPerCore(),
-                        previous.get(i).megabytesPerSecondPerCore(), previous.get(i).seconds() / now.get(i).seconds()));
+                        previous.get(i).megabytesPerSecondPerCore(), previous.get(i).seconds() / now.get(i).seconds(),
+                        now.get(i).megabytesPerCpuSecond(), previous.get(i).megabytesPerCpuSecond()));
             }
         }
         results.stream().filter(r -> r.task().startsWith("matcher alone (previous)")).findFirst().ifPresent(before ->
                 results.stream().filter(r -> r.task().startsWith("matcher alone (")).forEach(r -> out.append(
-                        String.format(Locale.ROOT, "%-26s 1 thread: %.1f MB/s (%.2f× the previous matcher)%n",
-                                r.task(), r.megabytesPerSecondPerCore(), before.seconds() / r.seconds()))));
+                        String.format(Locale.ROOT, "%-26s 1 thread: %.1f MB/s, %.1f MB per CPU-second (%.2f× the "
+                                        + "previous matcher)%n", r.task(), r.megabytesPerSecondPerCore(),
+                                r.megabytesPerCpuSecond(), before.cpuSeconds() / r.cpuSeconds()))));
         results.stream().filter(r -> r.task().equals("dedup (slice)")).findFirst().ifPresent(phi4j ->
                 results.stream().filter(r -> r.task().startsWith("mllib")).findFirst().ifPresent(mllib ->
                         out.append(String.format(Locale.ROOT, "MinHash-LSH on %,d docs: phi4j %.1f s vs MLlib %.1f s "

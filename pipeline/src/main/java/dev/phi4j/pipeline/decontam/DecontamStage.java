@@ -12,7 +12,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +41,8 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -145,12 +150,23 @@ public final class DecontamStage implements Stage {
         DecontamConfig.Action action = config.action();
         DecontamConfig.Action partialAction = config.partialAction();
         int minChars = config.minCharsAfterCut();
-        return StageRows.withReason(in).map((MapFunction<Row, Row>) row -> {
+        // Clean rows (nearly all) stay in Spark's own row format: only the text column is handed to the matcher,
+        // and just the flagged rows are converted, judged again and rewritten. The flag is nondeterministic so that
+        // Spark computes it once per row instead of inlining it into each use.
+        UserDefinedFunction flagged = udf((UDF1<String, Boolean>) text -> shared.value().match(text).status()
+                != Matcher.Status.CLEAN, DataTypes.BooleanType).asNondeterministic();
+        UserDefinedFunction rewrite = udf((UDF1<Row, Row>) row -> {
             String text = row.getString(StageRows.TEXT);
-            Matcher.Result result = shared.value().match(text);
-            return judged(row, text, result, benchmarks, ids, action, partialAction, minChars);
-        }, StageRows.encoder());
+            return judged(row, text, shared.value().match(text), benchmarks, ids, action, partialAction, minChars);
+        }, StageRows.SCHEMA);
+        Column whole = struct(StageRows.documentColumnsAndReason());
+        return StageRows.withReason(in).withColumn(FLAGGED, flagged.apply(col("text")))
+                .select(when(col(FLAGGED), rewrite.apply(whole)).otherwise(whole).as(ROW))
+                .select(col(ROW + ".*"));
     }
+
+    private static final String FLAGGED = "_decontam_flagged";
+    private static final String ROW = "_decontam_row";
 
     /**
      * The configured matchers as a plain function, text → the rule that makes it contaminated ({@code 13gram},

@@ -245,7 +245,13 @@ class DecontamQualityTest {
                 } else {
                     int[] f = falsePositives.get(untouchedById.get(row.getString(StageRows.ID)).set());
                     f[0]++;
-                    f[1] += "contaminated".equals(metadata.get("decontam.status")) ? 1 : 0;
+                    boolean flagged = "contaminated".equals(metadata.get("decontam.status"));
+                    f[1] += flagged ? 1 : 0;
+                    if (flagged && run.getKey().equals("all") && System.getenv("DECONTAM_DEBUG") != null) {
+                        System.out.println("FALSE POSITIVE " + metadata.get("decontam.rule") + " item "
+                                + metadata.get("decontam.item") + ": " + row.getString(StageRows.TEXT)
+                                .replace('\n', ' ').substring(0, 200));
+                    }
                 }
             }
             results.put(run.getKey(), new Measured(recall, falsePositives));
