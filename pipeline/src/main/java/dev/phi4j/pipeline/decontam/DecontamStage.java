@@ -10,7 +10,6 @@ import dev.phi4j.pipeline.stage.StageInputs;
 import dev.phi4j.pipeline.stage.StageRows;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -158,11 +157,13 @@ public final class DecontamStage implements Stage {
         UserDefinedFunction rewrite = udf((UDF1<Row, Row>) row -> {
             String text = row.getString(StageRows.TEXT);
             return judged(row, text, shared.value().match(text), benchmarks, ids, action, partialAction, minChars);
-        }, StageRows.SCHEMA);
-        Column whole = struct(StageRows.documentColumnsAndReason());
-        return StageRows.withReason(in).withColumn(FLAGGED, flagged.apply(col("text")))
-                .select(when(col(FLAGGED), rewrite.apply(whole)).otherwise(whole).as(ROW))
-                .select(col(ROW + ".*"));
+        }, StageRows.SCHEMA).asNondeterministic();
+        Dataset<Row> judged = StageRows.withReason(in).withColumn(FLAGGED, flagged.apply(col("text")))
+                .withColumn(ROW, when(col(FLAGGED), rewrite.apply(struct(StageRows.documentColumnsAndReason()))));
+        Column[] columns = java.util.Arrays.stream(StageRows.SCHEMA.fieldNames())
+                .map(name -> when(col(FLAGGED), col(ROW).getField(name)).otherwise(col(name)).as(name))
+                .toArray(Column[]::new);
+        return judged.select(columns);
     }
 
     private static final String FLAGGED = "_decontam_flagged";
