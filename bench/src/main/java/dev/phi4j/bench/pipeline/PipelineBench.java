@@ -104,6 +104,7 @@ public final class PipelineBench {
                 if (!settings.tasks().contains("decontam")) {
                     continue;
                 }
+                results.add(sparkFloor(spark, cores, count, bytes, docs, out));
                 results.add(timeBaseline(spark, cores, count, bytes, settings.shared(), docs, out));
                 results.add(time("decontam", spark, cores, count, bytes, decontam(settings.shared(),
                         List.of(DecontamConfig.MatcherKind.PAPER)), docs, out));
@@ -137,6 +138,27 @@ public final class PipelineBench {
 
     private static final List<DecontamConfig.MatcherKind> ALL_MATCHERS = List.of(DecontamConfig.MatcherKind.PAPER,
             DecontamConfig.MatcherKind.NORMALIZED, DecontamConfig.MatcherKind.SENTENCES);
+
+    /**
+     * The same pass with no matching at all (each text handed to a function that flags nothing, the rows counted by
+     * drop reason): what Spark costs before any matcher runs, the floor under the decontam rows.
+     */
+    private static Result sparkFloor(SparkSession spark, int cores, long docs, long bytes, Dataset<Row> input,
+                                     PrintStream out) {
+        org.apache.spark.sql.expressions.UserDefinedFunction nothing = org.apache.spark.sql.functions.udf(
+                (org.apache.spark.sql.api.java.UDF1<String, Boolean>) text -> text.isEmpty() && text.length() < 0,
+                org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic();
+        long start = System.nanoTime();
+        double cpu = processCpuSeconds();
+        Dataset<Row> marked = StageRows.withReason(input).withColumn("_flagged", nothing.apply(col("text")));
+        long rows = marked.groupBy(col(dev.phi4j.pipeline.stage.Stage.DROP_REASON), col("_flagged")).count()
+                .collectAsList().size();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Result result = new Result("spark pass, no matching", spark.sparkContext().master(), cores, docs, bytes,
+                seconds, rows + " group", processCpuSeconds() - cpu);
+        out.println(render(result));
+        return result;
+    }
 
     /** The previous decontamination (before issue #19) over the same rows, timed the same way. */
     private static Result timeBaseline(SparkSession spark, int cores, long docs, long bytes, Path shared,
@@ -275,7 +297,8 @@ public final class PipelineBench {
     /** The summary table: each task's throughput per core on each master and the scaling efficiency. */
     public static String table(List<Result> results) {
         StringBuilder out = new StringBuilder();
-        for (String task : List.of("dedup", "decontam (previous)", "decontam", "decontam (3 matchers)")) {
+        for (String task : List.of("dedup", "spark pass, no matching", "decontam (previous)", "decontam",
+                "decontam (3 matchers)")) {
             List<Result> runs = results.stream().filter(r -> r.task().equals(task)).toList();
             if (runs.size() >= 2) {
                 Result one = runs.get(0);

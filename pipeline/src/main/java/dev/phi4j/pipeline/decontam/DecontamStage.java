@@ -152,7 +152,7 @@ public final class DecontamStage implements Stage {
         // Clean rows (nearly all) stay in Spark's own row format: only the text column is handed to the matcher,
         // and just the flagged rows are converted, judged again and rewritten. The flag is nondeterministic so that
         // Spark computes it once per row instead of inlining it into each use.
-        UserDefinedFunction flagged = udf((UDF1<String, Boolean>) text -> shared.value().match(text).status()
+        UserDefinedFunction flagged = udf((UDF1<String, Boolean>) text -> shared.value().match(text, false).status()
                 != Matcher.Status.CLEAN, DataTypes.BooleanType).asNondeterministic();
         UserDefinedFunction rewrite = udf((UDF1<Row, Row>) row -> {
             String text = row.getString(StageRows.TEXT);

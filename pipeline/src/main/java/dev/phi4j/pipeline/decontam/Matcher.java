@@ -138,6 +138,11 @@ final class Matcher implements Serializable {
     }
 
     Result match(String text) {
+        return match(text, true);
+    }
+
+    /** With {@code spans} false, every span list is left empty: enough to tell whether a document is flagged. */
+    Result match(String text, boolean spans) {
         Scratch s = scratch();
         Tokens t = s.tokens.scan(text);
         s.longTouched.size = 0;
@@ -215,7 +220,8 @@ final class Matcher implements Serializable {
             paperItem = bestItem;
         }
         if (paperStatus == Status.CONTAMINATED) {
-            hits.add(new Hit("paper", paperItem, ratioOf(s, paperItem), paperSpans(t, text, paperItem)));
+            hits.add(new Hit("paper", paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text, paperItem)
+                    : List.of()));
         }
 
         // normalized
@@ -248,8 +254,8 @@ final class Matcher implements Serializable {
                 }
             }
             if (best >= 0) {
-                hits.add(new Hit("normalized", best, bestFraction, spans(t, Grams.View.NUMBERS,
-                        normalized.config().ngram(), false, normalized.grams(), best, null)));
+                hits.add(new Hit("normalized", best, bestFraction, !spans ? List.of() : spans(t,
+                        Grams.View.NUMBERS, normalized.config().ngram(), false, normalized.grams(), best, null)));
             }
         }
 
@@ -282,7 +288,7 @@ final class Matcher implements Serializable {
                 }
             }
             if (best >= 0) {
-                hits.add(new Hit("sentences", best, bestFraction, spans(t, Grams.View.NAMES,
+                hits.add(new Hit("sentences", best, bestFraction, !spans ? List.of() : spans(t, Grams.View.NAMES,
                         sentences.config().ngram(), true, sentences.grams(), best, sentences.sentenceItem())));
             }
         }
@@ -297,8 +303,8 @@ final class Matcher implements Serializable {
                     first.spans(), itemsHit, hits);
         }
         if (paperStatus == Status.PARTIAL) {
-            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), paperSpans(t, text, paperItem),
-                    itemsHit, hits);
+            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text,
+                    paperItem) : List.of(), itemsHit, hits);
         }
         return new Result(Status.CLEAN, null, -1, bestRatio, List.of(), itemsHit, hits);
     }
