@@ -264,6 +264,12 @@ public class PipelineRunTest {
                     config.stages().stream().map(Pipeline::type).toList(), name);
             assertTrue(pipeline.layout().root().toString().endsWith("runs/" + config.run().name()));
         }
+        dev.phi4j.pipeline.decontam.DecontamConfig decontam = (dev.phi4j.pipeline.decontam.DecontamConfig)
+                PipelineConfig.load(TestSpark.root().resolve("configs/pipeline/shared.yaml"), List.of()).config()
+                        .stages().get(3);
+        assertEquals(List.of(dev.phi4j.pipeline.decontam.DecontamConfig.MatcherKind.values()), decontam.matchers());
+        assertEquals(8, decontam.normalized().ngram());
+        assertEquals(0.6, decontam.sentences().itemFraction());
     }
 
     @Test

@@ -48,10 +48,25 @@ import static org.apache.spark.sql.functions.sum;
 public final class PipelineBench {
 
     /** Benchmark settings: where the shared datasets are, where the corpus goes, how big it is. */
-    public record Settings(Path shared, Path workDir, int sizeMb, int baselineDocs, List<Integer> cores) {}
+    public record Settings(Path shared, Path workDir, int sizeMb, int baselineDocs, List<Integer> cores,
+                           List<String> tasks) {
+        public Settings(Path shared, Path workDir, int sizeMb, int baselineDocs, List<Integer> cores) {
+            this(shared, workDir, sizeMb, baselineDocs, cores, List.of("dedup", "decontam"));
+        }
+    }
 
     /** One measured run. */
-    public record Result(String task, String master, int cores, long docs, long bytes, double seconds, String note) {
+    public record Result(String task, String master, int cores, long docs, long bytes, double seconds, String note,
+                         double cpuSeconds) {
+        Result(String task, String master, int cores, long docs, long bytes, double seconds, String note) {
+            this(task, master, cores, docs, bytes, seconds, note, Double.NaN);
+        }
+
+        /** MB per CPU-second: what a core does when it is not shared, read from the CPU time the run used. */
+        double megabytesPerCpuSecond() {
+            return bytes / 1e6 / cpuSeconds;
+        }
+
         double docsPerSecondPerCore() {
             return docs / seconds / cores;
         }
@@ -62,6 +77,12 @@ public final class PipelineBench {
     }
 
     private PipelineBench() {}
+
+    /** CPU seconds this JVM has used, all threads (Spark's executor threads run in it on local[n]). */
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
 
     public static List<Result> run(Settings settings, PrintStream out) throws IOException {
         Path corpus = settings.workDir().resolve("corpus-" + settings.sizeMb() + "mb");
@@ -76,10 +97,23 @@ public final class PipelineBench {
                 Dataset<Row> docs = SparkRecords.read(spark, corpus.toString(), Document.class);
                 long count = docs.count();
                 long bytes = docs.agg(sum(length(col("text")))).first().getLong(0);
-                results.add(time("dedup", spark, cores, count, bytes, new DedupConfig(true, true, 5, 14, 8, 0, 50),
-                        docs, out));
-                results.add(time("decontam", spark, cores, count, bytes, decontam(settings.shared()), docs, out));
-                if (cores == settings.cores().get(settings.cores().size() - 1)) {
+                if (settings.tasks().contains("dedup")) {
+                    results.add(time("dedup", spark, cores, count, bytes, new DedupConfig(true, true, 5, 14, 8, 0,
+                            50), docs, out));
+                }
+                if (!settings.tasks().contains("decontam")) {
+                    continue;
+                }
+                results.add(sparkFloor(spark, cores, count, bytes, docs, out));
+                results.add(timeBaseline(spark, cores, count, bytes, settings.shared(), docs, out));
+                results.add(time("decontam", spark, cores, count, bytes, decontam(settings.shared(),
+                        List.of(DecontamConfig.MatcherKind.PAPER)), docs, out));
+                results.add(time("decontam (3 matchers)", spark, cores, count, bytes, decontam(settings.shared(),
+                        ALL_MATCHERS), docs, out));
+                if (cores == settings.cores().get(0)) {
+                    results.addAll(matchersAlone(spark, docs, settings.shared(), out));
+                }
+                if (cores == settings.cores().get(settings.cores().size() - 1) && settings.tasks().contains("dedup")) {
                     Dataset<Row> slice = docs.limit(settings.baselineDocs()).localCheckpoint();
                     long sliceBytes = slice.agg(sum(length(col("text")))).first().getLong(0);
                     results.add(time("dedup (slice)", spark, cores, settings.baselineDocs(), sliceBytes,
@@ -102,7 +136,95 @@ public final class PipelineBench {
         return spark;
     }
 
-    private static DecontamConfig decontam(Path shared) {
+    private static final List<DecontamConfig.MatcherKind> ALL_MATCHERS = List.of(DecontamConfig.MatcherKind.PAPER,
+            DecontamConfig.MatcherKind.NORMALIZED, DecontamConfig.MatcherKind.SENTENCES);
+
+    /**
+     * The same pass with no matching at all (each text handed to a function that flags nothing, the rows counted by
+     * drop reason): what Spark costs before any matcher runs, the floor under the decontam rows.
+     */
+    private static Result sparkFloor(SparkSession spark, int cores, long docs, long bytes, Dataset<Row> input,
+                                     PrintStream out) {
+        org.apache.spark.sql.expressions.UserDefinedFunction nothing = org.apache.spark.sql.functions.udf(
+                (org.apache.spark.sql.api.java.UDF1<String, Boolean>) text -> text.isEmpty() && text.length() < 0,
+                org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic();
+        long start = System.nanoTime();
+        double cpu = processCpuSeconds();
+        Dataset<Row> marked = StageRows.withReason(input).withColumn("_flagged", nothing.apply(col("text")));
+        long rows = marked.groupBy(col(dev.phi4j.pipeline.stage.Stage.DROP_REASON), col("_flagged")).count()
+                .collectAsList().size();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Result result = new Result("spark pass, no matching", spark.sparkContext().master(), cores, docs, bytes,
+                seconds, rows + " group", processCpuSeconds() - cpu);
+        out.println(render(result));
+        return result;
+    }
+
+    /** The previous decontamination (before issue #19) over the same rows, timed the same way. */
+    private static Result timeBaseline(SparkSession spark, int cores, long docs, long bytes, Path shared,
+                                       Dataset<Row> input, PrintStream out) throws IOException {
+        long start = System.nanoTime();
+        double cpu = processCpuSeconds();
+        Dataset<Row> marked = PaperMatcherBaseline.apply(spark, input, shared.resolve("datasets"));
+        double indexSeconds = (System.nanoTime() - start) / 1e9;
+        List<Row> reasons = marked.groupBy(StageRows.documentColumnsAndReason()[StageRows.REASON]).count()
+                .collectAsList();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String note = reasons.stream().filter(r -> !r.isNullAt(0))
+                .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped")
+                + String.format(Locale.ROOT, "; driver's apply (index built) %.1f s, the pass after it %.1f MB/s/core",
+                indexSeconds, bytes / 1e6 / (seconds - indexSeconds) / cores);
+        Result result = new Result("decontam (previous)", spark.sparkContext().master(), cores, docs, bytes, seconds,
+                note, processCpuSeconds() - cpu);
+        out.println(render(result));
+        return result;
+    }
+
+    /**
+     * The matchers alone, without Spark: one thread judging the first texts of the corpus (up to 64 MB) in memory,
+     * the previous matcher against the new one with the paper's rule and with all three matchers; each run twice,
+     * the second timed (JIT warm).
+     */
+    private static List<Result> matchersAlone(SparkSession spark, Dataset<Row> docs, Path shared, PrintStream out)
+            throws IOException {
+        List<String> texts = new ArrayList<>();
+        long bytes = 0;
+        for (java.util.Iterator<Row> it = docs.select("text").toLocalIterator(); it.hasNext() && bytes < 64_000_000; ) {
+            String text = it.next().getString(0);
+            texts.add(text);
+            bytes += text.length();
+        }
+        Map<String, java.util.function.Function<String, String>> judges = new java.util.LinkedHashMap<>();
+        judges.put("matcher alone (previous)", PaperMatcherBaseline.judge(shared.resolve("datasets")));
+        judges.put("matcher alone (paper)", ((dev.phi4j.pipeline.decontam.DecontamStage) decontam(shared,
+                List.of(DecontamConfig.MatcherKind.PAPER)).build()).judge(spark));
+        judges.put("matcher alone (3 matchers)", ((dev.phi4j.pipeline.decontam.DecontamStage) decontam(shared,
+                ALL_MATCHERS).build()).judge(spark));
+        List<Result> results = new ArrayList<>();
+        for (Map.Entry<String, java.util.function.Function<String, String>> judge : judges.entrySet()) {
+            double seconds = 0;
+            double cpu = 0;
+            long flagged = 0;
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int round = 0; round < 2; round++) {
+                flagged = 0;
+                long start = System.nanoTime();
+                long cpuStart = threads.getCurrentThreadCpuTime();
+                for (String text : texts) {
+                    flagged += judge.getValue().apply(text) != null ? 1 : 0;
+                }
+                seconds = (System.nanoTime() - start) / 1e9;
+                cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            }
+            Result result = new Result(judge.getKey(), "1 thread", 1, texts.size(), bytes, seconds,
+                    "contaminated " + flagged, cpu);
+            out.println(render(result));
+            results.add(result);
+        }
+        return results;
+    }
+
+    private static DecontamConfig decontam(Path shared, List<DecontamConfig.MatcherKind> matchers) {
         Path datasets = shared.resolve("datasets");
         return new DecontamConfig(List.of(
                 new BenchmarkConfig("gsm8k", BenchmarkConfig.Format.GSM8K, datasets.resolve("gsm8k/test.jsonl").toString(),
@@ -112,7 +234,7 @@ public final class PipelineBench {
                 List.of(new BenchmarkConfig("gsm8k-train", BenchmarkConfig.Format.GSM8K,
                         datasets.resolve("gsm8k/train.jsonl").toString(), List.of("question", "answer"),
                         Optional.empty())),
-                1, 13, 7, 0.5, 0.2, DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 100);
+                1, 13, 7, 0.5, 0.2, matchers, DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 100);
     }
 
     /** Runs a stage over the corpus to the end (every row marked, nothing written) and times it. */
@@ -121,13 +243,18 @@ public final class PipelineBench {
         Stage stage = config.build();
         RunningContext context = new RunningContext(spark, 1234);
         long start = System.nanoTime();
+        double cpu = processCpuSeconds();
         Dataset<Row> marked = stage.apply(input, context);
+        double indexSeconds = (System.nanoTime() - start) / 1e9;
         List<Row> reasons = marked.groupBy(StageRows.documentColumnsAndReason()[StageRows.REASON]).count()
                 .collectAsList();
         double seconds = (System.nanoTime() - start) / 1e9;
         String note = reasons.stream().filter(r -> !r.isNullAt(0))
-                .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped");
-        Result result = new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note);
+                .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped")
+                + String.format(Locale.ROOT, "; driver's apply (index built) %.1f s, the pass after it %.1f MB/s/core",
+                indexSeconds, bytes / 1e6 / (seconds - indexSeconds) / cores);
+        Result result = new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note,
+                processCpuSeconds() - cpu);
         out.println(render(result));
         return result;
     }
@@ -161,25 +288,43 @@ public final class PipelineBench {
     }
 
     static String render(Result r) {
-        return String.format(Locale.ROOT, "%-26s %-9s %,9d docs %8.1f MB %8.1f s %10.0f docs/s/core %7.2f MB/s/core  %s",
-                r.task(), r.master(), r.docs(), r.bytes() / 1e6, r.seconds(), r.docsPerSecondPerCore(),
-                r.megabytesPerSecondPerCore(), r.note());
+        return String.format(Locale.ROOT, "%-26s %-9s %,9d docs %8.1f MB %8.1f s %10.0f docs/s/core %7.2f MB/s/core"
+                        + "%s  %s", r.task(), r.master(), r.docs(), r.bytes() / 1e6, r.seconds(),
+                r.docsPerSecondPerCore(), r.megabytesPerSecondPerCore(), Double.isNaN(r.cpuSeconds()) ? ""
+                        : String.format(Locale.ROOT, " %7.2f MB/CPU-s", r.megabytesPerCpuSecond()), r.note());
     }
 
     /** The summary table: each task's throughput per core on each master and the scaling efficiency. */
     public static String table(List<Result> results) {
         StringBuilder out = new StringBuilder();
-        for (String task : List.of("dedup", "decontam")) {
+        for (String task : List.of("dedup", "spark pass, no matching", "decontam (previous)", "decontam",
+                "decontam (3 matchers)")) {
             List<Result> runs = results.stream().filter(r -> r.task().equals(task)).toList();
             if (runs.size() >= 2) {
                 Result one = runs.get(0);
                 Result two = runs.get(runs.size() - 1);
                 double speedup = one.seconds() / two.seconds();
-                out.append(String.format(Locale.ROOT, "%-9s %s %.1f s, %s %.1f s: speed-up %.2f×, scaling "
+                out.append(String.format(Locale.ROOT, "%-22s %s %.1f s, %s %.1f s: speed-up %.2f×, scaling "
                                 + "efficiency %.0f%%%n", task, one.master(), one.seconds(), two.master(), two.seconds(),
                         speedup, 100 * speedup / ((double) two.cores() / one.cores())));
             }
         }
+        List<Result> previous = results.stream().filter(r -> r.task().equals("decontam (previous)")).toList();
+        for (String task : List.of("decontam", "decontam (3 matchers)")) {
+            List<Result> now = results.stream().filter(r -> r.task().equals(task)).toList();
+            for (int i = 0; i < Math.min(previous.size(), now.size()); i++) {
+                out.append(String.format(Locale.ROOT, "%-22s %s: %.1f MB/s per core vs previous %.1f (%.2f×); "
+                                + "%.1f MB per CPU-second vs previous %.1f%n", task,
+                        now.get(i).master(), now.get(i).megabytesPerSecondPerCore(),
+                        previous.get(i).megabytesPerSecondPerCore(), previous.get(i).seconds() / now.get(i).seconds(),
+                        now.get(i).megabytesPerCpuSecond(), previous.get(i).megabytesPerCpuSecond()));
+            }
+        }
+        results.stream().filter(r -> r.task().startsWith("matcher alone (previous)")).findFirst().ifPresent(before ->
+                results.stream().filter(r -> r.task().startsWith("matcher alone (")).forEach(r -> out.append(
+                        String.format(Locale.ROOT, "%-26s 1 thread: %.1f MB/s, %.1f MB per CPU-second (%.2f× the "
+                                        + "previous matcher)%n", r.task(), r.megabytesPerSecondPerCore(),
+                                r.megabytesPerCpuSecond(), before.cpuSeconds() / r.cpuSeconds()))));
         results.stream().filter(r -> r.task().equals("dedup (slice)")).findFirst().ifPresent(phi4j ->
                 results.stream().filter(r -> r.task().startsWith("mllib")).findFirst().ifPresent(mllib ->
                         out.append(String.format(Locale.ROOT, "MinHash-LSH on %,d docs: phi4j %.1f s vs MLlib %.1f s "

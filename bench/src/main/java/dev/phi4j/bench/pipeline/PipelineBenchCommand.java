@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, description = {
         "Dedup and decontamination throughput (docs/s and MB/s per core) on local[1] vs local[2], and phi4j's",
         "MinHash-LSH vs Spark MLlib's MinHashLSH, on a corpus built from the shared datasets (built once).",
-        "Example: phi4j bench pipeline --size-mb 200"})
+        "Decontamination is timed for the previous matcher (before issue #19) and the new one side by side.",
+        "Example: phi4j bench pipeline --size-mb 200 --tasks decontam"})
 public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--shared", defaultValue = "../shared", description = "folder holding datasets/ (default: ${DEFAULT-VALUE})")
     Path shared;
@@ -27,13 +28,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--baseline-docs", defaultValue = "20000", description = "documents of the MLlib comparison slice (default: ${DEFAULT-VALUE})")
     int baselineDocs;
 
+    @Option(names = "--tasks", split = ",", defaultValue = "dedup,decontam", description = "which to time: dedup "
+            + "(with the MLlib comparison), decontam (previous matcher, paper rule, all three matchers, and the "
+            + "matchers alone) (default: ${DEFAULT-VALUE})")
+    List<String> tasks;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isDirectory(shared.resolve("datasets"))) {
             throw new IllegalArgumentException(shared.resolve("datasets") + ": shared datasets not found (--shared)");
         }
         List<PipelineBench.Result> results = PipelineBench.run(new PipelineBench.Settings(shared, workDir, sizeMb,
-                baselineDocs, List.of(1, 2)), System.out);
+                baselineDocs, List.of(1, 2), tasks), System.out);
         System.out.print(PipelineBench.table(results));
         return ExitCode.OK;
     }

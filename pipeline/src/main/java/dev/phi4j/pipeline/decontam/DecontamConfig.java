@@ -34,6 +34,12 @@ public record DecontamConfig(
         double contaminatedRatio,
         @Doc("overlap ratio at or above which a document is partially contaminated") @Default("0.2")
         @Range(min = 0, max = 1) double partialRatio,
+        @Doc("the matchers that judge a document, each flagging on its own (a document any of them flags is "
+                + "contaminated): paper (the 13-gram + 7-gram-ratio rule above, the only one that gives partial), "
+                + "normalized (n-grams with numbers and defined names masked), sentences (per-sentence n-gram sets "
+                + "with numbers, names and identifiers masked, order-insensitive)") @Default("[paper]") List<MatcherKind> matchers,
+        @Doc("thresholds of the normalized matcher") @Default("{}") NormalizedMatcherConfig normalized,
+        @Doc("thresholds of the sentences matcher") @Default("{}") SentencesMatcherConfig sentences,
         @Doc("contaminated documents: drop them, or cut the overlapping spans out and keep the rest")
         @Default("drop") Action action,
         @Doc("partially contaminated documents: keep (flagged in metadata), drop, or cut") @Default("keep")
@@ -41,12 +47,30 @@ public record DecontamConfig(
         @Doc("a cut document shorter than this is dropped instead") @Default("100") @Range(min = 0)
         int minCharsAfterCut) implements StageConfig {
 
-    /** The stage under its own name, reading the stage listed before it. */
+    /** The stage under its own name, reading the stage listed before it, with the paper's rule alone. */
     public DecontamConfig(List<BenchmarkConfig> benchmarks, List<BenchmarkConfig> allowList, int allowListMinItems, int ngram, int overlapNgram, double contaminatedRatio, double partialRatio, Action action, Action partialAction, int minCharsAfterCut) {
-        this(Optional.empty(), List.of(), benchmarks, allowList, allowListMinItems, ngram, overlapNgram, contaminatedRatio, partialRatio, action, partialAction, minCharsAfterCut);
+        this(benchmarks, allowList, allowListMinItems, ngram, overlapNgram, contaminatedRatio, partialRatio,
+                List.of(MatcherKind.PAPER), action, partialAction, minCharsAfterCut);
+    }
+
+    /** The stage under its own name with the given matchers at their default thresholds. */
+    public DecontamConfig(List<BenchmarkConfig> benchmarks, List<BenchmarkConfig> allowList, int allowListMinItems, int ngram, int overlapNgram, double contaminatedRatio, double partialRatio, List<MatcherKind> matchers, Action action, Action partialAction, int minCharsAfterCut) {
+        this(Optional.empty(), List.of(), benchmarks, allowList, allowListMinItems, ngram, overlapNgram,
+                contaminatedRatio, partialRatio, matchers, new NormalizedMatcherConfig(8, 0.5, 4, 5),
+                new SentencesMatcherConfig(5, 0.6, 0.6, 8, 5), action, partialAction, minCharsAfterCut);
     }
 
     public enum Action { KEEP, DROP, CUT }
+
+    /** The matchers a config can list; each has its own hits in the manifest. */
+    public enum MatcherKind {
+        PAPER, NORMALIZED, SENTENCES;
+
+        /** The name in configs, metadata and the manifest. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public DecontamConfig {
         if (benchmarks.isEmpty()) {
@@ -59,6 +83,12 @@ public record DecontamConfig(
         if (partialRatio > contaminatedRatio) {
             throw new InvalidConfigValue("partial_ratio", "partial_ratio (" + partialRatio
                     + ") must not exceed contaminated_ratio (" + contaminatedRatio + ")");
+        }
+        if (matchers.isEmpty()) {
+            throw new InvalidConfigValue("matchers", "names no matcher; the paper's rule is [paper]");
+        }
+        if (matchers.stream().distinct().count() < matchers.size()) {
+            throw new InvalidConfigValue("matchers", "names a matcher twice: " + matchers);
         }
         if (action == Action.KEEP) {
             throw new InvalidConfigValue("action", "contaminated documents are dropped or cut, not kept");

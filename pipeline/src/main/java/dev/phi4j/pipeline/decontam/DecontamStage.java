@@ -10,9 +10,11 @@ import dev.phi4j.pipeline.stage.StageInputs;
 import dev.phi4j.pipeline.stage.StageRows;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +40,8 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -69,6 +73,9 @@ public final class DecontamStage implements Stage {
 
     public record ItemHit(String item, long documents, String exampleOrigin, String exampleSpan) {}
 
+    /** What one matcher flagged on its own: documents, distinct items, and the items it hit most. */
+    public record MatcherHits(long documents, long itemsHit, List<ItemHit> topItems) {}
+
     /**
      * The items of one benchmark by their worst status over the documents that hit them: {@code flagged} by item
      * id, every other item is clean. {@code idField} is null when items are numbered 1, 2, … in file order.
@@ -96,10 +103,13 @@ public final class DecontamStage implements Stage {
         return "decontam";
     }
 
-    /** 2: every item a document hits is recorded, so runs made before must redo the stage to get that record. */
+    /**
+     * 2: every item a document hits is recorded, so runs made before must redo the stage to get that record. 3: the
+     * matchers (n-gram hashes changed, {@code decontam.matchers} and the manifest's per-matcher hits added).
+     */
     @Override
     public int version() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -131,6 +141,53 @@ public final class DecontamStage implements Stage {
         SparkSession spark = context.spark();
         List<String> benchmarkOfItem = new ArrayList<>();
         List<String> itemIds = new ArrayList<>();
+        Matcher matcher = prepare(spark, context, benchmarkOfItem, itemIds);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Matcher> shared = jsc.broadcast(matcher);
+        String[] benchmarks = benchmarkOfItem.toArray(String[]::new);
+        String[] ids = itemIds.toArray(String[]::new);
+        DecontamConfig.Action action = config.action();
+        DecontamConfig.Action partialAction = config.partialAction();
+        int minChars = config.minCharsAfterCut();
+        // Clean rows (nearly all) stay in Spark's own row format: only the text column is handed to the matcher,
+        // and just the flagged rows are converted, judged again and rewritten. The flag is nondeterministic so that
+        // Spark computes it once per row instead of inlining it into each use.
+        UserDefinedFunction flagged = udf((UDF1<String, Boolean>) text -> shared.value().match(text, false).status()
+                != Matcher.Status.CLEAN, DataTypes.BooleanType).asNondeterministic();
+        UserDefinedFunction rewrite = udf((UDF1<Row, Row>) row -> {
+            String text = row.getString(StageRows.TEXT);
+            return judged(row, text, shared.value().match(text), benchmarks, ids, action, partialAction, minChars);
+        }, StageRows.SCHEMA).asNondeterministic();
+        Dataset<Row> judged = StageRows.withReason(in).withColumn(FLAGGED, flagged.apply(col("text")))
+                .withColumn(ROW, when(col(FLAGGED), rewrite.apply(struct(StageRows.documentColumnsAndReason()))));
+        Column[] columns = java.util.Arrays.stream(StageRows.SCHEMA.fieldNames())
+                .map(name -> when(col(FLAGGED), col(ROW).getField(name)).otherwise(col(name)).as(name))
+                .toArray(Column[]::new);
+        return judged.select(columns);
+    }
+
+    private static final String FLAGGED = "_decontam_flagged";
+    private static final String ROW = "_decontam_row";
+
+    /**
+     * The configured matchers as a plain function, text → the rule that makes it contaminated ({@code 13gram},
+     * {@code 7gram}, {@code normalized}, {@code sentences}) or null: for benchmarks of the matching itself.
+     */
+    public java.util.function.Function<String, String> judge(SparkSession spark) {
+        Matcher matcher = prepare(spark, null, new ArrayList<>(), new ArrayList<>());
+        return text -> {
+            Matcher.Result result = matcher.match(text);
+            return result.status() == Matcher.Status.CONTAMINATED ? result.rule() : null;
+        };
+    }
+
+    /**
+     * Reads and indexes the benchmarks on the driver (reporting {@code decontam.index} when {@code context} is
+     * given), filling each item's benchmark and id.
+     */
+    private Matcher prepare(SparkSession spark, StageContext context, List<String> benchmarkOfItem,
+                            List<String> itemIds) {
+        List<Tokens> itemTokens = new ArrayList<>();
         List<long[]> longGrams = new ArrayList<>();
         List<long[]> overlapGrams = new ArrayList<>();
         List<IndexSummary> summaries = new ArrayList<>();
@@ -140,11 +197,12 @@ public final class DecontamStage implements Stage {
             Set<Long> distinctLong = new HashSet<>();
             Set<Long> distinctOverlap = new HashSet<>();
             for (Row item : items) {
-                Ngrams.Words words = Ngrams.words(item.getString(1));
-                long[] grams = Ngrams.distinctSorted(words.ngrams(config.ngram()));
-                long[] overlap = Ngrams.distinctSorted(words.ngrams(config.overlapNgram()));
+                Tokens words = new Tokens().scan(item.getString(1));
+                long[] grams = Grams.distinct(words, Grams.View.WORDS, config.ngram(), false);
+                long[] overlap = Grams.distinct(words, Grams.View.WORDS, config.overlapNgram(), false);
                 benchmarkOfItem.add(benchmark.name());
                 itemIds.add(item.getString(0));
+                itemTokens.add(words);
                 longGrams.add(grams);
                 overlapGrams.add(overlap);
                 for (long gram : grams) {
@@ -174,55 +232,53 @@ public final class DecontamStage implements Stage {
             withAllowed.add(new IndexSummary(summary.benchmark(), summary.path(), summary.items(), summary.ngrams(),
                     allowedHere, summary.overlapNgrams()));
         }
-        context.report("decontam.index", Map.of("benchmarks", withAllowed, "allow_list",
-                config.allowList().stream().map(BenchmarkConfig::name).toList(), "ngram", config.ngram(),
-                "overlap_ngram", config.overlapNgram(), "contaminated_ratio", config.contaminatedRatio(),
-                "partial_ratio", config.partialRatio()));
+        MatcherIndex index = MatcherIndex.build(config, itemTokens, longGrams, overlapGrams, allowed);
+        Map<String, Object> indexSection = new LinkedHashMap<>();
+        indexSection.put("benchmarks", withAllowed);
+        indexSection.put("allow_list", config.allowList().stream().map(BenchmarkConfig::name).toList());
+        indexSection.put("ngram", config.ngram());
+        indexSection.put("overlap_ngram", config.overlapNgram());
+        indexSection.put("contaminated_ratio", config.contaminatedRatio());
+        indexSection.put("partial_ratio", config.partialRatio());
+        indexSection.put("matchers", index.summary());
+        if (context != null) {
+            context.report("decontam.index", indexSection);
+        }
+        return index.matcher();
+    }
 
-        int[] overlapCounts = overlapGrams.stream().mapToInt(g -> g.length).toArray();
-        Matcher matcher = new Matcher(NgramIndex.of(longGrams, allowed), NgramIndex.of(overlapGrams, Set.of()),
-                overlapCounts, config.ngram(), config.overlapNgram(), config.contaminatedRatio(),
-                config.partialRatio());
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Matcher> shared = jsc.broadcast(matcher);
-        String[] benchmarks = benchmarkOfItem.toArray(String[]::new);
-        String[] ids = itemIds.toArray(String[]::new);
-        DecontamConfig.Action action = config.action();
-        DecontamConfig.Action partialAction = config.partialAction();
-        int minChars = config.minCharsAfterCut();
-        return StageRows.withReason(in).map((MapFunction<Row, Row>) row -> {
-            String text = row.getString(StageRows.TEXT);
-            Matcher.Result result = shared.value().match(text);
-            if (result.status() == Matcher.Status.CLEAN) {
-                return row;
+    private static Row judged(Row row, String text, Matcher.Result result, String[] benchmarks, String[] ids,
+                              DecontamConfig.Action action, DecontamConfig.Action partialAction, int minChars) {
+        if (result.status() == Matcher.Status.CLEAN) {
+            return row;
+        }
+        boolean contaminated = result.status() == Matcher.Status.CONTAMINATED;
+        Map<String, String> verdict = new LinkedHashMap<>();
+        verdict.put(PREFIX + "status", label(result.status()));
+        verdict.put(PREFIX + "rule", result.rule());
+        verdict.put(PREFIX + "benchmark", benchmarks[result.item()]);
+        verdict.put(PREFIX + "item", ids[result.item()]);
+        verdict.put(PREFIX + "ratio", String.format(Locale.ROOT, "%.3f", result.ratio()));
+        if (!result.spans().isEmpty()) {
+            int[] span = result.spans().get(0);
+            String quoted = text.substring(span[0], span[1]);
+            verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
+        }
+        verdict.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
+        verdict.put(PREFIX + "matchers", matchersJson(result.hits(), text, benchmarks, ids));
+        DecontamConfig.Action chosen = contaminated ? action : partialAction;
+        String reason = contaminated ? CONTAMINATED : PARTIAL;
+        if (chosen == DecontamConfig.Action.KEEP) {
+            return StageRows.rewrite(row, text, verdict, null);
+        }
+        if (chosen == DecontamConfig.Action.CUT) {
+            String rest = Matcher.cut(text, result.spans());
+            verdict.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
+            if (rest.length() >= minChars) {
+                return StageRows.rewrite(row, rest, verdict, null);
             }
-            boolean contaminated = result.status() == Matcher.Status.CONTAMINATED;
-            Map<String, String> verdict = new LinkedHashMap<>();
-            verdict.put(PREFIX + "status", label(result.status()));
-            verdict.put(PREFIX + "rule", result.rule());
-            verdict.put(PREFIX + "benchmark", benchmarks[result.item()]);
-            verdict.put(PREFIX + "item", ids[result.item()]);
-            verdict.put(PREFIX + "ratio", String.format(Locale.ROOT, "%.3f", result.ratio()));
-            if (!result.spans().isEmpty()) {
-                int[] span = result.spans().get(0);
-                String quoted = text.substring(span[0], span[1]);
-                verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
-            }
-            verdict.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
-            DecontamConfig.Action chosen = contaminated ? action : partialAction;
-            String reason = contaminated ? CONTAMINATED : PARTIAL;
-            if (chosen == DecontamConfig.Action.KEEP) {
-                return StageRows.rewrite(row, text, verdict, null);
-            }
-            if (chosen == DecontamConfig.Action.CUT) {
-                String rest = Matcher.cut(text, result.spans());
-                verdict.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
-                if (rest.length() >= minChars) {
-                    return StageRows.rewrite(row, rest, verdict, null);
-                }
-            }
-            return StageRows.drop(StageRows.rewrite(row, text, verdict, null), reason);
-        }, StageRows.encoder());
+        }
+        return StageRows.drop(StageRows.rewrite(row, text, verdict, null), reason);
     }
 
     /** Metadata and manifest name of a status. */
@@ -237,6 +293,30 @@ public final class DecontamStage implements Stage {
                 .put(ids[item], label(status)));
         try {
             return COMPACT_JSON.writeValueAsString(byBenchmark);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Each flagging matcher's own hit as compact JSON for {@code decontam.matchers}: matcher → {benchmark, item, score,
+     * span (the first overlapping span, as {@code decontam.span})}, matchers in config order.
+     */
+    private static String matchersJson(List<Matcher.Hit> hits, String text, String[] benchmarks, String[] ids) {
+        Map<String, Map<String, String>> byMatcher = new LinkedHashMap<>();
+        for (Matcher.Hit hit : hits) {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("benchmark", benchmarks[hit.item()]);
+            entry.put("item", ids[hit.item()]);
+            entry.put("score", String.format(Locale.ROOT, "%.3f", hit.score()));
+            if (!hit.spans().isEmpty()) {
+                int[] span = hit.spans().get(0);
+                entry.put("span", StageRows.excerpt(text.substring(span[0], span[1]), 300));
+            }
+            byMatcher.put(hit.matcher(), entry);
+        }
+        try {
+            return COMPACT_JSON.writeValueAsString(byMatcher);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -292,7 +372,7 @@ public final class DecontamStage implements Stage {
         Dataset<Long> found = null;
         for (BenchmarkConfig reference : config.allowList()) {
             Dataset<Long> grams = BenchmarkItems.read(spark, reference, false).flatMap((FlatMapFunction<Row, Long>) row -> {
-                long[] distinct = Ngrams.distinctSorted(Ngrams.words(row.getString(1)).ngrams(n));
+                long[] distinct = Grams.distinct(new Tokens().scan(row.getString(1)), Grams.View.WORDS, n, false);
                 List<Long> hits = new ArrayList<>();
                 for (long gram : distinct) {
                     if (wanted.value().contains(gram)) {
@@ -355,7 +435,52 @@ public final class DecontamStage implements Stage {
                     itemsHit.getOrDefault(name, 0L), top.getOrDefault(name, List.of())));
         }
         context.report("decontam.hits", hits);
+        context.report("decontam.matcher_hits", matcherHits(output));
         context.report("decontam.items", itemStatuses(output));
+    }
+
+    /**
+     * Per benchmark and matcher (config order), the documents each matcher flags on its own, whatever the verdict
+     * followed: how many, the items they hit, and the items hit most with an example document and its overlapping
+     * span ({@code decontam.matchers}).
+     */
+    private Map<String, Map<String, MatcherHits>> matcherHits(Dataset<Row> output) {
+        Dataset<Row> hits = output.filter(col("metadata").getItem(PREFIX + "matchers").isNotNull())
+                .select(col("id"), col("origin_uri"),
+                        explode(from_json(col("metadata").getItem(PREFIX + "matchers"), ITEMS_JSON))
+                                .as(new String[] {"matcher", "hit"}))
+                .select(col("id"), col("origin_uri"), col("matcher"), col("hit").getItem("benchmark").as("benchmark"),
+                        col("hit").getItem("item").as("item"), col("hit").getItem("span").as("span"))
+                .cache();
+        Map<String, Map<String, long[]>> counts = new HashMap<>();
+        for (Row row : hits.groupBy("benchmark", "matcher").agg(count(lit(1)), countDistinct("item"))
+                .collectAsList()) {
+            counts.computeIfAbsent(row.getString(0), b -> new HashMap<>()).put(row.getString(1),
+                    new long[] {row.getLong(2), row.getLong(3)});
+        }
+        Map<String, List<ItemHit>> top = new HashMap<>();
+        for (Row row : hits.groupBy("benchmark", "matcher", "item")
+                .agg(count(lit(1)).as("documents"), expr("min_by(origin_uri, id)").as("origin"),
+                        expr("min_by(span, id)").as("span"))
+                .orderBy(col("documents").desc(), col("benchmark"), col("matcher"), col("item")).collectAsList()) {
+            List<ItemHit> list = top.computeIfAbsent(row.getString(0) + "\n" + row.getString(1),
+                    k -> new ArrayList<>());
+            if (list.size() < 5) {
+                list.add(new ItemHit(row.getString(2), row.getLong(3), row.getString(4), row.getString(5)));
+            }
+        }
+        hits.unpersist();
+        Map<String, Map<String, MatcherHits>> byBenchmark = new LinkedHashMap<>();
+        for (String benchmark : benchmarkItemIds.keySet()) {
+            Map<String, MatcherHits> byMatcher = new LinkedHashMap<>();
+            for (DecontamConfig.MatcherKind kind : config.matchers()) {
+                long[] c = counts.getOrDefault(benchmark, Map.of()).getOrDefault(kind.label(), new long[2]);
+                byMatcher.put(kind.label(), new MatcherHits(c[0], c[1],
+                        top.getOrDefault(benchmark + "\n" + kind.label(), List.of())));
+            }
+            byBenchmark.put(benchmark, byMatcher);
+        }
+        return byBenchmark;
     }
 
     /**

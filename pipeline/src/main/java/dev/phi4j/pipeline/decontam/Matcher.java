@@ -2,131 +2,493 @@ package dev.phi4j.pipeline.decontam;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Phi-4's hybrid n-gram test for one document against every benchmark item at once; broadcast to executors.
+ * Every configured matcher for one document against every benchmark item at once, in one pass over the document's
+ * words; broadcast to executors. The hot loop scans the text once ({@link Tokens}), rolls the n-gram hashes of each
+ * view and looks each up in a primitive table ({@link GramTable}): no regex, no object per word or n-gram. Work that
+ * allocates (counting distinct n-grams, spans) happens only for the rare document with a hit.
+ *
+ * <ul>
+ *   <li>{@code paper} (Phi-4 report, Appendix B.1): a shared 13-gram (not allow-listed) contaminates; else the
+ *       7-gram ratio |shared| / min(|doc 7-grams|, |item 7-grams|) splits contaminated / partial / clean.</li>
+ *   <li>{@code normalized}: the item's non-stop n-grams with numbers masked; hit at a fraction held.</li>
+ *   <li>{@code sentences}: per benchmark sentence, its non-stop n-grams with numbers and names masked; a document
+ *       sentence holding enough of them matches it, and an item is hit when its matched sentences carry enough of
+ *       its n-grams, in any order.</li>
+ * </ul>
  */
 final class Matcher implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     enum Status { CONTAMINATED, PARTIAL, CLEAN }
 
+    /** One matcher's hit: the item it judged against, its score (ratio or fraction) and the matching spans. */
+    record Hit(String matcher, int item, double score, List<int[]> spans) {}
+
     /**
-     * The verdict: the item judged against (the most 13-gram hits, else the best overlap ratio), its 7-gram
-     * overlap ratio, the rule that decided, and the character spans of the document that match the item. {@code items}
-     * holds every item the document hits, in item index order: contaminated by a 13-gram or by its own overlap ratio,
-     * or partial. A document quoting several benchmark items is judged (and cut) by one, but all of them are no longer
-     * clean for evaluation.
+     * The verdict: the item judged against (the paper rule's if it finds contamination, else the first other flagging
+     * matcher's, else the paper rule's partial one), its 7-gram
+     * overlap ratio, the rule that decided ({@code 13gram}, {@code 7gram}, {@code normalized}, {@code sentences}),
+     * and the character spans of the document that match the item. {@code items} holds every item the document hits
+     * by any matcher, in item index order. {@code hits} has each flagging matcher's own hit, in config order.
      */
-    record Result(Status status, String rule, int item, double ratio, List<int[]> spans, Map<Integer, Status> items) {}
+    record Result(Status status, String rule, int item, double ratio, List<int[]> spans, Map<Integer, Status> items,
+                  List<Hit> hits) {}
 
-    private final NgramIndex longGrams;
-    private final NgramIndex overlap;
-    private final int[] itemOverlapCounts;
-    private final int n;
-    private final int m;
-    private final double contaminatedRatio;
-    private final double partialRatio;
+    /** The paper's rule: 13-gram table (allow-listed n-grams left out) and 7-gram table. */
+    record Paper(GramTable longGrams, GramTable overlap, int[] itemOverlapCounts, int n, int m,
+                 double contaminatedRatio, double partialRatio) implements Serializable {}
 
-    Matcher(NgramIndex longGrams, NgramIndex overlap, int[] itemOverlapCounts, int n, int m, double contaminatedRatio,
-            double partialRatio) {
-        this.longGrams = longGrams;
-        this.overlap = overlap;
-        this.itemOverlapCounts = itemOverlapCounts;
-        this.n = n;
-        this.m = m;
-        this.contaminatedRatio = contaminatedRatio;
-        this.partialRatio = partialRatio;
+    /** Number-masked n-grams; {@code itemGrams}: the non-stop n-grams each item keeps. */
+    record Normalized(GramTable grams, int[] itemGrams, NormalizedMatcherConfig config) implements Serializable {}
+
+    /**
+     * Sentence n-grams (postings are sentence ids); {@code sentenceItem} and {@code sentenceGrams}: each sentence's
+     * item and non-stop n-gram count; {@code itemGrams}: the sum over each item's sentences.
+     */
+    record Sentences(GramTable grams, int[] sentenceItem, int[] sentenceGrams, int[] itemGrams,
+                     SentencesMatcherConfig config) implements Serializable {}
+
+    private final int items;
+    private final Paper paper;
+    private final boolean paperFlags;
+    private final Normalized normalized;
+    private final Sentences sentences;
+    private transient ThreadLocal<Scratch> scratch;
+
+    /**
+     * {@code paper} is always built (its 7-gram ratio is reported with every verdict) but flags only when
+     * {@code paperFlags}; {@code normalized} and {@code sentences} are null when not configured.
+     */
+    Matcher(int items, Paper paper, boolean paperFlags, Normalized normalized, Sentences sentences) {
+        this.items = items;
+        this.paper = paper;
+        this.paperFlags = paperFlags;
+        this.normalized = normalized;
+        this.sentences = sentences;
+    }
+
+    /** Reused buffers of one thread. */
+    private static final class Scratch {
+        final Tokens tokens = new Tokens();
+        final int[] longCount;
+        final int[] count;
+        final int[] sentenceCount;
+        final boolean[] sentenceMatched;
+        final int[] itemMatched;
+        Ints longTouched = new Ints();
+        Ints overlapSlots = new Ints();
+        Ints normalizedSlots = new Ints();
+        Ints sentenceTouched = new Ints();
+        Ints matchedSentences = new Ints();
+        final LongSet distinct = new LongSet();
+        /** The items sharing 7-grams with the current document, sorted, and their 7-gram ratios. */
+        Ints ratioItems;
+        double[] ratios;
+
+        Scratch(int items, int sentences) {
+            longCount = new int[items];
+            count = new int[items];
+            sentenceCount = new int[sentences];
+            sentenceMatched = new boolean[sentences];
+            itemMatched = new int[items];
+        }
+    }
+
+    /** A growable int list. */
+    private static final class Ints {
+        int[] values = new int[64];
+        int size;
+
+        void add(int v) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        /** Sorts and removes duplicates. */
+        void distinct() {
+            Arrays.sort(values, 0, size);
+            int d = 0;
+            for (int i = 0; i < size; i++) {
+                if (d == 0 || values[i] != values[d - 1]) {
+                    values[d++] = values[i];
+                }
+            }
+            size = d;
+        }
+    }
+
+    private Scratch scratch() {
+        ThreadLocal<Scratch> local = scratch;
+        if (local == null) {
+            local = ThreadLocal.withInitial(() -> new Scratch(items,
+                    sentences == null ? 0 : sentences.sentenceItem().length));
+            scratch = local;
+        }
+        return local.get();
     }
 
     Result match(String text) {
-        Ngrams.Words words = Ngrams.words(text);
-        Map<Integer, Integer> longHits = new HashMap<>();
-        for (int i = 0; i + n <= words.count(); i++) {
-            int found = longGrams.find(words.ngram(i, n));
-            if (found >= 0) {
-                for (int p = longGrams.from(found); p < longGrams.to(found); p++) {
-                    longHits.merge(longGrams.item(p), 1, Integer::sum);
-                }
+        return match(text, true);
+    }
+
+    /** With {@code spans} false, every span list is left empty: enough to tell whether a document is flagged. */
+    Result match(String text, boolean spans) {
+        Scratch s = scratch();
+        Tokens t = s.tokens.scan(text);
+        s.longTouched.size = 0;
+        s.overlapSlots.size = 0;
+        s.normalizedSlots.size = 0;
+        s.matchedSentences.size = 0;
+        scan(t, s);
+
+        // paper: 13-gram hits (every occurrence counts, as the verdict picks the item with the most)
+        Map<Integer, Status> itemsHit = new TreeMap<>();
+        List<Hit> hits = new ArrayList<>(3);
+        int longItem = -1;
+        int longBest = 0;
+        for (int k = 0; k < s.longTouched.size; k++) {
+            int item = s.longTouched.values[k];
+            int c = s.longCount[item];
+            s.longCount[item] = 0;
+            if (c > longBest || c == longBest && item < longItem) {
+                longBest = c;
+                longItem = item;
+            }
+            if (paperFlags) {
+                itemsHit.put(item, Status.CONTAMINATED);
             }
         }
-        long[] docGrams = words.ngrams(m);
-        long[] distinct = Ngrams.distinctSorted(docGrams);
-        Map<Integer, Integer> shared = new HashMap<>();
-        for (long gram : distinct) {
-            int found = overlap.find(gram);
-            if (found >= 0) {
-                for (int p = overlap.from(found); p < overlap.to(found); p++) {
-                    shared.merge(overlap.item(p), 1, Integer::sum);
-                }
-            }
-        }
+        // paper: 7-gram ratio over distinct shared n-grams, only for documents sharing any
+        double[] ratios = null;
         int bestItem = -1;
         double bestRatio = 0;
-        for (Map.Entry<Integer, Integer> entry : shared.entrySet()) {
-            double ratio = ratio(entry.getValue(), distinct.length, entry.getKey());
-            if (ratio > bestRatio || ratio == bestRatio && bestItem >= 0 && entry.getKey() < bestItem) {
-                bestRatio = ratio;
-                bestItem = entry.getKey();
+        if (s.overlapSlots.size > 0) {
+            s.overlapSlots.distinct();
+            Ints touched = new Ints();
+            for (int k = 0; k < s.overlapSlots.size; k++) {
+                int slot = s.overlapSlots.values[k];
+                for (int p = paper.overlap().from(slot); p < paper.overlap().to(slot); p++) {
+                    int item = paper.overlap().posting(p);
+                    if (s.count[item]++ == 0) {
+                        touched.add(item);
+                    }
+                }
+            }
+            int docGrams = distinctGrams(t, paper.m(), s.distinct);
+            touched.distinct();
+            ratios = new double[touched.size];
+            for (int k = 0; k < touched.size; k++) {
+                int item = touched.values[k];
+                int smaller = Math.min(docGrams, paper.itemOverlapCounts()[item]);
+                double ratio = smaller == 0 ? 0 : (double) s.count[item] / smaller;
+                s.count[item] = 0;
+                ratios[k] = ratio;
+                if (ratio > bestRatio) {
+                    bestRatio = ratio;
+                    bestItem = item;
+                }
+                if (paperFlags && ratio >= paper.partialRatio() && !itemsHit.containsKey(item)) {
+                    itemsHit.put(item, ratio >= paper.contaminatedRatio() ? Status.CONTAMINATED : Status.PARTIAL);
+                }
+            }
+            s.ratioItems = touched;
+            s.ratios = ratios;
+        } else {
+            s.ratioItems = null;
+            s.ratios = null;
+        }
+        Status paperStatus = Status.CLEAN;
+        String paperRule = null;
+        int paperItem = -1;
+        if (paperFlags && longItem >= 0) {
+            paperStatus = Status.CONTAMINATED;
+            paperRule = paper.n() + "gram";
+            paperItem = longItem;
+        } else if (paperFlags && bestItem >= 0 && bestRatio >= paper.partialRatio()) {
+            paperStatus = bestRatio >= paper.contaminatedRatio() ? Status.CONTAMINATED : Status.PARTIAL;
+            paperRule = paper.m() + "gram";
+            paperItem = bestItem;
+        }
+        if (paperStatus == Status.CONTAMINATED) {
+            hits.add(new Hit("paper", paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text, paperItem)
+                    : List.of()));
+        }
+
+        // normalized
+        if (normalized != null && s.normalizedSlots.size > 0) {
+            s.normalizedSlots.distinct();
+            Ints touched = new Ints();
+            for (int k = 0; k < s.normalizedSlots.size; k++) {
+                int slot = s.normalizedSlots.values[k];
+                for (int p = normalized.grams().from(slot); p < normalized.grams().to(slot); p++) {
+                    int item = normalized.grams().posting(p);
+                    if (s.count[item]++ == 0) {
+                        touched.add(item);
+                    }
+                }
+            }
+            touched.distinct();
+            int best = -1;
+            double bestFraction = 0;
+            for (int k = 0; k < touched.size; k++) {
+                int item = touched.values[k];
+                int shared = s.count[item];
+                s.count[item] = 0;
+                double fraction = normalized.itemGrams()[item] == 0 ? 0 : (double) shared / normalized.itemGrams()[item];
+                if (shared >= normalized.config().minShared() && fraction >= normalized.config().minFraction()) {
+                    itemsHit.put(item, Status.CONTAMINATED);
+                    if (fraction > bestFraction) {
+                        bestFraction = fraction;
+                        best = item;
+                    }
+                }
+            }
+            if (best >= 0) {
+                hits.add(new Hit("normalized", best, bestFraction, !spans ? List.of() : spans(t,
+                        Grams.View.NUMBERS, normalized.config().ngram(), false, normalized.grams(), best, null)));
             }
         }
-        Map<Integer, Status> items = itemsHit(longHits, shared, distinct.length);
-        if (!longHits.isEmpty()) {
-            int item = longHits.entrySet().stream()
-                    .max(Comparator.<Map.Entry<Integer, Integer>>comparingInt(Map.Entry::getValue)
-                            .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
-                    .orElseThrow().getKey();
-            double ratio = ratio(shared.getOrDefault(item, 0), distinct.length, item);
-            return new Result(Status.CONTAMINATED, n + "gram", item, ratio, spans(words, docGrams, item), items);
-        }
-        if (bestItem < 0 || bestRatio < partialRatio) {
-            return new Result(Status.CLEAN, null, -1, bestRatio, List.of(), items);
-        }
-        return new Result(overlapStatus(bestRatio), m + "gram", bestItem, bestRatio, spans(words, docGrams, bestItem),
-                items);
-    }
 
-    /** Every item with a long n-gram hit is contaminated; any other is judged by its own overlap ratio. */
-    private Map<Integer, Status> itemsHit(Map<Integer, Integer> longHits, Map<Integer, Integer> shared, int docGrams) {
-        Map<Integer, Status> items = new TreeMap<>();
-        longHits.keySet().forEach(item -> items.put(item, Status.CONTAMINATED));
-        shared.forEach((item, grams) -> {
-            double ratio = ratio(grams, docGrams, item);
-            if (!items.containsKey(item) && ratio >= partialRatio) {
-                items.put(item, overlapStatus(ratio));
+        // sentences: the matched benchmark sentences were gathered by scan()
+        if (sentences != null && s.matchedSentences.size > 0) {
+            Ints touched = new Ints();
+            for (int k = 0; k < s.matchedSentences.size; k++) {
+                int sentence = s.matchedSentences.values[k];
+                s.sentenceMatched[sentence] = false;
+                int item = sentences.sentenceItem()[sentence];
+                if (s.itemMatched[item] == 0) {
+                    touched.add(item);
+                }
+                s.itemMatched[item] += sentences.sentenceGrams()[sentence];
             }
-        });
-        return items;
+            touched.distinct();
+            int best = -1;
+            double bestFraction = 0;
+            for (int k = 0; k < touched.size; k++) {
+                int item = touched.values[k];
+                int matched = s.itemMatched[item];
+                s.itemMatched[item] = 0;
+                double fraction = (double) matched / sentences.itemGrams()[item];
+                if (matched >= sentences.config().minGrams() && fraction >= sentences.config().itemFraction()) {
+                    itemsHit.put(item, Status.CONTAMINATED);
+                    if (fraction > bestFraction) {
+                        bestFraction = fraction;
+                        best = item;
+                    }
+                }
+            }
+            if (best >= 0) {
+                hits.add(new Hit("sentences", best, bestFraction, !spans ? List.of() : spans(t, Grams.View.NAMES,
+                        sentences.config().ngram(), true, sentences.grams(), best, sentences.sentenceItem())));
+            }
+        }
+
+        if (paperStatus == Status.CONTAMINATED) {
+            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), hits.get(0).spans(), itemsHit,
+                    hits);
+        }
+        if (!hits.isEmpty()) {
+            Hit first = hits.get(0);
+            return new Result(Status.CONTAMINATED, first.matcher(), first.item(), ratioOf(s, first.item()),
+                    first.spans(), itemsHit, hits);
+        }
+        if (paperStatus == Status.PARTIAL) {
+            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text,
+                    paperItem) : List.of(), itemsHit, hits);
+        }
+        return new Result(Status.CLEAN, null, -1, bestRatio, List.of(), itemsHit, hits);
     }
 
-    private Status overlapStatus(double ratio) {
-        return ratio >= contaminatedRatio ? Status.CONTAMINATED : Status.PARTIAL;
+    /** The 7-gram ratio of {@code item} in the document {@link #match} is judging (0 if it shares none). */
+    private static double ratioOf(Scratch s, int item) {
+        if (s.ratioItems == null || item < 0) {
+            return 0;
+        }
+        int at = Arrays.binarySearch(s.ratioItems.values, 0, s.ratioItems.size, item);
+        return at < 0 ? 0 : s.ratios[at];
     }
 
-    private double ratio(int sharedGrams, int docGrams, int item) {
-        int smaller = Math.min(docGrams, itemOverlapCounts[item]);
-        return smaller == 0 ? 0 : (double) sharedGrams / smaller;
+    /**
+     * The hot loop: one pass over the words rolling the n-gram hashes of every view; 13-gram hits counted per item,
+     * 7-gram and normalized hits kept as table slots, sentence n-grams counted per benchmark sentence and judged at
+     * each sentence end.
+     */
+    private void scan(Tokens t, Scratch s) {
+        final long p = Grams.P;
+        final int n = paper.n();
+        final int m = paper.m();
+        final long pn = Grams.pow(n);
+        final long pm = Grams.pow(m);
+        final GramTable longGrams = paper.longGrams();
+        final GramTable overlap = paper.overlap();
+        final GramTable norm = normalized == null ? null : normalized.grams();
+        final int nn = normalized == null ? 0 : normalized.config().ngram();
+        final long pnn = Grams.pow(nn);
+        final GramTable sent = sentences == null ? null : sentences.grams();
+        final int sn = sentences == null ? 0 : sentences.config().ngram();
+        final long psn = Grams.pow(sn);
+        final long[] words = t.hashes;
+        final byte[] flags = t.flags;
+        final int[] longCount = s.longCount;
+        final int[] sentenceCount = s.sentenceCount;
+        long hn = 0;
+        long hm = 0;
+        long hnorm = 0;
+        long hsent = 0;
+        int run = 0;
+        for (int i = 0; i < t.count; i++) {
+            long w = words[i];
+            byte f = flags[i];
+            hn = hn * p + w;
+            hm = hm * p + w;
+            if (i >= n) {
+                hn -= words[i - n] * pn;
+            }
+            if (i >= m) {
+                hm -= words[i - m] * pm;
+            }
+            if (i >= n - 1) {
+                int slot = longGrams.find(hn);
+                if (slot >= 0) {
+                    for (int q = longGrams.from(slot); q < longGrams.to(slot); q++) {
+                        int item = longGrams.posting(q);
+                        if (longCount[item]++ == 0) {
+                            s.longTouched.add(item);
+                        }
+                    }
+                }
+            }
+            if (i >= m - 1) {
+                int slot = overlap.find(hm);
+                if (slot >= 0) {
+                    s.overlapSlots.add(slot);
+                }
+            }
+            if (norm != null) {
+                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
+                        : (f & Tokens.DEFINED) != 0 ? Tokens.NAME_TOKEN : w;
+                hnorm = hnorm * p + mw;
+                if (i >= nn) {
+                    hnorm -= t.masked(i - nn, false) * pnn;
+                }
+                if (i >= nn - 1) {
+                    int slot = norm.find(hnorm);
+                    if (slot >= 0) {
+                        s.normalizedSlots.add(slot);
+                    }
+                }
+            }
+            if (sent != null) {
+                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
+                        : (f & (Tokens.CAPITAL | Tokens.DEFINED)) != 0 ? Tokens.NAME_TOKEN : w;
+                hsent = hsent * p + mw;
+                run++;
+                if (run > sn) {
+                    hsent -= t.masked(i - sn, true) * psn;
+                }
+                if (run >= sn) {
+                    int slot = sent.find(hsent);
+                    if (slot >= 0) {
+                        for (int q = sent.from(slot); q < sent.to(slot); q++) {
+                            int sentence = sent.posting(q);
+                            if (sentenceCount[sentence]++ == 0) {
+                                s.sentenceTouched.add(sentence);
+                            }
+                        }
+                    }
+                }
+                if ((f & Tokens.SENTENCE_END) != 0 || i == t.count - 1) {
+                    hsent = 0;
+                    run = 0;
+                    if (s.sentenceTouched.size > 0) {
+                        endSentence(s);
+                    }
+                }
+            }
+        }
     }
 
-    /** Character spans of the document's long n-grams and overlap n-grams that {@code item} holds, merged. */
-    private List<int[]> spans(Ngrams.Words words, long[] docGrams, int item) {
+    /** How many distinct n-grams (paper view) the text has. */
+    private static int distinctGrams(Tokens t, int n, LongSet set) {
+        set.clear();
+        long pn = Grams.pow(n);
+        long h = 0;
+        int distinct = 0;
+        for (int i = 0; i < t.count; i++) {
+            h = h * Grams.P + t.hashes[i];
+            if (i >= n) {
+                h -= t.hashes[i - n] * pn;
+            }
+            if (i >= n - 1 && set.add(h)) {
+                distinct++;
+            }
+        }
+        return distinct;
+    }
+
+    /** Judges the benchmark sentences the document sentence just ended touched, and resets their counts. */
+    private void endSentence(Scratch s) {
+        double fraction = sentences.config().sentenceFraction();
+        for (int k = 0; k < s.sentenceTouched.size; k++) {
+            int sentence = s.sentenceTouched.values[k];
+            int held = s.sentenceCount[sentence];
+            s.sentenceCount[sentence] = 0;
+            if (held >= fraction * sentences.sentenceGrams()[sentence] && !s.sentenceMatched[sentence]) {
+                s.sentenceMatched[sentence] = true;
+                s.matchedSentences.add(sentence);
+            }
+        }
+        s.sentenceTouched.size = 0;
+    }
+
+    /** Character spans of the document's 13-grams and 7-grams that {@code item} holds, merged. */
+    private List<int[]> paperSpans(Tokens t, String text, int item) {
+        if (item < 0) {
+            return List.of();
+        }
+        List<int[]> spans = new ArrayList<>(spans(t, Grams.View.WORDS, paper.n(), false, paper.longGrams(), item,
+                null));
+        spans.addAll(spans(t, Grams.View.WORDS, paper.m(), false, paper.overlap(), item, null));
+        return merge(spans);
+    }
+
+    /**
+     * Character spans of the n-grams of {@code view} that {@code item} holds (postings are items, or sentences
+     * whose item {@code postingItem} gives), merged.
+     */
+    private static List<int[]> spans(Tokens t, Grams.View view, int n, boolean bounded, GramTable table, int item,
+                                     int[] postingItem) {
+        long[] grams = new long[t.count];
+        int[] first = new int[t.count];
+        int k = Grams.of(t, view, n, bounded, grams, first);
         List<int[]> spans = new ArrayList<>();
-        for (int i = 0; i + n <= words.count(); i++) {
-            if (holds(longGrams, words.ngram(i, n), item)) {
-                spans.add(new int[] {words.starts()[i], words.ends()[i + n - 1]});
+        for (int i = 0; i < k; i++) {
+            int slot = table.find(grams[i]);
+            if (slot < 0) {
+                continue;
+            }
+            for (int p = table.from(slot); p < table.to(slot); p++) {
+                int holder = postingItem == null ? table.posting(p) : postingItem[table.posting(p)];
+                if (holder == item) {
+                    spans.add(new int[] {t.starts[first[i]], t.ends[first[i] + n - 1]});
+                    break;
+                }
             }
         }
-        for (int i = 0; i < docGrams.length; i++) {
-            if (holds(overlap, docGrams[i], item)) {
-                spans.add(new int[] {words.starts()[i], words.ends()[i + m - 1]});
-            }
-        }
+        return merge(spans);
+    }
+
+    private static List<int[]> merge(List<int[]> spans) {
         spans.sort(Comparator.comparingInt(span -> span[0]));
         List<int[]> merged = new ArrayList<>();
         for (int[] span : spans) {
@@ -137,19 +499,6 @@ final class Matcher implements Serializable {
             }
         }
         return merged;
-    }
-
-    private static boolean holds(NgramIndex index, long gram, int item) {
-        int found = index.find(gram);
-        if (found < 0) {
-            return false;
-        }
-        for (int p = index.from(found); p < index.to(found); p++) {
-            if (index.item(p) == item) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The text with {@code spans} removed, the pieces joined by a single space or newline. */

@@ -208,6 +208,54 @@ final class DataSections {
     }
 
     /**
+     * {@code decontam.matcher_hits}: {@code {<benchmark>: {<matcher>: {documents, items_hit, top_items: [{item,
+     * documents, example_origin, example_span}]}}}}, what each configured matcher flagged on its own; the example's
+     * overlapping span is highlighted.
+     */
+    static final class DecontamMatcherHits implements SectionRenderer {
+        @Override
+        public String name() {
+            return "decontam.matcher_hits";
+        }
+
+        @Override
+        public String title() {
+            return "Decontamination: hits per benchmark and matcher";
+        }
+
+        @Override
+        public String writer() {
+            return "decontam";
+        }
+
+        @Override
+        public void render(Html html, RunReport.Section section, ReportContext context) {
+            List<String[]> rows = new ArrayList<>();
+            List<String[]> examples = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = section.value().fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> benchmark = it.next();
+                for (Iterator<Map.Entry<String, JsonNode>> m = benchmark.getValue().fields(); m.hasNext(); ) {
+                    Map.Entry<String, JsonNode> matcher = m.next();
+                    rows.add(new String[] {Html.escape(benchmark.getKey()), Html.escape(matcher.getKey()),
+                            Html.count(matcher.getValue().path("documents").asLong()),
+                            Html.count(matcher.getValue().path("items_hit").asLong())});
+                    for (JsonNode item : matcher.getValue().path("top_items")) {
+                        examples.add(new String[] {Html.escape(benchmark.getKey()), Html.escape(matcher.getKey()),
+                                Html.escape(item.path("item").asText()), Html.count(item.path("documents").asLong()),
+                                "<code>" + Html.escape(item.path("example_origin").asText()) + "</code>",
+                                "<mark>" + Html.escape(item.path("example_span").asText()) + "</mark>"});
+                    }
+                }
+            }
+            html.table(new String[] {"benchmark", "matcher", "documents flagged#", "items hit#"}, rows);
+            if (!examples.isEmpty()) {
+                html.raw("<h4>items each matcher hit most</h4>").table(new String[] {"benchmark", "matcher", "item",
+                        "documents#", "example document", "overlapping span"}, examples);
+            }
+        }
+    }
+
+    /**
      * {@code decontam.hits} as the decontamination stage writes it: {@code {<benchmark>: {items,
      * contaminated_documents, partial_documents, by_rule: {13gram: n, 7gram: n}, items_hit, top_items: [{item,
      * documents, example_origin, example_span}]}}}; the stage's examples of dropped documents carry the overlapping

@@ -18,6 +18,7 @@ final class ReportSections {
             new GenericSection.Tabular("dedup.search", "Deduplication: MinHash-LSH search", "dedup"),
             new DataSections.DedupBySource(),
             new DataSections.DecontamHits(),
+            new DataSections.DecontamMatcherHits(),
             new GenericSection.Tabular("decontam.index", "Decontamination: benchmark n-gram index", "decontam"),
             new DataSections.Expansion(),
             new SynthSections.Plurality(),

@@ -97,6 +97,116 @@ class DecontamStageTest {
         assertEquals(14, words.ends()[1], "the word ends before the punctuation that follows it");
     }
 
+    private static DecontamConfig matchers(DecontamConfig.MatcherKind... kinds) {
+        return new DecontamConfig(List.of(new BenchmarkConfig("arith", BenchmarkConfig.Format.GSM8K,
+                BENCHMARKS + "/arith-test.jsonl", List.of(), Optional.empty())), List.of(), 1, 13, 7, 0.5, 0.2,
+                List.of(kinds), DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 50);
+    }
+
+    @Test
+    void scannerMarksNumbersNamesDefinitionsAndSentenceEnds() {
+        String text = "Lena saves 15 dollars. Then she_said:\n def strlen(s):\n  return strlen('x')";
+        Tokens t = new Tokens().scan(text);
+        assertEquals(10, t.count, "Lena saves 15 dollars Then shesaid def strlens return strlenx");
+        assertEquals("Lena", text.substring(t.starts[0], t.ends[0]));
+        assertNotEquals(0, t.flags[0] & Tokens.CAPITAL, "a capitalised word is a name");
+        assertNotEquals(0, t.flags[2] & Tokens.NUMBER);
+        assertNotEquals(0, t.flags[3] & Tokens.SENTENCE_END, "a full stop ends the sentence");
+        assertEquals(0, t.flags[1] & Tokens.SENTENCE_END);
+        assertNotEquals(0, t.flags[5] & Tokens.CAPITAL, "an identifier with an underscore is a name");
+        assertNotEquals(0, t.flags[5] & Tokens.SENTENCE_END, "a line break ends the sentence");
+        assertNotEquals(0, t.flags[7] & Tokens.DEFINED, "the name a def introduces");
+        assertNotEquals(0, t.flags[9] & Tokens.DEFINED, "and its later use, call included");
+        assertEquals(0, t.flags[8] & Tokens.DEFINED);
+        assertEquals(t.hashes[0], new Tokens().scan("LENA").hashes[0], "case does not change a word's hash");
+        Ngrams.Words old = Ngrams.words(text);
+        assertArrayEquals(java.util.Arrays.copyOf(old.hashes(), old.count()), java.util.Arrays.copyOf(t.hashes,
+                t.count), "the same words as the paper's normalisation");
+    }
+
+    @Test
+    void rollingNgramHashesEqualTheirDefinition() {
+        Tokens t = new Tokens().scan(QUESTION + " " + SAVINGS_QUESTION);
+        long[] grams = new long[t.count];
+        int[] first = new int[t.count];
+        int k = Grams.of(t, Grams.View.NAMES, 5, true, grams, first);
+        int checked = 0;
+        for (int g = 0; g < k; g++) {
+            long direct = 0;
+            for (int j = 0; j < 5; j++) {
+                direct = direct * Grams.P + t.masked(first[g] + j, true);
+                if (j < 4) {
+                    assertEquals(0, t.flags[first[g] + j] & Tokens.SENTENCE_END, "no n-gram crosses a sentence end");
+                }
+            }
+            assertEquals(direct, grams[g]);
+            checked++;
+        }
+        assertTrue(checked > 30, "checked " + checked);
+    }
+
+    @Test
+    void plantedQuestionWithChangedNumbersIsFlaggedByTheNormalizedMatcher() {
+        String changed = HOST + "\n\n" + QUESTION.replace("120", "250").replace("18", "7").replace("40", "61");
+        assertNotEquals("contaminated", run(matchers(DecontamConfig.MatcherKind.PAPER), changed).get(0)
+                .<String, String>getJavaMap(StageRows.METADATA).get("decontam.status"), "the paper's rule misses it");
+
+        DecontamConfig config = matchers(DecontamConfig.MatcherKind.PAPER, DecontamConfig.MatcherKind.NORMALIZED);
+        RunningContext context = new RunningContext(spark, 1);
+        DecontamStage stage = (DecontamStage) config.build();
+        Dataset<Row> out = stage.apply(SparkRecords.dataFrame(spark, Document.class, List.of(Document.of("t",
+                SourceClass.QA, "a", changed, Map.of(), List.of()))), context).cache();
+        stage.summarize(out, context);
+        Row row = out.collectAsList().get(0);
+        out.unpersist();
+        Map<String, String> metadata = row.getJavaMap(StageRows.METADATA);
+        assertEquals("contaminated", metadata.get("decontam.status"));
+        assertEquals("normalized", metadata.get("decontam.rule"));
+        assertEquals("3", metadata.get("decontam.item"));
+        assertEquals(DecontamStage.CONTAMINATED, StageRows.reason(row));
+        assertTrue(metadata.get("decontam.matchers").startsWith("{\"normalized\":{\"benchmark\":\"arith\",\"item\":\"3\""),
+                metadata.get("decontam.matchers"));
+
+        JsonNode hits = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+                context.reported().get("decontam.matcher_hits")).path("arith");
+        assertEquals(List.of("paper", "normalized"), fieldNames(hits), "every configured matcher, in config order");
+        assertEquals(0, hits.path("paper").path("documents").asLong());
+        assertEquals(1, hits.path("normalized").path("documents").asLong());
+        String span = hits.path("normalized").path("top_items").get(0).path("example_span").asText();
+        assertTrue(span.contains("passengers. At the first stop"), span);
+        JsonNode index = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+                context.reported().get("decontam.index")).path("matchers");
+        assertEquals(List.of("paper", "normalized"), fieldNames(index));
+    }
+
+    @Test
+    void reorderedSentencesWithANameSwappedAreFlaggedByTheSentencesMatcher() {
+        String reordered = HOST + "\n\nHow much money does she have left? Zephyrine saves 15 dollars a week. After 8"
+                + " weeks she spends a third of her savings on a gift.";
+        Map<String, String> metadata = run(matchers(DecontamConfig.MatcherKind.SENTENCES), reordered).get(0)
+                .getJavaMap(StageRows.METADATA);
+        assertEquals("contaminated", metadata.get("decontam.status"));
+        assertEquals("sentences", metadata.get("decontam.rule"));
+        assertEquals("6", metadata.get("decontam.item"));
+    }
+
+    @Test
+    void templatedPhrasingAloneHitsNoItem() {
+        String templated = "Sam has 4 apples. How many apples does he have left? How much money does she have left?"
+                + " How many books does the library lend over the three days?";
+        Map<String, String> metadata = run(matchers(DecontamConfig.MatcherKind.values()), HOST + " " + templated)
+                .get(0).getJavaMap(StageRows.METADATA);
+        assertNull(metadata.get("decontam.status"), String.valueOf(metadata));
+    }
+
+    @Test
+    void matchersDefaultToThePapersRuleAndAreNamedOnce() {
+        assertEquals(List.of(DecontamConfig.MatcherKind.PAPER), config(DecontamConfig.Action.DROP, 0.5).matchers());
+        assertThrows(InvalidConfigValue.class, () -> matchers(DecontamConfig.MatcherKind.PAPER,
+                DecontamConfig.MatcherKind.PAPER));
+        assertThrows(InvalidConfigValue.class, DecontamStageTest::matchers);
+    }
+
     @Test
     void cutRemovesTheBenchmarkSpanAndKeepsTheRestWithLineage() {
         List<Row> rows = run(config(DecontamConfig.Action.CUT, 0.5), HOST + " " + QUESTION + " Thanks in advance!");
