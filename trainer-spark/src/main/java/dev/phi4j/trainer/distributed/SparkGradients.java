@@ -35,6 +35,7 @@ public final class SparkGradients implements GradientSource {
     private final JavaSparkContext spark;
     private final GradientWorker.Spec spec;
     private final int workers;
+    private final boolean ownsContext;
     private Map<String, Double> last = Map.of();
 
     /**
@@ -42,11 +43,33 @@ public final class SparkGradients implements GradientSource {
      * @param workers Spark tasks per step
      */
     public SparkGradients(JavaSparkContext spark, Trainer.Run run, Path shards, int workers) {
+        this(spark, run, shards, workers, false);
+    }
+
+    private SparkGradients(JavaSparkContext spark, Trainer.Run run, Path shards, int workers, boolean ownsContext) {
         this.spark = spark;
+        this.ownsContext = ownsContext;
         this.workers = workers;
         this.spec = new GradientWorker.Spec(UUID.randomUUID().toString(), shards.toAbsolutePath().toString(),
                 ConfigJson.toJson(run.model()).toString(), ConfigJson.toJson(run.config()).toString(),
                 Trainer.masking(run.config()), run.seed());
+    }
+
+    /**
+     * Gradient sharing for {@code run} in the JVM's Spark context, started for {@code master} when there is none;
+     * {@link #close} stops it.
+     */
+    public static SparkGradients connect(String master, Trainer.Run run, Path shards, int workers) {
+        JavaSparkContext spark = SparkTraining.context(master, "phi4j train " + run.directory().getFileName());
+        return new SparkGradients(spark, run, shards, workers, true);
+    }
+
+    /** Stops the Spark context when {@link #connect} started it. */
+    @Override
+    public void close() {
+        if (ownsContext) {
+            spark.stop();
+        }
     }
 
     @Override

@@ -259,6 +259,11 @@ public final class Trainer {
         this.gradients = source;
     }
 
+    /** The source set by {@link #gradientSource(GradientSource)}; empty when steps accumulate in process. */
+    public Optional<GradientSource> gradientSource() {
+        return Optional.ofNullable(gradients);
+    }
+
     /** Asks the loop to stop after the current step and checkpoint it (safe from another thread, e.g. on SIGINT). */
     public void requestStop() {
         stopRequested = true;
