@@ -89,7 +89,7 @@ public final class SparkGradients implements GradientSource {
         try {
             results = new ArrayList<>(spark.parallelize(tasks, tasks.size()).map(new Compute(spec, weights))
                     .collect());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {            // SparkException is checked, and Scala throws it undeclared
             throw new DistributedTrainingException(step, e);
         } finally {
             weights.destroy();
@@ -135,7 +135,7 @@ public final class SparkGradients implements GradientSource {
     /** A step's Spark job failed after Spark's own retries: the run stops, its last checkpoint intact. */
     public static final class DistributedTrainingException extends RuntimeException {
 
-        DistributedTrainingException(long step, RuntimeException cause) {
+        DistributedTrainingException(long step, Exception cause) {
             super("step " + step + ": the Spark job computing its gradients failed (" + rootMessage(cause)
                     + "); nothing of step " + step + " was applied. Check the workers, then continue from the "
                     + "last checkpoint with --resume", cause);

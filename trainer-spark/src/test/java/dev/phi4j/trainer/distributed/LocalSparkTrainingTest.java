@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -88,6 +89,21 @@ class LocalSparkTrainingTest {
         assertEquals(3, continued.state().step());
         continued.train();
         assertSameLosses(single, handedOver, 6);
+    }
+
+    @Test
+    void aWorkerThatCannotReadTheShardsStopsTheRunSayingWhyAndHowToGoOn(@TempDir Path dir) throws IOException {
+        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        Trainer.Run run = Fixtures.run(dir.resolve("run"), CONFIG);
+        Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
+        trainer.gradientSource(new SparkGradients(spark, run, dir.resolve("not-mounted"), 2));
+        SparkGradients.DistributedTrainingException e = assertThrows(
+                SparkGradients.DistributedTrainingException.class, trainer::train);
+        assertTrue(e.getMessage().startsWith("step 1: the Spark job computing its gradients failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("the shard directory " + dir.resolve("not-mounted") + " is not there"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("continue from the last checkpoint with --resume"), e.getMessage());
+        assertEquals(0, trainer.state().step(), "nothing applied");
     }
 
     /** Step and eval lines of {@code actual} match {@code expected}'s within {@link #TOLERANCE}. */
