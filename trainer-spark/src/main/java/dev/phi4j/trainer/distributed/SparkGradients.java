@@ -56,15 +56,16 @@ public final class SparkGradients implements GradientSource {
     }
 
     /**
-     * Gradient sharing for {@code run} in the JVM's Spark context, started for {@code master} when there is none;
-     * {@link #close} stops it.
+     * Gradient sharing for {@code run} in the JVM's Spark context, started for {@code master} when there is none
+     * ({@link #close} then stops it).
      */
     public static SparkGradients connect(String master, Trainer.Run run, Path shards, int workers) {
+        long before = System.currentTimeMillis();
         JavaSparkContext spark = SparkTraining.context(master, "phi4j train " + run.directory().getFileName());
-        return new SparkGradients(spark, run, shards, workers, true);
+        return new SparkGradients(spark, run, shards, workers, spark.startTime() >= before);
     }
 
-    /** Stops the Spark context when {@link #connect} started it. */
+    /** Stops the Spark context when {@link #connect} started it (not one the JVM already had). */
     @Override
     public void close() {
         if (ownsContext) {
