@@ -66,6 +66,9 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     List<String> masters = new ArrayList<>();
     @Option(names = "--text", paramLabel = "FILE", description = "text to train on (default: the bundled sample books)")
     List<Path> text = new ArrayList<>();
+    @Option(names = "--project-micro-batches", defaultValue = "64", description = "also project the scaling at this "
+            + "many micro-batches per step (default: ${DEFAULT-VALUE})")
+    int projectMicroBatches;
     @Option(names = "--work-dir", description = "where the runs go (default: a temporary directory)")
     Path workDir;
 
@@ -166,10 +169,13 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Step time on N nodes, one worker each, from the Spark settings measured: compute per micro-batch c (the slowest
-     * worker's compute over its micro-batches), the driver's own share u (s/step − compute − exchange), and an
-     * exchange x(N) = a + b·N fitted through the measured exchanges (the driver collects N gradients, so it grows with
-     * N; with one setting, b is 0 and the projection is optimistic).
+     * Step time on N nodes, one worker each: a node computes its share of the micro-batches at the one-process rate
+     * (c per micro-batch: the one-process step time less the driver's share, over the micro-batches; the Spark
+     * workers on this machine share its cores, so their own compute time is no node's), the driver's share u (the
+     * widest Spark setting's s/step − compute − exchange: AdamW, clipping, logging) and an exchange x(N) = a + b·N
+     * fitted through the widest setting's exchange and an earlier one's on the same master with fewer workers (the
+     * driver collects N gradients, so it grows with N; without such a pair, or when the fit falls, b is 0 and the
+     * projection is optimistic). Projected at the benchmark's micro-batches per step and at {@code --project-micro-batches}.
      */
     private void projection(List<Measured> results, long parameters) {
         List<Measured> spark = results.stream().filter(m -> m.setting().master() != null).toList();
@@ -177,36 +183,42 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             return;
         }
         Measured widest = spark.get(spark.size() - 1);
-        int perWorker = (accumulation + widest.setting().workers() - 1) / widest.setting().workers();
-        double perMicroBatch = widest.computeSeconds() / perWorker;
         double driver = Math.max(0, widest.stepSeconds() - widest.computeSeconds() - widest.exchangeSeconds());
+        double single = results.get(0).stepSeconds();
+        double perMicroBatch = Math.max(0, single - driver) / accumulation;
         double a = widest.exchangeSeconds();
         double b = 0;
-        if (spark.size() >= 2) {
-            Measured narrow = spark.get(0);
+        Optional<Measured> sameMaster = spark.stream().filter(m -> m.setting().master().equals(widest.setting()
+                .master()) && m.setting().workers() < widest.setting().workers()).findFirst();
+        if (sameMaster.isPresent()) {
+            Measured narrow = sameMaster.get();
             int dn = widest.setting().workers() - narrow.setting().workers();
-            if (dn != 0) {
-                b = Math.max(0, (widest.exchangeSeconds() - narrow.exchangeSeconds()) / dn);
-                a = widest.exchangeSeconds() - b * widest.setting().workers();
+            b = Math.max(0, (widest.exchangeSeconds() - narrow.exchangeSeconds()) / dn);
+            a = widest.exchangeSeconds() - b * widest.setting().workers();
+        }
+        System.out.printf(Locale.ROOT, "%nprojection (exchange from %s): compute %.4f s per micro-batch (one process), "
+                        + "driver %.4f s per step, exchange %.4f + %.4f·N s; %,d parameters = %.1f MB of fp32 "
+                        + "gradient per worker per step; compute/exchange at 2 nodes: %.2f%n", widest.setting().name(),
+                perMicroBatch, driver, a, b, parameters, parameters * 4 / 1e6,
+                perMicroBatch * Math.ceil(accumulation / 2.0) / Math.max(1e-9, a + 2 * b));
+        System.out.printf("%-16s %8s %12s %10s %10s %16s%n", "micro-batches", "nodes N", "micro/node", "s/step",
+                "speed-up", "compute share");
+        for (int microBatches : List.of(accumulation, Math.max(accumulation, projectMicroBatches)).stream().distinct()
+                .toList()) {
+            double one = microBatches * perMicroBatch + driver;
+            for (int n : new int[] {1, 2, 4, 8, 16, 32, 64}) {
+                if (n > microBatches) {
+                    break;
+                }
+                int per = (microBatches + n - 1) / n;
+                double compute = per * perMicroBatch;
+                double step = n == 1 ? one : compute + driver + Math.max(0, a + b * n);
+                System.out.printf(Locale.ROOT, "%-16d %8d %12d %10.3f %9.2fx %15.0f%%%n", microBatches, n, per, step,
+                        one / step, 100 * compute / step);
             }
         }
-        double single = results.get(0).stepSeconds();
-        System.out.printf(Locale.ROOT, "%nprojection (from %s): compute %.4f s per micro-batch, driver %.4f s per step, "
-                        + "exchange %.4f + %.4f·N s; %,d parameters = %.1f MB of fp32 gradient per worker per step%n",
-                widest.setting().name(), perMicroBatch, driver, a, b, parameters, parameters * 4 / 1e6);
-        System.out.printf("%-8s %12s %10s %10s %16s%n", "nodes N", "micro/node", "s/step", "speed-up", "compute share");
-        for (int n : new int[] {1, 2, 4, 8, 16, 32}) {
-            if (n > accumulation) {
-                break;
-            }
-            int per = (accumulation + n - 1) / n;
-            double compute = per * perMicroBatch;
-            double step = compute + driver + Math.max(0, a + b * n);
-            System.out.printf(Locale.ROOT, "%-8d %12d %10.3f %9.2fx %15.0f%%%n", n, per, step, single / step,
-                    100 * compute / step);
-        }
-        System.out.println("(a projection, not a measurement: the speed-up stops where exchange and the driver's "
-                + "AdamW outweigh the compute left per node; raise the micro-batches per step to scale further)");
+        System.out.println("(a projection, not a measurement: N = 1 is one process; the speed-up stops where the "
+                + "exchange and the driver's AdamW outweigh the compute left per node)");
     }
 
     private static double mean(List<JsonNode> lines, String field) {

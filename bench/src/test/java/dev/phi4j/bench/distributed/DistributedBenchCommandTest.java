@@ -35,7 +35,7 @@ class DistributedBenchCommandTest {
         String[] columns = local.trim().split("\\s+");
         assertEquals("2", columns[1], local);
         assertTrue(Double.parseDouble(columns[columns.length - 1]) <= 1e-6, "|Δloss| of local[2]: " + local);
-        assertTrue(text.contains("projection (from local[2])") && text.lines().anyMatch(l -> l.startsWith("2 ")),
+        assertTrue(text.contains("projection (exchange from local[2])") && text.lines().anyMatch(l -> l.startsWith("2 ")),
                 text);
     }
 }
