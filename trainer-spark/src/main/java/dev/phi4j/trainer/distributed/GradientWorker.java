@@ -17,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -27,14 +26,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The executor's half of gradient sharing: one network per run and Spark partition, built once per executor JVM and
  * kept in a static map, whose weights are set from the step's broadcast before it accumulates the objective's loss
- * and gradient sums over its micro-batches. It reads the training rows itself from the shard directory, which must
- * be at the same local path on every worker (a shared file system).
+ * and gradient sums over its micro-batches. It reads the training rows itself from the shard directory
+ * ({@link WorkerShards}: the driver's local path, or a Hadoop file system URI copied to the executor's disk).
  */
 final class GradientWorker {
 
     /** What a worker needs to build the run's network and data, as the driver has them; JSON for the records. */
-    record Spec(String runKey, String shards, String modelJson, String trainerJson, PhiDecoder.Masking masking,
-                long seed) implements Serializable {}
+    record Spec(String runKey, String shards, String manifestFingerprint, String modelJson, String trainerJson,
+                PhiDecoder.Masking masking, long seed) implements Serializable {}
 
     /** Micro-batches {@code rows} (data order rows) of step {@code step} for one worker. */
     record Task(long step, int worker, long[][] rows) implements Serializable {}
@@ -59,12 +58,7 @@ final class GradientWorker {
             ModelConfig model = ConfigJson.fromJson(JSON.readTree(spec.modelJson()), ModelConfig.class, "driver");
             TrainerConfig trainer = ConfigJson.fromJson(JSON.readTree(spec.trainerJson()), TrainerConfig.class,
                     "driver");
-            Path shards = Path.of(spec.shards());
-            if (!Files.isDirectory(shards)) {
-                throw new IllegalStateException("worker on " + host() + ": the shard directory " + shards + " is not "
-                        + "there; every Spark worker reads the shards itself, so put them on a file system all "
-                        + "workers mount at the same path");
-            }
+            Path shards = WorkerShards.local(spec.shards(), spec.manifestFingerprint());
             this.net = Trainer.network(model, spec.masking(), trainer, spec.seed());
             this.params = net.params();
             this.gradient = params.ulike();
@@ -106,7 +100,7 @@ final class GradientWorker {
                 (System.nanoTime() - start) / 1e9, host());
     }
 
-    private static String host() {
+    static String host() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

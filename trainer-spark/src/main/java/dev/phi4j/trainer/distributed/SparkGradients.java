@@ -1,6 +1,8 @@
 package dev.phi4j.trainer.distributed;
 
 import dev.phi4j.core.config.ConfigJson;
+import dev.phi4j.core.io.Sha256;
+import dev.phi4j.core.shard.ShardManifest;
 import dev.phi4j.trainer.train.GradientSource;
 import dev.phi4j.trainer.train.Objective;
 import dev.phi4j.trainer.train.Trainer;
@@ -10,6 +12,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,30 +44,45 @@ public final class SparkGradients implements GradientSource {
     private Map<String, Double> last = Map.of();
 
     /**
-     * @param shards  the shard directory the run trains on, at the same path on every worker
+     * @param shards  the shard directory the run trains on, as the driver reads it
      * @param workers Spark tasks per step
+     * @param workerShards where the workers read it: that directory's path (the same on every worker), or a Hadoop
+     *                     file system URI of a copy ({@code trainer.distributed.shards})
      */
-    public SparkGradients(JavaSparkContext spark, Trainer.Run run, Path shards, int workers) {
-        this(spark, run, shards, workers, false);
+    public SparkGradients(JavaSparkContext spark, Trainer.Run run, Path shards, int workers, String workerShards) {
+        this(spark, run, shards, workers, workerShards, false);
     }
 
-    private SparkGradients(JavaSparkContext spark, Trainer.Run run, Path shards, int workers, boolean ownsContext) {
+    /** Workers read {@code shards} at the driver's path. */
+    public SparkGradients(JavaSparkContext spark, Trainer.Run run, Path shards, int workers) {
+        this(spark, run, shards, workers, shards.toAbsolutePath().toString(), false);
+    }
+
+    private SparkGradients(JavaSparkContext spark, Trainer.Run run, Path shards, int workers, String workerShards,
+                           boolean ownsContext) {
         this.spark = spark;
         this.ownsContext = ownsContext;
         this.workers = workers;
-        this.spec = new GradientWorker.Spec(UUID.randomUUID().toString(), shards.toAbsolutePath().toString(),
+        String manifest;
+        try {
+            manifest = Sha256.tagged(Files.readAllBytes(shards.resolve(ShardManifest.FILE_NAME)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.spec = new GradientWorker.Spec(UUID.randomUUID().toString(), workerShards, manifest,
                 ConfigJson.toJson(run.model()).toString(), ConfigJson.toJson(run.config()).toString(),
                 Trainer.masking(run.config()), run.seed());
     }
 
     /**
      * Gradient sharing for {@code run} in the JVM's Spark context, started for {@code master} when there is none
-     * ({@link #close} then stops it).
+     * ({@link #close} then stops it); the workers read {@code trainer.distributed.shards}, else {@code shards}.
      */
     public static SparkGradients connect(String master, Trainer.Run run, Path shards, int workers) {
         long before = System.currentTimeMillis();
         JavaSparkContext spark = SparkTraining.context(master, "phi4j train " + run.directory().getFileName());
-        return new SparkGradients(spark, run, shards, workers, spark.startTime() >= before);
+        String workerShards = run.config().distributed().shards().orElse(shards.toAbsolutePath().toString());
+        return new SparkGradients(spark, run, shards, workers, workerShards, spark.startTime() >= before);
     }
 
     /** Stops the Spark context when {@link #connect} started it (not one the JVM already had). */

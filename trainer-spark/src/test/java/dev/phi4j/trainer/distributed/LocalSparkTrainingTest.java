@@ -96,7 +96,8 @@ class LocalSparkTrainingTest {
         ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
         Trainer.Run run = Fixtures.run(dir.resolve("run"), CONFIG);
         Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
-        trainer.gradientSource(new SparkGradients(spark, run, dir.resolve("not-mounted"), 2));
+        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2,
+                dir.resolve("not-mounted").toString()));
         SparkGradients.DistributedTrainingException e = assertThrows(
                 SparkGradients.DistributedTrainingException.class, trainer::train);
         assertTrue(e.getMessage().startsWith("step 1: the Spark job computing its gradients failed"), e.getMessage());
@@ -104,6 +105,36 @@ class LocalSparkTrainingTest {
                 e.getMessage());
         assertTrue(e.getMessage().contains("continue from the last checkpoint with --resume"), e.getMessage());
         assertEquals(0, trainer.state().step(), "nothing applied");
+    }
+
+    @Test
+    void workersReadACopyOfTheShardsThroughHadoopAndRefuseAnotherSet(@TempDir Path dir) throws IOException {
+        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        Path copy = dir.resolve("elsewhere");
+        try (var files = Files.walk(data.directory())) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(data.directory().relativize(file).toString()));
+            }
+        }
+        Path single = dir.resolve("single");
+        Trainer.start(Fixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train(2);
+        Path hadoop = dir.resolve("hadoop");
+        Trainer.Run run = Fixtures.run(hadoop, CONFIG);
+        Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
+        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2, copy.toUri().toString()));
+        trainer.train(2);
+        assertSameLosses(single, hadoop, 2);
+
+        ShardSet other = dev.phi4j.trainer.train.TextPacker.pack(List.of(Fixtures.BOOKS.get(0)),
+                TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1, Fixtures.tokenizer(),
+                Fixtures.MODEL.contextLength(), dir.resolve("other")).shards();
+        Trainer.Run wrongRun = Fixtures.run(dir.resolve("wrong"), CONFIG);
+        Trainer wrong = Trainer.start(wrongRun, data, TrainingProgress.SILENT);
+        wrong.gradientSource(new SparkGradients(spark, wrongRun, data.directory(), 2,
+                other.directory().toUri().toString()));
+        SparkGradients.DistributedTrainingException e = assertThrows(
+                SparkGradients.DistributedTrainingException.class, wrong::train);
+        assertTrue(e.getMessage().contains("are not the driver's"), e.getMessage());
     }
 
     /** Step and eval lines of {@code actual} match {@code expected}'s within {@link #TOLERANCE}. */

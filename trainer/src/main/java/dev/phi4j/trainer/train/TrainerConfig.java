@@ -81,7 +81,7 @@ public record TrainerConfig(
     public TrainerConfig withoutDistribution() {
         return new TrainerConfig(initFrom, objective, dpo, optimizer, schedule, maxSteps, microBatchSize,
                 globalBatchTokens, gradClip, data, checkpoint, eval, nanTolerance, peakFlops,
-                new DistributedConfig(Optional.empty(), 2, DistributedConfig.Mode.GRADIENTS));
+                new DistributedConfig(Optional.empty(), 2, Optional.empty(), DistributedConfig.Mode.GRADIENTS));
     }
 
     /**
@@ -94,6 +94,10 @@ public record TrainerConfig(
             @Doc("Spark tasks per step: a step's micro-batch i is computed by worker i mod workers, so more workers "
                     + "than micro-batches per step leave some idle") @Default("2") @Range(min = 1, max = 4096)
             int workers,
+            @Doc("where the workers read the shard directory: a Hadoop file system URI (hdfs://…, s3a://… with "
+                    + "hadoop-aws on the classpath, file:/…), copied once per executor into the Spark application's "
+                    + "directory and checked against the driver's manifest; unset: the driver's shard directory, at the "
+                    + "same local path on every worker") Optional<String> shards,
             @Doc("gradients: every worker computes the gradient sum of its micro-batches at the broadcast weights "
                     + "and the driver adds them and applies AdamW (the single-process run's losses, up to float "
                     + "summation order)") @Default("gradients") Mode mode) {
