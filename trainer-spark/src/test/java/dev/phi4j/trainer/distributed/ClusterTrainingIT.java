@@ -4,9 +4,13 @@ import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 import dev.phi4j.trainer.train.TrainingProgress;
+import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * localhost whose executors are separate JVMs too, with the test as the driver. As in the pipeline's ClusterIT, the
  * cluster's SPARK_HOME/jars links this test's own library classpath; phi4j's classes reach the executors through
  * {@code spark.executor.extraClassPath} (the same machine). The run must lose what the single-process run loses on
- * the same data and token budget within {@link LocalSparkTrainingTest#TOLERANCE}; one worker is killed after step 3
- * and Spark must finish the run on the other; a resumed run continues from the last checkpoint on the cluster.
+ * the same data and token budget within {@link LocalSparkTrainingTest#TOLERANCE}; one worker is killed as step 4's
+ * tasks start and Spark must finish the run on the other; a resumed run continues from the last checkpoint there.
  */
 class ClusterTrainingIT {
 
@@ -116,19 +122,40 @@ class ClusterTrainingIT {
 
         Path cluster = work.resolve("cluster");
         Trainer.Run run = Fixtures.run(cluster, CONFIG);
-        Trainer first = Trainer.start(run, data, new TrainingProgress() {
+        // A worker and its executor die as step 4's tasks start: Spark runs the lost work again on the other one.
+        AtomicBoolean stepThreeDone = new AtomicBoolean();
+        AtomicBoolean killed = new AtomicBoolean();
+        AtomicInteger lostTasks = new AtomicInteger();
+        spark.sc().addSparkListener(new SparkListener() {
             @Override
-            public void step(Step step) {
-                if (step.step() == 3) {                           // a worker and its executor die after step 3
+            public void onTaskStart(SparkListenerTaskStart start) {
+                if (stepThreeDone.get() && killed.compareAndSet(false, true)) {
                     Process worker = workers.get(1);
                     worker.descendants().forEach(ProcessHandle::destroyForcibly);
                     worker.destroyForcibly();
                 }
             }
+
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.reason() instanceof ExecutorLostFailure) {
+                    lostTasks.incrementAndGet();
+                }
+            }
+        });
+        Trainer first = Trainer.start(run, data, new TrainingProgress() {
+            @Override
+            public void step(Step step) {
+                if (step.step() == 3) {
+                    stepThreeDone.set(true);
+                }
+            }
         });
         first.gradientSource(new SparkGradients(spark, run, data.directory(), 2));
         Trainer.Summary summary = first.train(6);
+        assertTrue(killed.get(), "a worker was killed during step 4");
         assertEquals(6, summary.step(), "the run went on on the remaining worker");
+        System.out.println("tasks lost with the killed executor and run again: " + lostTasks.get());
         assertEquals(2, spark.sc().getExecutorMemoryStatus().size(), "the driver and the one executor left");
         assertTrue(Files.isDirectory(cluster.resolve("checkpoints/step-00000006")));
         String masterLog = Files.readString(work.resolve("master.log"));
