@@ -1,5 +1,6 @@
 package dev.phi4j.bench;
 
+import dev.phi4j.bench.distributed.DistributedBenchCommand;
 import dev.phi4j.bench.inference.GenerateBenchCommand;
 import dev.phi4j.bench.inference.ServeBenchCommand;
 import dev.phi4j.bench.mixture.MixtureBenchCommand;
@@ -15,6 +16,6 @@ import picocli.CommandLine.Command;
         description = "Benchmarks that print phi4j and its baseline side by side with the ratio.",
         subcommands = {TokenizerBenchCommand.class, TrainBenchCommand.class, ShardBenchCommand.class,
                 GenerateBenchCommand.class, ServeBenchCommand.class, PipelineBenchCommand.class,
-                MixtureBenchCommand.class, TeacherBenchCommand.class})
+                MixtureBenchCommand.class, TeacherBenchCommand.class, DistributedBenchCommand.class})
 public final class BenchCommand {
 }

@@ -11,6 +11,7 @@ import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.core.tokenizer.Tokenizers;
 import dev.phi4j.trainer.checkpoint.CheckpointFolders;
+import dev.phi4j.trainer.distributed.SparkGradients;
 import dev.phi4j.trainer.train.TextPacker;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
@@ -38,7 +39,9 @@ import java.util.concurrent.Callable;
         "Writes checkpoints, metrics.jsonl and loss-curve.svg under the run directory; Ctrl-C checkpoints and stops.",
         "Examples: bin/phi4j train configs/tiny-pretrain.yaml",
         "          bin/phi4j train configs/tiny-pretrain.yaml --resume",
-        "          bin/phi4j train configs/small-pretrain.yaml --text ../shared/datasets/tinyshakespeare/input.txt"})
+        "          bin/phi4j train configs/small-pretrain.yaml --text ../shared/datasets/tinyshakespeare/input.txt",
+        "          bin/phi4j train configs/tiny-pretrain.yaml --spark local[2]",
+        "          bin/phi4j train configs/small-pretrain.yaml --spark spark://master:7077 --set trainer.distributed.workers=4"})
 final class TrainCommand implements Callable<Integer> {
 
     @Mixin
@@ -52,6 +55,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "packed shard directory with a manifest.json (sets trainer.data.shards)")
     Path data;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "train data-parallel on this Spark master, e.g. "
+            + "local[2] or spark://host:7077: each step's micro-batches are spread over trainer.distributed.workers "
+            + "Spark tasks (sets trainer.distributed.master)")
+    String spark;
+
     @Option(names = "--resume", description = "continue from the run's LATEST checkpoint (starts anew when there is none)")
     boolean resume;
 
@@ -63,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try {
             return train();
-        } catch (TrainingAbortedException | ShardException e) {
+        } catch (TrainingAbortedException | ShardException | SparkGradients.DistributedTrainingException e) {
             System.err.println("phi4j train: " + e.getMessage());
             return ExitCodes.FAILED;
         }
@@ -75,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (data != null) {
             args.overrides.add("trainer.data.shards=" + yamlString(data.toString()));
+        }
+        if (spark != null) {
+            args.overrides.add("trainer.distributed.master=" + yamlString(spark));
         }
         ConfigLoader.Loaded<Phi4jConfig> loaded = args.load();
         Phi4jConfig config = loaded.config();
@@ -102,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Summary summary = TrainingSession.run(training, stopAfter == null ? trainer.maxSteps() : stopAfter);
         TrainingSession.printSummary(summary, trainer.maxSteps());
         if (summary.step() < trainer.maxSteps()) {
-            System.out.println("      continue with: bin/phi4j train " + args.file + " --resume");
+            System.out.println("      continue with: bin/phi4j train " + args.file + (spark == null ? "" : " --spark " + spark)
+                    + " --resume");
         }
         return ExitCodes.OK;
     }

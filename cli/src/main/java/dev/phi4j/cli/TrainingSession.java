@@ -4,8 +4,10 @@ import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.trainer.align.PreferenceData;
 import dev.phi4j.trainer.checkpoint.CheckpointFolders;
+import dev.phi4j.trainer.distributed.SparkGradients;
 import dev.phi4j.trainer.model.PhiDecoder;
 import dev.phi4j.trainer.train.Checkpoint;
+import dev.phi4j.trainer.train.GradientSource;
 import dev.phi4j.trainer.train.SequenceData;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
@@ -34,7 +36,13 @@ final class TrainingSession {
         TrainingData data = trainer.objective() == TrainerConfig.ObjectiveKind.DPO
                 ? PreferenceData.open(shards, trainer, run.directory(), config.model().contextLength(), progress)
                 : new SequenceData(shards);
-        return resume ? Trainer.resume(run, data, progress) : Trainer.start(run, data, progress);
+        Trainer training = resume ? Trainer.resume(run, data, progress) : Trainer.start(run, data, progress);
+        Optional<String> master = trainer.distributed().master();
+        if (master.isPresent()) {
+            training.gradientSource(SparkGradients.connect(master.get(), run, shards.directory(),
+                    trainer.distributed().workers()));
+        }
+        return training;
     }
 
     /** "from step 12, document masking; AdamW lr 0.003, linear schedule" (or "from scratch", "from the weights of DIR"). */
@@ -47,7 +55,9 @@ final class TrainingSession {
                         : trainer.initFrom().map(source -> "from the weights of " + source).orElse("from scratch"),
                 training.masking() == PhiDecoder.Masking.DOCUMENTS ? "document masking"
                         : "causal attention across documents", trainer.optimizer().lr(),
-                trainer.schedule().decay().name().toLowerCase(Locale.ROOT));
+                trainer.schedule().decay().name().toLowerCase(Locale.ROOT))
+                + trainer.distributed().master().map(master -> String.format(Locale.ROOT, "; gradient sharing over "
+                        + "%d Spark worker(s) on %s", trainer.distributed().workers(), master)).orElse("");
     }
 
     static Trainer.Summary run(Trainer training, long stopAfter) throws IOException {
@@ -64,6 +74,7 @@ final class TrainingSession {
         try {
             return training.train(stopAfter);
         } finally {
+            training.gradientSource().ifPresent(GradientSource::close);
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(checkpointOnInterrupt);

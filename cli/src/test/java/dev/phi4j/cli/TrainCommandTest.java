@@ -68,6 +68,57 @@ class TrainCommandTest {
     }
 
     @Test
+    void trainOnSparkLocal2LosesWhatOneProcessLosesAndHandsItsCheckpointToOne(@TempDir Path dir) throws IOException {
+        Path books = ROOT.resolve("datasets/sample/books");
+        Path config = dir.resolve("spark.yaml");
+        Files.writeString(config, String.join("\n",
+                "extends: " + ROOT.resolve("configs/tiny-pretrain.yaml"),
+                "run: {name: one, output_dir: " + dir + "}",
+                "tokenizer:",
+                "  path: " + dir.resolve("tokenizer.bpe"),
+                "  vocab_size: 300",
+                "  train_files: [" + books.resolve("notes-on-counting.txt") + "]",
+                "model: {preset: tiny, vocab_size: 300, context_length: 32}",
+                "trainer:",
+                "  max_steps: 4",
+                "  micro_batch_size: 2",
+                "  global_batch_tokens: 256",
+                "  schedule: {warmup_steps: 1}",
+                "  data: {text_files: [" + books.resolve("notes-on-counting.txt") + "]}",
+                "  eval: {interval: 2, batches: 1}",
+                "  checkpoint: {interval: 2}",
+                ""));
+        CliRun.Result one = run("train", config.toString());
+        assertEquals(ExitCodes.OK, one.exitCode(), one.err());
+
+        CliRun.Result spark = run("train", config.toString(), "--set", "run.name=spark", "--spark", "local[2]",
+                "--stop-after", "2");
+        assertEquals(ExitCodes.OK, spark.exitCode(), spark.err());
+        assertTrue(spark.out().contains("gradient sharing over 2 Spark worker(s) on local[2]"), spark.out());
+        assertTrue(spark.out().contains("--spark local[2] --resume"), spark.out());
+        CliRun.Result resumed = run("train", config.toString(), "--set", "run.name=spark", "--resume");
+        assertEquals(ExitCodes.OK, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("resumed from " + dir.resolve("spark/checkpoints/step-00000002")),
+                resumed.out());
+
+        List<Double> expected = losses(dir.resolve("one"));
+        List<Double> actual = losses(dir.resolve("spark"));
+        assertEquals(4, expected.size());
+        assertEquals(4, actual.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected.get(i), actual.get(i), 1e-6, "loss at step " + (i + 1));
+        }
+        List<String> metrics = Files.readAllLines(dir.resolve("spark/metrics.jsonl"));
+        assertEquals(2, metrics.stream().filter(l -> l.contains("\"exchange_s\"")).count(),
+                "steps 1-2 on Spark report their exchange time, steps 3-4 in one process do not");
+    }
+
+    private static List<Double> losses(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"event\":\"step\""))
+                .map(l -> Double.parseDouble(l.replaceAll(".*\"loss\":([-0-9.eE]+).*", "$1"))).toList();
+    }
+
+    @Test
     void trainWithoutDataSaysHowToGiveIt(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("nodata.yaml");
         Files.writeString(config, "extends: " + ROOT.resolve("configs/tiny.yaml") + "\nrun: {output_dir: " + dir

@@ -74,6 +74,7 @@ public final class Trainer {
     private final String resumedFrom;
     private TrainingState state;
     private MicroBatchHook hook = (step, microBatch, batch) -> { };
+    private GradientSource gradients;
     private volatile boolean stopRequested;
 
     private Trainer(Run run, TrainingData data, Optional<LoadedCheckpoint> checkpoint, TrainingProgress progress)
@@ -98,12 +99,7 @@ public final class Trainer {
             this.state = loaded.state();
             this.resumedFrom = loaded.directory().toString();
         } else {
-            NeuralNetConfiguration.Builder training = new NeuralNetConfiguration.Builder().seed(run.seed())
-                    .updater(new NoOp());
-            if (config.optimizer().weightDecay() > 0) {
-                training.weightDecay(config.optimizer().weightDecay(), true);   // marks the matrices that decay
-            }
-            this.net = PhiDecoder.build(model, masking, training);
+            this.net = network(model, masking, config, run.seed());
             if (config.initFrom().isPresent()) {
                 copyWeights(ModelCheckpoint.load(config.initFrom().get()));
             }
@@ -115,6 +111,21 @@ public final class Trainer {
         this.stepper = new TrainStep(net, objective, optimizer, config.gradClip());
         this.schedule = LearningRateSchedule.of(config);
         this.order = new DataOrder(data.size(), run.seed(), config.data().shuffle());
+    }
+
+    /**
+     * A fresh network for {@code model} as a run builds it: seeded by {@code seed}, no DL4J updater (phi4j's AdamW
+     * updates it) and weight decay marked on the matrices that decay. Workers that compute gradients for a run build
+     * theirs the same way.
+     */
+    public static ComputationGraph network(ModelConfig model, PhiDecoder.Masking masking, TrainerConfig config,
+                                           long seed) {
+        NeuralNetConfiguration.Builder training = new NeuralNetConfiguration.Builder().seed(seed)
+                .updater(new NoOp());
+        if (config.optimizer().weightDecay() > 0) {
+            training.weightDecay(config.optimizer().weightDecay(), true);   // marks the matrices that decay
+        }
+        return PhiDecoder.build(model, masking, training);
     }
 
     /** A new run from step 1. */
@@ -193,7 +204,7 @@ public final class Trainer {
             throw new IllegalArgumentException(dir + ": the run already finished (step " + loaded.step()
                     + " of trainer.max_steps " + config.maxSteps() + "); raise max_steps to train on");
         }
-        if (!loaded.trainer().equals(config)) {
+        if (!loaded.trainer().withoutDistribution().equals(config.withoutDistribution())) {
             progress.note("the trainer config differs from the checkpoint's; later losses will not match an "
                     + "uninterrupted run with the old config");
         }
@@ -237,6 +248,20 @@ public final class Trainer {
     /** Test hook: sees (and may alter) every micro-batch before it is trained on. */
     void hook(MicroBatchHook microBatchHook) {
         this.hook = microBatchHook;
+    }
+
+    /**
+     * Computes every later step's gradient with {@code source} instead of in process; the trainer still applies
+     * it (clipping, AdamW), logs, evaluates and checkpoints. The source's {@link GradientSource#stepMetrics} join each
+     * step's metrics line.
+     */
+    public void gradientSource(GradientSource source) {
+        this.gradients = source;
+    }
+
+    /** The source set by {@link #gradientSource(GradientSource)}; empty when steps accumulate in process. */
+    public Optional<GradientSource> gradientSource() {
+        return Optional.ofNullable(gradients);
     }
 
     /** Asks the loop to stop after the current step and checkpoint it (safe from another thread, e.g. on SIGINT). */
@@ -302,7 +327,8 @@ public final class Trainer {
                 long startTime = System.nanoTime();
                 Nd4j.getRandom().setSeed(run.seed() * 1_000_003L + step);
                 double lr = schedule.at(step);
-                TrainStep.Outcome outcome = stepper.run(nextMicroBatches(step), lr);
+                TrainStep.Outcome outcome = gradients == null ? stepper.run(nextMicroBatches(step), lr)
+                        : stepper.apply(remoteAccumulate(step), lr);
                 double seconds = (System.nanoTime() - startTime) / 1e9;
                 sessionSeconds += seconds;
                 sessionSteps++;
@@ -329,6 +355,9 @@ public final class Trainer {
                 line.put("step_s", seconds);
                 line.put("elapsed_s", state.trainSeconds());
                 objective.trainingMetrics().forEach(line::put);
+                if (gradients != null) {
+                    gradients.stepMetrics().forEach(line::put);
+                }
                 metrics.write(line);
                 progress.step(new TrainingProgress.Step(step, last, outcome.loss(), lr, outcome.gradNorm(),
                         outcome.clipped(), skipped, tokensPerSecond, mfu, seconds,
@@ -399,17 +428,34 @@ public final class Trainer {
 
     private List<MultiDataSet> nextMicroBatches(long step) {
         List<MultiDataSet> batches = new ArrayList<>(accumulation);
+        List<List<Long>> rows = nextRows();
+        for (int i = 0; i < accumulation; i++) {
+            MultiDataSet batch = data.microBatch(rows.get(i), run.model().contextLength(), masking);
+            hook.beforeForward(step, i, batch);
+            batches.add(batch);
+        }
+        return batches;
+    }
+
+    /** The next step's micro-batches as training-example indices, in the run's data order. */
+    private List<List<Long>> nextRows() {
+        List<List<Long>> rows = new ArrayList<>(accumulation);
         long position = state.sequencesConsumed();
         for (int i = 0; i < accumulation; i++) {
             List<Long> examples = new ArrayList<>(config.microBatchSize());
             for (int r = 0; r < config.microBatchSize(); r++) {
                 examples.add(order.rowAt(position++));
             }
-            MultiDataSet batch = data.microBatch(examples, run.model().contextLength(), masking);
-            hook.beforeForward(step, i, batch);
-            batches.add(batch);
+            rows.add(examples);
         }
-        return batches;
+        return rows;
+    }
+
+    /** The first half of the step computed by the {@link GradientSource}, into the stepper's gradient buffer. */
+    private Objective.Sum remoteAccumulate(long step) {
+        INDArray gradient = stepper.gradient();
+        gradient.assign(0);
+        return gradients.accumulate(step, nextRows(), net.params(), gradient);
     }
 
     private double validationLoss() {

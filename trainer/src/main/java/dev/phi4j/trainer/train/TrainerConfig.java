@@ -34,7 +34,9 @@ public record TrainerConfig(
         @Doc("a step whose loss or gradient norm is NaN or infinite is skipped and counted; this many in a row "
                 + "abort the run") @Default("5") @Range(min = 1) int nanTolerance,
         @Doc("peak FLOP/s that MFU is measured against; 0 measures an fp32 matrix multiply on this machine at start")
-        @Default("0") @Range(min = 0) double peakFlops) {
+        @Default("0") @Range(min = 0) double peakFlops,
+        @Doc("data-parallel training on a Spark cluster (module trainer-spark); without a master the run is one "
+                + "process") DistributedConfig distributed) {
 
     public TrainerConfig {
         if (objective == ObjectiveKind.DPO && initFrom.isEmpty() && dpo.reference().isEmpty()) {
@@ -44,6 +46,10 @@ public record TrainerConfig(
         if (schedule.warmupSteps() > maxSteps) {
             throw new InvalidConfigValue("schedule.warmup_steps",
                     "warmup_steps (" + schedule.warmupSteps() + ") exceeds max_steps (" + maxSteps + ")");
+        }
+        if (distributed.master().isPresent() && objective != ObjectiveKind.NEXT_TOKEN) {
+            throw new InvalidConfigValue("trainer.distributed.master", "distributed training supports objective "
+                    + "next_token only (DPO's reference log-probs live on the driver); unset distributed.master");
         }
         for (Map.Entry<String, Long> milestone : checkpoint.milestones().entrySet()) {
             if (milestone.getValue() < 1 || milestone.getValue() > maxSteps) {
@@ -70,6 +76,34 @@ public record TrainerConfig(
     }
 
     public enum ObjectiveKind { NEXT_TOKEN, DPO }
+
+    /** This config as it bears on the losses: without {@link #distributed}, which changes where, not what. */
+    public TrainerConfig withoutDistribution() {
+        return new TrainerConfig(initFrom, objective, dpo, optimizer, schedule, maxSteps, microBatchSize,
+                globalBatchTokens, gradClip, data, checkpoint, eval, nanTolerance, peakFlops,
+                new DistributedConfig(Optional.empty(), 2, Optional.empty(), DistributedConfig.Mode.GRADIENTS));
+    }
+
+    /**
+     * Data-parallel training on Spark. The driver keeps the model, AdamW, metrics and checkpoints; each step's
+     * micro-batches are spread over the workers.
+     */
+    public record DistributedConfig(
+            @Doc("the Spark master to train on, e.g. local[2] or spark://host:7077; `phi4j train --spark MASTER` "
+                    + "sets it; unset: a single process") Optional<String> master,
+            @Doc("Spark tasks per step: a step's micro-batch i is computed by worker i mod workers, so more workers "
+                    + "than micro-batches per step leave some idle") @Default("2") @Range(min = 1, max = 4096)
+            int workers,
+            @Doc("where the workers read the shard directory: a Hadoop file system URI (hdfs://…, s3a://… with "
+                    + "hadoop-aws on the classpath, file:/…), copied once per executor into the Spark application's "
+                    + "directory and checked against the driver's manifest; unset: the driver's shard directory, at the "
+                    + "same local path on every worker") Optional<String> shards,
+            @Doc("gradients: every worker computes the gradient sum of its micro-batches at the broadcast weights "
+                    + "and the driver adds them and applies AdamW (the single-process run's losses, up to float "
+                    + "summation order)") @Default("gradients") Mode mode) {
+
+        public enum Mode { GRADIENTS }
+    }
 
     /**
      * Direct Preference Optimization (report §4.2). The data is a DPO shard set (splits chosen and rejected, row i of

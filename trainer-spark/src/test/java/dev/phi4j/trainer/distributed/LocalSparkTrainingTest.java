@@ -1,0 +1,165 @@
+package dev.phi4j.trainer.distributed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.trainer.train.Trainer;
+import dev.phi4j.trainer.train.TrainerConfig;
+import dev.phi4j.trainer.train.TrainingProgress;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Gradient sharing on {@code local[2]} against the single-process trainer on the same data, config and token budget.
+ * Each step's 4 micro-batches are split 2 + 2 over the workers and their gradient sums added on the driver, so the
+ * only difference is float summation order: every step's loss and gradient norm must agree within
+ * {@value #TOLERANCE}, and checkpoints written by either resume in the other.
+ */
+class LocalSparkTrainingTest {
+
+    /** Largest |Δ| allowed between a distributed and a single-process step's loss (and gradient norm). */
+    static final double TOLERANCE = 1e-6;
+
+    static final TrainerConfig CONFIG = Fixtures.trainer("{max_steps: 6, micro_batch_size: 2, "
+            + "global_batch_tokens: 128, schedule: {warmup_steps: 2}, eval: {interval: 3, batches: 2}, "
+            + "checkpoint: {interval: 3, keep_last: 5}, distributed: {master: 'local[2]', workers: 2}}");
+
+    private static JavaSparkContext spark;
+
+    @BeforeAll
+    static void startSpark() {
+        spark = SparkTraining.context("local[2]", "phi4j-trainer-spark-test");
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    private static Trainer distributed(Trainer trainer, Trainer.Run run, ShardSet data) {
+        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2));
+        return trainer;
+    }
+
+    @Test
+    void gradientSharingOnLocal2GivesTheSingleProcessLossesAndCheckpointsInteroperate(@TempDir Path dir)
+            throws IOException {
+        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+
+        Path single = dir.resolve("single");
+        Trainer.start(Fixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train();
+
+        Path shared = dir.resolve("shared");
+        Trainer.Run sharedRun = Fixtures.run(shared, CONFIG);
+        distributed(Trainer.start(sharedRun, data, TrainingProgress.SILENT), sharedRun, data).train();
+        assertSameLosses(single, shared, 6);
+        assertTrue(Files.isDirectory(shared.resolve("checkpoints/step-00000006")));
+        List<JsonNode> steps = Fixtures.events(shared, "step");
+        for (JsonNode step : steps) {
+            assertEquals(2, step.get("workers").asInt(), step.toString());
+            assertTrue(step.get("exchange_s").asDouble() >= 0 && step.get("compute_s").asDouble() > 0,
+                    step.toString());
+        }
+
+        // distributed to step 3, then a single process resumes its checkpoint
+        Path handedBack = dir.resolve("distributed-then-single");
+        Trainer.Run first = Fixtures.run(handedBack, CONFIG);
+        distributed(Trainer.start(first, data, TrainingProgress.SILENT), first, data).train(3);
+        Trainer resumed = Trainer.resume(Fixtures.run(handedBack, CONFIG), data, TrainingProgress.SILENT);
+        assertEquals(3, resumed.state().step());
+        resumed.train();
+        assertSameLosses(single, handedBack, 6);
+
+        // a single process to step 3, then the distributed run resumes its checkpoint
+        Path handedOver = dir.resolve("single-then-distributed");
+        Trainer.start(Fixtures.run(handedOver, CONFIG), data, TrainingProgress.SILENT).train(3);
+        Trainer.Run second = Fixtures.run(handedOver, CONFIG);
+        Trainer continued = distributed(Trainer.resume(second, data, TrainingProgress.SILENT), second, data);
+        assertEquals(3, continued.state().step());
+        continued.train();
+        assertSameLosses(single, handedOver, 6);
+    }
+
+    @Test
+    void aWorkerThatCannotReadTheShardsStopsTheRunSayingWhyAndHowToGoOn(@TempDir Path dir) throws IOException {
+        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        Trainer.Run run = Fixtures.run(dir.resolve("run"), CONFIG);
+        Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
+        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2,
+                dir.resolve("not-mounted").toString()));
+        SparkGradients.DistributedTrainingException e = assertThrows(
+                SparkGradients.DistributedTrainingException.class, trainer::train);
+        assertTrue(e.getMessage().startsWith("step 1: the Spark job computing its gradients failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("the shard directory " + dir.resolve("not-mounted") + " is not there"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("continue from the last checkpoint with --resume"), e.getMessage());
+        assertEquals(0, trainer.state().step(), "nothing applied");
+    }
+
+    @Test
+    void workersReadACopyOfTheShardsThroughHadoopAndRefuseAnotherSet(@TempDir Path dir) throws IOException {
+        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        Path copy = dir.resolve("elsewhere");
+        try (var files = Files.walk(data.directory())) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(data.directory().relativize(file).toString()));
+            }
+        }
+        Path single = dir.resolve("single");
+        Trainer.start(Fixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train(2);
+        Path hadoop = dir.resolve("hadoop");
+        Trainer.Run run = Fixtures.run(hadoop, CONFIG);
+        Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
+        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2, copy.toUri().toString()));
+        trainer.train(2);
+        assertSameLosses(single, hadoop, 2);
+
+        ShardSet other = dev.phi4j.trainer.train.TextPacker.pack(List.of(Fixtures.BOOKS.get(0)),
+                TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1, Fixtures.tokenizer(),
+                Fixtures.MODEL.contextLength(), dir.resolve("other")).shards();
+        Trainer.Run wrongRun = Fixtures.run(dir.resolve("wrong"), CONFIG);
+        Trainer wrong = Trainer.start(wrongRun, data, TrainingProgress.SILENT);
+        wrong.gradientSource(new SparkGradients(spark, wrongRun, data.directory(), 2,
+                other.directory().toUri().toString()));
+        SparkGradients.DistributedTrainingException e = assertThrows(
+                SparkGradients.DistributedTrainingException.class, wrong::train);
+        assertTrue(e.getMessage().contains("are not the driver's"), e.getMessage());
+    }
+
+    /** Step and eval lines of {@code actual} match {@code expected}'s within {@link #TOLERANCE}. */
+    static void assertSameLosses(Path expected, Path actual, int steps) {
+        List<JsonNode> want = Fixtures.events(expected, "step");
+        List<JsonNode> got = Fixtures.events(actual, "step");
+        assertEquals(steps, want.size());
+        assertEquals(steps, got.size(), "metrics.jsonl of " + actual.getFileName() + " reads like one run");
+        double worst = 0;
+        for (int i = 0; i < steps; i++) {
+            assertEquals(want.get(i).get("step").asLong(), got.get(i).get("step").asLong());
+            double loss = want.get(i).get("loss").asDouble();
+            assertEquals(loss, got.get(i).get("loss").asDouble(), TOLERANCE, "loss at step " + (i + 1));
+            assertEquals(want.get(i).get("grad_norm").asDouble(), got.get(i).get("grad_norm").asDouble(), TOLERANCE,
+                    "gradient norm at step " + (i + 1));
+            worst = Math.max(worst, Math.abs(loss - got.get(i).get("loss").asDouble()));
+        }
+        List<JsonNode> wantEval = Fixtures.events(expected, "eval");
+        List<JsonNode> gotEval = Fixtures.events(actual, "eval");
+        assertEquals(wantEval.size(), gotEval.size());
+        for (int i = 0; i < wantEval.size(); i++) {
+            assertEquals(wantEval.get(i).get("val_loss").asDouble(), gotEval.get(i).get("val_loss").asDouble(),
+                    TOLERANCE, "validation loss at step " + wantEval.get(i).get("step"));
+        }
+        System.out.printf("%s vs %s: largest |Δloss| over %d steps %.3g%n", actual.getFileName(),
+                expected.getFileName(), steps, worst);
+    }
+}
