@@ -79,6 +79,8 @@ public final class Sandbox {
             "\\bpublic\\s+(?:(?:final|abstract|static|strictfp|sealed|non-sealed)\\s+)*(?:class|record|enum|interface)"
                     + "\\s+(\\w+)");
 
+    private static final long STREAM_END_MILLIS = 15_000;
+
     private static final ExecutorService OUTPUT_READERS = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "sandbox-output");
         thread.setDaemon(true);
@@ -238,9 +240,11 @@ public final class Sandbox {
                     return result(Outcome.SANDBOX_ERROR, -1, stdout.text(), "sandbox: the process survived SIGKILL",
                             start);
                 }
-                // Under namespaces the streams end with the namespace; without, a daemonised child may hold them.
-                stdout.awaitEnd(2000);
-                stderr.awaitEnd(2000);
+                // Under namespaces the streams end with the namespace; without, a daemonised child may hold them
+                // until killUser above. With a 2 s wait, eight concurrent runs of 72 processes on two cores once
+                // returned a run as passed with its output missing; waiting on a pipe that has ended costs nothing.
+                stdout.awaitEnd(STREAM_END_MILLIS);
+                stderr.awaitEnd(STREAM_END_MILLIS);
                 Map<String, Integer> statuses = stepStatuses(run.resolve(RunScript.STATUS_FILE));
                 String lastStep = steps.get(steps.size() - 1).name();
                 String endedIn = steps.stream().map(RunScript.Step::name)
