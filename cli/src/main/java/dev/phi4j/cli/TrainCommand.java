@@ -11,7 +11,7 @@ import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.core.tokenizer.Tokenizers;
 import dev.phi4j.trainer.checkpoint.CheckpointFolders;
-import dev.phi4j.trainer.distributed.SparkGradients;
+import dev.phi4j.trainer.distributed.DistributedTrainingException;
 import dev.phi4j.trainer.train.TextPacker;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try {
             return train();
-        } catch (TrainingAbortedException | ShardException | SparkGradients.DistributedTrainingException e) {
+        } catch (TrainingAbortedException | ShardException | DistributedTrainingException e) {
             System.err.println("phi4j train: " + e.getMessage());
             return ExitCodes.FAILED;
         }

@@ -4,10 +4,10 @@ import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.Tokenizer;
 import dev.phi4j.trainer.align.PreferenceData;
 import dev.phi4j.trainer.checkpoint.CheckpointFolders;
-import dev.phi4j.trainer.distributed.SparkGradients;
+import dev.phi4j.trainer.distributed.SparkTraining;
 import dev.phi4j.trainer.model.PhiDecoder;
 import dev.phi4j.trainer.train.Checkpoint;
-import dev.phi4j.trainer.train.GradientSource;
+import dev.phi4j.trainer.train.StepDistribution;
 import dev.phi4j.trainer.train.SequenceData;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
@@ -39,8 +39,7 @@ final class TrainingSession {
         Trainer training = resume ? Trainer.resume(run, data, progress) : Trainer.start(run, data, progress);
         Optional<String> master = trainer.distributed().master();
         if (master.isPresent()) {
-            training.gradientSource(SparkGradients.connect(master.get(), run, shards.directory(),
-                    trainer.distributed().workers()));
+            training.distribute(SparkTraining.connect(master.get(), run, shards.directory()));
         }
         return training;
     }
@@ -56,8 +55,7 @@ final class TrainingSession {
                 training.masking() == PhiDecoder.Masking.DOCUMENTS ? "document masking"
                         : "causal attention across documents", trainer.optimizer().lr(),
                 trainer.schedule().decay().name().toLowerCase(Locale.ROOT))
-                + trainer.distributed().master().map(master -> String.format(Locale.ROOT, "; gradient sharing over "
-                        + "%d Spark worker(s) on %s", trainer.distributed().workers(), master)).orElse("");
+                + training.distribution().map(steps -> "; " + steps.describe()).orElse("");
     }
 
     static Trainer.Summary run(Trainer training, long stopAfter) throws IOException {
@@ -74,7 +72,7 @@ final class TrainingSession {
         try {
             return training.train(stopAfter);
         } finally {
-            training.gradientSource().ifPresent(GradientSource::close);
+            training.distribution().ifPresent(StepDistribution::close);
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(checkpointOnInterrupt);

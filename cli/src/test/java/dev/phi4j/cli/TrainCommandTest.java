@@ -111,6 +111,18 @@ class TrainCommandTest {
         List<String> metrics = Files.readAllLines(dir.resolve("spark/metrics.jsonl"));
         assertEquals(2, metrics.stream().filter(l -> l.contains("\"exchange_s\"")).count(),
                 "steps 1-2 on Spark report their exchange time, steps 3-4 in one process do not");
+
+        // parameter averaging from the config; one replica trains exactly what one process trains
+        CliRun.Result averaging = run("train", config.toString(), "--set", "run.name=averaging", "--spark",
+                "local[1]", "--set", "trainer.distributed.mode=averaging", "--set", "trainer.distributed.workers=1",
+                "--set", "trainer.distributed.average_every=3");
+        assertEquals(ExitCodes.OK, averaging.exitCode(), averaging.err());
+        assertTrue(averaging.out().contains("parameter averaging every 3 step(s) over 1 Spark worker(s) on local[1]"),
+                averaging.out());
+        List<Double> averaged = losses(dir.resolve("averaging"));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected.get(i), averaged.get(i), 1e-6, "averaging: loss at step " + (i + 1));
+        }
     }
 
     private static List<Double> losses(Path run) throws IOException {

@@ -9,8 +9,8 @@ import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.BpeTokenizer;
 import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
-import dev.phi4j.trainer.distributed.SparkGradients;
-import dev.phi4j.trainer.train.GradientSource;
+import dev.phi4j.trainer.distributed.SparkTraining;
+import dev.phi4j.trainer.train.StepDistribution;
 import dev.phi4j.trainer.train.MetricsLog;
 import dev.phi4j.trainer.train.TextPacker;
 import dev.phi4j.trainer.train.Trainer;
@@ -29,18 +29,21 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code phi4j bench distributed}: the same run (model, data, token budget) trained in one process and with gradient
- * sharing on each Spark master given, side by side: tokens/s, seconds per step, the slowest worker's compute, the
- * seconds spent exchanging (broadcasting the weights, scheduling, collecting and summing the gradients), and the
- * largest per-step loss difference from the single process. From the measured compute and exchange it projects the
- * step time on N nodes.
+ * {@code phi4j bench distributed}: the same run (model, data, token budget) trained in one process and in each
+ * distributed mode on each Spark master given, side by side: tokens/s, seconds per step, the slowest worker's compute,
+ * the seconds spent exchanging (gradient sharing: broadcasting the weights, collecting and summing the gradients;
+ * averaging: broadcasting weights and moments, collecting and averaging the replicas, per step of a round), the
+ * largest per-step loss difference from the single process and the last step's loss. From the measured compute and
+ * exchange it projects the step time on N nodes, per mode.
  */
 @Command(name = "distributed", mixinStandardHelpOptions = true, description = {
-        "Data-parallel training throughput: one process vs gradient sharing on Spark masters, same run and data.",
+        "Data-parallel training throughput: one process vs gradient sharing and parameter averaging on Spark masters, "
+                + "same run and data.",
         "Prints tokens/s, compute and exchange seconds per step, |Δloss| against one process, and a projection to N "
                 + "nodes from the measured compute/communication ratio.",
         "Example: bin/phi4j bench distributed --steps 6",
-        "         bin/phi4j bench distributed --spark local[2]=2 --spark spark://host:7077=4 --preset small --seq 128"})
+        "         bin/phi4j bench distributed --spark local[2]=2 --spark spark://host:7077=4 --preset small --seq 128",
+        "         bin/phi4j bench distributed --modes averaging --average-every 8"})
 public final class DistributedBenchCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "tiny", description = "model preset (default: ${DEFAULT-VALUE})")
@@ -64,6 +67,12 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Option(names = "--spark", paramLabel = "MASTER=WORKERS", description = "a Spark master and its worker count, "
             + "repeatable (default: local[1]=1 and local[2]=2)")
     List<String> masters = new ArrayList<>();
+    @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "trainer.distributed.mode(s) to run "
+            + "on each master: gradients, averaging (default: both)")
+    List<String> modeNames = new ArrayList<>(List.of("gradients", "averaging"));
+    @Option(names = "--average-every", defaultValue = "4", description = "averaging mode: steps per round "
+            + "(default: ${DEFAULT-VALUE})")
+    int averageEvery;
     @Option(names = "--text", paramLabel = "FILE", description = "text to train on (default: the bundled sample books)")
     List<Path> text = new ArrayList<>();
     @Option(names = "--project-micro-batches", defaultValue = "64", description = "also project the scaling at this "
@@ -72,21 +81,33 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "where the runs go (default: a temporary directory)")
     Path workDir;
 
-    private record Setting(String name, String master, int workers) {}
+    private record Setting(String name, String master, int workers, TrainerConfig.DistributedConfig.Mode mode) {}
 
     private record Measured(Setting setting, double tokensPerSecond, double stepSeconds, double computeSeconds,
-                            double exchangeSeconds, double broadcastSeconds, double maxLossDelta) {}
+                            double exchangeSeconds, double broadcastSeconds, double maxLossDelta, double lastLoss) {}
 
     @Override
     public Integer call() throws Exception {
-        List<Setting> settings = new ArrayList<>(List.of(new Setting("one process", null, 1)));
-        for (String master : masters.isEmpty() ? List.of("local[1]=1", "local[2]=2") : masters) {
-            int eq = master.lastIndexOf('=');
-            if (eq < 1) {
-                throw new IllegalArgumentException("--spark takes MASTER=WORKERS, e.g. local[2]=2, got " + master);
+        List<TrainerConfig.DistributedConfig.Mode> modes = new ArrayList<>();
+        for (String name : modeNames) {
+            try {
+                modes.add(TrainerConfig.DistributedConfig.Mode.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--modes takes gradients and/or averaging, got " + name);
             }
-            settings.add(new Setting(master.substring(0, eq), master.substring(0, eq),
-                    Integer.parseInt(master.substring(eq + 1))));
+        }
+        List<Setting> settings = new ArrayList<>(List.of(new Setting("one process", null, 1, null)));
+        for (TrainerConfig.DistributedConfig.Mode mode : modes) {
+            for (String master : masters.isEmpty() ? List.of("local[1]=1", "local[2]=2") : masters) {
+                int eq = master.lastIndexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("--spark takes MASTER=WORKERS, e.g. local[2]=2, got " + master);
+                }
+                String name = master.substring(0, eq) + (mode == TrainerConfig.DistributedConfig.Mode.GRADIENTS
+                        ? " gradients" : " averaging");
+                settings.add(new Setting(name, master.substring(0, eq), Integer.parseInt(master.substring(eq + 1)),
+                        mode));
+            }
         }
         Path root = Path.of(System.getProperty("phi4j.root", ".")).toAbsolutePath();
         List<Path> files = text.isEmpty() ? List.of(root.resolve("datasets/sample/books/the-lighthouse-keepers-ledger"
@@ -101,11 +122,14 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         ModelConfig model = base.withVocabSize(tokenizer.vocabSize()).withContext(seq, base.ropeTheta());
         ShardSet shards = TextPacker.pack(files, TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.05, tokenizer,
                 seq, dir.resolve("data")).shards();
-        TrainerConfig trainer = ConfigJson.fromJson(new ObjectMapper().readTree(String.format(Locale.ROOT,
-                "{\"max_steps\": %d, \"micro_batch_size\": %d, \"global_batch_tokens\": %d, "
-                        + "\"schedule\": {\"warmup_steps\": 1}, \"eval\": {\"interval\": 0}, "
-                        + "\"checkpoint\": {\"interval\": 1000000}}", warmupSteps + steps, microBatch,
-                (long) microBatch * accumulation * seq)), TrainerConfig.class, "bench");
+        // checkpoints at the end of the warm-up, so an averaging round never spans warm-up and timed steps
+        String trainerJson = String.format(Locale.ROOT, "{\"max_steps\": %d, \"micro_batch_size\": %d, "
+                        + "\"global_batch_tokens\": %d, \"schedule\": {\"warmup_steps\": 1}, \"eval\": "
+                        + "{\"interval\": 0}, \"checkpoint\": {\"interval\": 1000000, \"milestones\": "
+                        + "{\"warm\": %d}}, \"distributed\": {\"mode\": \"%%s\", \"workers\": %%d, "
+                        + "\"average_every\": %d}}",
+                warmupSteps + steps, microBatch, (long) microBatch * accumulation * seq, Math.max(1, warmupSteps),
+                averageEvery);
         long tokensPerStep = (long) microBatch * accumulation * seq;
         System.out.printf(Locale.ROOT, "model %s: %,d parameters (vocab %,d, d_model %d, %d layers, context %d); %d "
                         + "micro-batches of %d × %d = %,d tokens per step; %d warm-up + %d timed steps; %d cores, "
@@ -118,17 +142,19 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         List<Double> reference = null;
         for (Setting setting : settings) {
             Path runDir = dir.resolve("run-" + results.size());
+            String mode = setting.mode() == null ? "gradients" : setting.mode().name().toLowerCase(Locale.ROOT);
+            TrainerConfig trainer = ConfigJson.fromJson(new ObjectMapper().readTree(String.format(Locale.ROOT,
+                    trainerJson, mode, setting.workers())), TrainerConfig.class, "bench");
             Trainer.Run run = new Trainer.Run(runDir, 42, model, tokenizer, new TokenizerConfig(
                     TokenizerConfig.Kind.BPE, Optional.of(tokenizerFile), tokenizer.vocabSize(), List.of()), trainer);
             Trainer training = Trainer.start(run, shards, TrainingProgress.SILENT);
             if (setting.master() != null) {
-                training.gradientSource(SparkGradients.connect(setting.master(), run, shards.directory(),
-                        setting.workers()));
+                training.distribute(SparkTraining.connect(setting.master(), run, shards.directory()));
             }
             try {
                 training.train();
             } finally {
-                training.gradientSource().ifPresent(GradientSource::close);
+                training.distribution().ifPresent(StepDistribution::close);
             }
             List<JsonNode> lines = new ArrayList<>();
             for (JsonNode line : MetricsLog.read(runDir.resolve(MetricsLog.FILE))) {
@@ -147,24 +173,31 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             List<JsonNode> timed = lines.subList(warmupSteps, lines.size());
             double stepSeconds = mean(timed, "step_s");
             results.add(new Measured(setting, tokensPerStep / stepSeconds, stepSeconds, mean(timed, "compute_s"),
-                    mean(timed, "exchange_s"), mean(timed, "broadcast_s"), maxDelta));
+                    mean(timed, "exchange_s"), mean(timed, "broadcast_s"), maxDelta, losses.get(losses.size() - 1)));
             System.out.printf(Locale.ROOT, "  %-24s done: %.3f s/step%n", setting.name(), stepSeconds);
         }
 
-        System.out.printf("%n%-26s %7s %10s %8s %10s %11s %12s %12s%n", "", "workers", "tokens/s", "s/step",
-                "compute s", "exchange s", "broadcast s", "|Δloss| max");
+        System.out.printf("%n%-30s %7s %10s %8s %10s %11s %12s %10s %12s%n", "", "workers", "tokens/s", "s/step",
+                "compute s", "exchange s", "broadcast s", "last loss", "|Δloss| max");
         for (Measured m : results) {
             boolean spark = m.setting().master() != null;
-            System.out.printf(Locale.ROOT, "%-26s %7d %,10.0f %8.3f %10s %11s %12s %12.2g%n", m.setting().name(),
-                    m.setting().workers(), m.tokensPerSecond(), m.stepSeconds(),
+            System.out.printf(Locale.ROOT, "%-30s %7d %,10.0f %8.3f %10s %11s %12s %10.4f %12.2g%n",
+                    m.setting().name(), m.setting().workers(), m.tokensPerSecond(), m.stepSeconds(),
                     spark ? String.format(Locale.ROOT, "%.3f", m.computeSeconds()) : "-",
                     spark ? String.format(Locale.ROOT, "%.3f", m.exchangeSeconds()) : "-",
-                    spark ? String.format(Locale.ROOT, "%.4f", m.broadcastSeconds()) : "-", m.maxLossDelta());
+                    spark ? String.format(Locale.ROOT, "%.4f", m.broadcastSeconds()) : "-", m.lastLoss(),
+                    m.maxLossDelta());
         }
-        projection(results, model.parameterCount());
-        System.out.println("compute s: the slowest worker's forward and backward per step; exchange s: the rest of the "
-                + "step's gradient half (broadcast, task scheduling, shipping and summing the gradients); the driver's "
-                + "AdamW is in s/step only. Runs under " + dir);
+        for (TrainerConfig.DistributedConfig.Mode mode : modes) {
+            List<Measured> ofMode = new ArrayList<>(List.of(results.get(0)));
+            results.stream().filter(m -> m.setting().mode() == mode).forEach(ofMode::add);
+            projection(ofMode, model.parameterCount(), mode);
+        }
+        System.out.println("compute s: the slowest worker's forward and backward (averaging: and its AdamW) per step; "
+                + "exchange s: the rest of the step's distributed half (broadcast, task scheduling, shipping and "
+                + "summing the gradients, or averaging the replicas' weights and moments once per round of "
+                + averageEvery + " steps); gradient sharing's AdamW on the driver is in s/step only. Averaging is "
+                + "not the single-process run: its |Δloss| is how far it drifts. Runs under " + dir);
         return ExitCode.OK;
     }
 
@@ -177,7 +210,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
      * driver collects N gradients, so it grows with N; without such a pair, or when the fit falls, b is 0 and the
      * projection is optimistic). Projected at the benchmark's micro-batches per step and at {@code --project-micro-batches}.
      */
-    private void projection(List<Measured> results, long parameters) {
+    private void projection(List<Measured> results, long parameters, TrainerConfig.DistributedConfig.Mode mode) {
         List<Measured> spark = results.stream().filter(m -> m.setting().master() != null).toList();
         if (spark.isEmpty()) {
             return;
@@ -196,10 +229,13 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             b = Math.max(0, (widest.exchangeSeconds() - narrow.exchangeSeconds()) / dn);
             a = widest.exchangeSeconds() - b * widest.setting().workers();
         }
+        boolean averaging = mode == TrainerConfig.DistributedConfig.Mode.AVERAGING;
         System.out.printf(Locale.ROOT, "%nprojection (exchange from %s): compute %.4f s per micro-batch (one process), "
-                        + "driver %.4f s per step, exchange %.4f + %.4f·N s; %,d parameters = %.1f MB of fp32 "
-                        + "gradient per worker per step; compute/exchange at 2 nodes: %.2f%n", widest.setting().name(),
-                perMicroBatch, driver, a, b, parameters, parameters * 4 / 1e6,
+                        + "driver %.4f s per step, exchange %.4f + %.4f·N s per step; %,d parameters = %.1f MB of fp32 "
+                        + "%s per worker %s; compute/exchange at 2 nodes: %.2f%n", widest.setting().name(),
+                perMicroBatch, driver, a, b, parameters, parameters * 4 / 1e6 * (averaging ? 3 : 1),
+                averaging ? "weights and moments" : "gradient", averaging ? "per round of " + averageEvery + " steps"
+                        : "per step",
                 perMicroBatch * Math.ceil(accumulation / 2.0) / Math.max(1e-9, a + 2 * b));
         System.out.printf("%-16s %8s %12s %10s %10s %16s%n", "micro-batches", "nodes N", "micro/node", "s/step",
                 "speed-up", "compute share");

@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The benchmark's table on a tiny shape: one process and local[2], the same losses, a projection. */
+/**
+ * The benchmark's table on a tiny shape: one process, gradient sharing and averaging on local[2] (the first with the
+ * single process's losses), a projection per mode.
+ */
 class DistributedBenchCommandTest {
 
     @Test
-    void benchPrintsBothSettingsWithTheSameLossesAndAProjection(@TempDir Path dir) {
+    void benchPrintsBothModesBesideOneProcessAndAProjectionEach(@TempDir Path dir) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = System.out;
         int code;
@@ -30,12 +33,22 @@ class DistributedBenchCommandTest {
         }
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
-        String local = text.lines().filter(l -> l.startsWith("local[2] ")).findFirst().orElseThrow(() ->
-                new AssertionError(text));
-        String[] columns = local.trim().split("\\s+");
-        assertEquals("2", columns[1], local);
-        assertTrue(Double.parseDouble(columns[columns.length - 1]) <= 1e-6, "|Δloss| of local[2]: " + local);
-        assertTrue(text.contains("projection (exchange from local[2])") && text.lines().anyMatch(l -> l.startsWith("2 ")),
-                text);
+        String gradients = row(text, "local[2] gradients ");
+        String[] columns = gradients.trim().split("\\s+");
+        assertEquals("2", columns[2], gradients);
+        assertTrue(Double.parseDouble(columns[columns.length - 1]) <= 1e-6, "|Δloss| of gradient sharing: " + gradients);
+        String averaging = row(text, "local[2] averaging ");
+        String[] averaged = averaging.trim().split("\\s+");
+        assertEquals("2", averaged[2], averaging);
+        assertTrue(Double.isFinite(Double.parseDouble(averaged[averaged.length - 2])), averaging);
+        assertTrue(text.contains("projection (exchange from local[2] gradients)")
+                && text.contains("projection (exchange from local[2] averaging)")
+                && text.contains("weights and moments per worker per round of 4 steps")
+                && text.lines().anyMatch(l -> l.startsWith("2 ")), text);
+        System.out.println(text);
+    }
+
+    private static String row(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(text));
     }
 }

@@ -37,13 +37,13 @@ final class WorkerShards {
                 key -> copy(location, manifestFingerprint)) : Path.of(location);
         Path manifest = dir.resolve(ShardManifest.FILE_NAME);
         if (!Files.isRegularFile(manifest)) {
-            throw new IllegalStateException("worker on " + GradientWorker.host() + ": the shard directory " + dir
+            throw new IllegalStateException("worker on " + StepWorker.host() + ": the shard directory " + dir
                     + " is not there; every Spark worker reads the shards itself: put them on a file system all "
                     + "workers mount at the same path, or set trainer.distributed.shards to an hdfs:// or s3a:// URI");
         }
         String fingerprint = Sha256.tagged(Files.readAllBytes(manifest));
         if (!fingerprint.equals(manifestFingerprint)) {
-            throw new IllegalStateException("worker on " + GradientWorker.host() + ": the shards at " + location
+            throw new IllegalStateException("worker on " + StepWorker.host() + ": the shards at " + location
                     + " are not the driver's (manifest " + fingerprint + ", the driver's " + manifestFingerprint
                     + "); point trainer.distributed.shards at a copy of the shard directory the run trains on");
         }
@@ -67,7 +67,7 @@ final class WorkerShards {
             org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(URI.create(location));
             FileSystem fs = source.getFileSystem(hadoopConfiguration());
             if (!fs.exists(source)) {
-                throw new IllegalStateException("worker on " + GradientWorker.host() + ": the shard directory "
+                throw new IllegalStateException("worker on " + StepWorker.host() + ": the shard directory "
                         + location + " is not there");
             }
             Path partial = Files.createDirectories(target.resolveSibling(target.getFileName() + ".partial-"
@@ -89,7 +89,7 @@ final class WorkerShards {
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("worker on " + GradientWorker.host() + ": copying the shards from "
+            throw new UncheckedIOException("worker on " + StepWorker.host() + ": copying the shards from "
                     + location + " failed: " + e.getMessage(), e);
         }
     }

@@ -13,7 +13,10 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.File;
 import java.io.IOException;
@@ -32,13 +35,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Gradient sharing on a real standalone cluster: a master and two workers (one core each), each a separate JVM on
+ * Both modes on a real standalone cluster: a master and two workers (one core each), each a separate JVM on
  * localhost whose executors are separate JVMs too, with the test as the driver. As in the pipeline's ClusterIT, the
  * cluster's SPARK_HOME/jars links this test's own library classpath; phi4j's classes reach the executors through
  * {@code spark.executor.extraClassPath} (the same machine). The run must lose what the single-process run loses on
  * the same data and token budget within {@link LocalSparkTrainingTest#TOLERANCE}; one worker is killed as step 4's
  * tasks start and Spark must finish the run on the other; a resumed run continues from the last checkpoint there.
+ * Parameter averaging runs first, while both workers live: it must end within
+ * {@link LocalSparkAveragingTest#AVERAGING_TOLERANCE} of the single process's validation loss, and a single process
+ * resumes its checkpoint.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTrainingIT {
 
     private static final Path ROOT = Fixtures.ROOT;
@@ -115,6 +122,34 @@ class ClusterTrainingIT {
     }
 
     @Test
+    @Order(1)
+    void twoReplicasAveragedOnTheClusterTrainCloseToOneProcessAndHandTheirCheckpointBack() throws IOException {
+        ShardSet data = Fixtures.packedBooks(work.resolve("averaging-data"));
+        TrainerConfig config = Fixtures.trainer("{max_steps: 8, micro_batch_size: 2, global_batch_tokens: 128, "
+                + "schedule: {warmup_steps: 2}, eval: {interval: 4, batches: 2}, checkpoint: {interval: 4}, "
+                + "distributed: {mode: 'averaging', average_every: 2, workers: 2}}");
+        Trainer.Summary one = Trainer.start(Fixtures.run(work.resolve("averaging-single"), config), data,
+                TrainingProgress.SILENT).train();
+        Path cluster = work.resolve("averaging-cluster");
+        Trainer.Run run = Fixtures.run(cluster, config);
+        Trainer averaging = Trainer.start(run, data, TrainingProgress.SILENT);
+        averaging.distribute(new SparkAveraging(spark, run, data.directory(), 2));
+        Trainer.Summary two = averaging.train(6);
+        for (var step : Fixtures.events(cluster, "step")) {
+            assertEquals(2, step.get("workers").asInt(), step.toString());
+        }
+        Trainer resumed = Trainer.resume(Fixtures.run(cluster, config), data, TrainingProgress.SILENT);
+        assertEquals(6, resumed.state().step());
+        Trainer.Summary handedBack = resumed.train();
+        assertEquals(8, handedBack.step());
+        assertEquals(one.validationLoss(), handedBack.validationLoss(), LocalSparkAveragingTest.AVERAGING_TOLERANCE,
+                "validation loss after 6 averaged steps and 2 in one process vs 8 in one process");
+        System.out.printf("cluster averaging: validation loss %.4f at step 6, %.4f at 8 (one process: %.4f)%n",
+                two.validationLoss(), handedBack.validationLoss(), one.validationLoss());
+    }
+
+    @Test
+    @Order(2)
     void twoWorkersLoseWhatOneProcessLosesSurviveALostWorkerAndResume() throws IOException {
         ShardSet data = Fixtures.packedBooks(work.resolve("data"));
         Path single = work.resolve("single");
@@ -151,7 +186,7 @@ class ClusterTrainingIT {
                 }
             }
         });
-        first.gradientSource(new SparkGradients(spark, run, data.directory(), 2));
+        first.distribute(new SparkGradients(spark, run, data.directory(), 2));
         Trainer.Summary summary = first.train(6);
         assertTrue(killed.get(), "a worker was killed during step 4");
         assertEquals(6, summary.step(), "the run went on on the remaining worker");
@@ -163,7 +198,7 @@ class ClusterTrainingIT {
 
         Trainer resumed = Trainer.resume(Fixtures.run(cluster, CONFIG), data, TrainingProgress.SILENT);
         assertEquals(6, resumed.state().step());
-        resumed.gradientSource(new SparkGradients(spark, run, data.directory(), 2));
+        resumed.distribute(new SparkGradients(spark, run, data.directory(), 2));
         resumed.train();
 
         LocalSparkTrainingTest.assertSameLosses(single, cluster, 8);

@@ -48,7 +48,7 @@ class LocalSparkTrainingTest {
     }
 
     private static Trainer distributed(Trainer trainer, Trainer.Run run, ShardSet data) {
-        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2));
+        trainer.distribute(new SparkGradients(spark, run, data.directory(), 2));
         return trainer;
     }
 
@@ -96,10 +96,10 @@ class LocalSparkTrainingTest {
         ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
         Trainer.Run run = Fixtures.run(dir.resolve("run"), CONFIG);
         Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
-        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2,
+        trainer.distribute(new SparkGradients(spark, run, data.directory(), 2,
                 dir.resolve("not-mounted").toString()));
-        SparkGradients.DistributedTrainingException e = assertThrows(
-                SparkGradients.DistributedTrainingException.class, trainer::train);
+        DistributedTrainingException e = assertThrows(
+                DistributedTrainingException.class, trainer::train);
         assertTrue(e.getMessage().startsWith("step 1: the Spark job computing its gradients failed"), e.getMessage());
         assertTrue(e.getMessage().contains("the shard directory " + dir.resolve("not-mounted") + " is not there"),
                 e.getMessage());
@@ -121,7 +121,7 @@ class LocalSparkTrainingTest {
         Path hadoop = dir.resolve("hadoop");
         Trainer.Run run = Fixtures.run(hadoop, CONFIG);
         Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
-        trainer.gradientSource(new SparkGradients(spark, run, data.directory(), 2, copy.toUri().toString()));
+        trainer.distribute(new SparkGradients(spark, run, data.directory(), 2, copy.toUri().toString()));
         trainer.train(2);
         assertSameLosses(single, hadoop, 2);
 
@@ -130,10 +130,10 @@ class LocalSparkTrainingTest {
                 Fixtures.MODEL.contextLength(), dir.resolve("other")).shards();
         Trainer.Run wrongRun = Fixtures.run(dir.resolve("wrong"), CONFIG);
         Trainer wrong = Trainer.start(wrongRun, data, TrainingProgress.SILENT);
-        wrong.gradientSource(new SparkGradients(spark, wrongRun, data.directory(), 2,
+        wrong.distribute(new SparkGradients(spark, wrongRun, data.directory(), 2,
                 other.directory().toUri().toString()));
-        SparkGradients.DistributedTrainingException e = assertThrows(
-                SparkGradients.DistributedTrainingException.class, wrong::train);
+        DistributedTrainingException e = assertThrows(
+                DistributedTrainingException.class, wrong::train);
         assertTrue(e.getMessage().contains("are not the driver's"), e.getMessage());
     }
 

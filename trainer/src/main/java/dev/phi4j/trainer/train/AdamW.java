@@ -87,8 +87,13 @@ public final class AdamW {
             throw new IOException("optimizer state holds " + savedM.length() + " moments for " + m.length()
                     + " parameters");
         }
-        m.assign(savedM.reshape(m.shape()));
-        v.assign(savedV.reshape(v.shape()));
+        restore(savedM, savedV, updates);
+    }
+
+    /** Sets the moments (copied, any shape of the parameter vector's length) and the update count. */
+    public void restore(INDArray firstMoment, INDArray secondMoment, long updates) {
+        m.assign(firstMoment.reshape(m.shape()));
+        v.assign(secondMoment.reshape(v.shape()));
         t = updates;
     }
 }

@@ -3,17 +3,13 @@ package dev.phi4j.trainer.train;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Where a step's gradient comes from: the first half of a {@link TrainStep} ({@link TrainStep#accumulate}), made
- * pluggable so it can run elsewhere, e.g. spread over Spark executors (module {@code trainer-spark}). The
- * {@link Trainer} keeps everything else: the data order, the schedule, clipping and AdamW on the driver, metrics,
- * evaluation and checkpoints, so a run whose gradients come from elsewhere writes what a single-process run writes.
- *
- * <p>Without one, the trainer accumulates in process (today's behaviour, bit for bit).
+ * pluggable so it can run elsewhere. The {@link Trainer} still clips and applies AdamW, so the run's losses are the
+ * single-process run's up to the order the gradient sums are added in.
  */
-public interface GradientSource extends AutoCloseable {
+public interface GradientSource extends StepDistribution {
 
     /**
      * Fills {@code gradientSum} (laid out like the network's flattened parameters, zeroed by the caller) with the sum
@@ -25,15 +21,4 @@ public interface GradientSource extends AutoCloseable {
      * @param params       the network's current flattened parameters (read only)
      */
     Objective.Sum accumulate(long step, List<List<Long>> microBatches, INDArray params, INDArray gradientSum);
-
-    /** Timings or counts of the last {@link #accumulate}, by name, written into the step's metrics line. */
-    default Map<String, Double> stepMetrics() {
-        return Map.of();
-    }
-
-    /** A short description for the progress output, e.g. "gradient sharing over 2 Spark workers (local[2])". */
-    String describe();
-
-    @Override
-    default void close() {}
 }

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -27,7 +28,8 @@ public final class TrainStep {
      *                 left alone
      * @param targets  how many targets the step's loss averaged: the tokens it trained on
      */
-    public record Outcome(double loss, double gradNorm, boolean clipped, boolean applied, double targets) {
+    public record Outcome(double loss, double gradNorm, boolean clipped, boolean applied, double targets)
+            implements Serializable {
 
         /** A step whose micro-batches had no target at all (every loss-mask entry 0): nothing to learn from. */
         public boolean empty() {

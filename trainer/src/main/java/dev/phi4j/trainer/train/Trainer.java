@@ -23,7 +23,9 @@ import org.nd4j.linalg.learning.config.NoOp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +76,7 @@ public final class Trainer {
     private final String resumedFrom;
     private TrainingState state;
     private MicroBatchHook hook = (step, microBatch, batch) -> { };
-    private GradientSource gradients;
+    private StepDistribution distribution;
     private volatile boolean stopRequested;
 
     private Trainer(Run run, TrainingData data, Optional<LoadedCheckpoint> checkpoint, TrainingProgress progress)
@@ -251,17 +253,22 @@ public final class Trainer {
     }
 
     /**
-     * Computes every later step's gradient with {@code source} instead of in process; the trainer still applies
-     * it (clipping, AdamW), logs, evaluates and checkpoints. The source's {@link GradientSource#stepMetrics} join each
-     * step's metrics line.
+     * Computes every later step elsewhere: with a {@link GradientSource} its gradient (the trainer still clips and
+     * applies it), with a {@link ReplicaAveraging} rounds of steps on replicas (the trainer takes their average). Either
+     * way the trainer logs, evaluates and checkpoints, and the distribution's {@link StepDistribution#stepMetrics}
+     * join each step's metrics line.
      */
-    public void gradientSource(GradientSource source) {
-        this.gradients = source;
+    public void distribute(StepDistribution steps) {
+        if (!(steps instanceof GradientSource) && !(steps instanceof ReplicaAveraging)) {
+            throw new IllegalArgumentException("a step distribution is a GradientSource or a ReplicaAveraging, not "
+                    + steps.getClass().getName());
+        }
+        this.distribution = steps;
     }
 
-    /** The source set by {@link #gradientSource(GradientSource)}; empty when steps accumulate in process. */
-    public Optional<GradientSource> gradientSource() {
-        return Optional.ofNullable(gradients);
+    /** The distribution set by {@link #distribute}; empty when steps run in process. */
+    public Optional<StepDistribution> distribution() {
+        return Optional.ofNullable(distribution);
     }
 
     /** Asks the loop to stop after the current step and checkpoint it (safe from another thread, e.g. on SIGINT). */
@@ -323,13 +330,29 @@ public final class Trainer {
             progress.started(new TrainingProgress.Start(first, last, config.maxSteps(), tokensPerStep, accumulation,
                     net.params().length(), peak.flopsPerSecond(), peak.source(), resumedFrom));
 
+            Deque<TrainStep.Outcome> round = new ArrayDeque<>();
+            double roundSecondsPerStep = 0;
             for (long step = first; step <= last; step++) {
                 long startTime = System.nanoTime();
                 Nd4j.getRandom().setSeed(run.seed() * 1_000_003L + step);
                 double lr = schedule.at(step);
-                TrainStep.Outcome outcome = gradients == null ? stepper.run(nextMicroBatches(step), lr)
-                        : stepper.apply(remoteAccumulate(step), lr);
-                double seconds = (System.nanoTime() - startTime) / 1e9;
+                TrainStep.Outcome outcome;
+                double seconds;
+                if (distribution instanceof ReplicaAveraging replicas) {
+                    if (round.isEmpty()) {
+                        long roundEnd = roundEnd(step, last, replicas.roundSteps());
+                        round.addAll(replicaRound(replicas, step, roundEnd));
+                        roundSecondsPerStep = (System.nanoTime() - startTime) / 1e9 / (roundEnd - step + 1);
+                    }
+                    outcome = round.removeFirst();
+                    seconds = roundSecondsPerStep;
+                } else {
+                    outcome = distribution instanceof GradientSource source
+                            ? stepper.apply(remoteAccumulate(source, step), lr)
+                            : stepper.run(nextMicroBatches(step), lr);
+                    seconds = (System.nanoTime() - startTime) / 1e9;
+                }
+                boolean roundDone = round.isEmpty();
                 sessionSeconds += seconds;
                 sessionSteps++;
                 boolean skipped = !outcome.applied();
@@ -355,8 +378,8 @@ public final class Trainer {
                 line.put("step_s", seconds);
                 line.put("elapsed_s", state.trainSeconds());
                 objective.trainingMetrics().forEach(line::put);
-                if (gradients != null) {
-                    gradients.stepMetrics().forEach(line::put);
+                if (distribution != null) {
+                    distribution.stepMetrics().forEach(line::put);
                 }
                 metrics.write(line);
                 progress.step(new TrainingProgress.Step(step, last, outcome.loss(), lr, outcome.gradNorm(),
@@ -381,9 +404,8 @@ public final class Trainer {
                     lastLoss = outcome.loss();
                 }
 
-                boolean finalStep = step == last || stopRequested;
-                long evalInterval = config.eval().interval();
-                if (!validationBatches.isEmpty() && evalInterval > 0 && (step % evalInterval == 0 || finalStep)) {
+                boolean finalStep = step == last || stopRequested && roundDone;
+                if (evaluates(step, finalStep)) {
                     lastValidation = validationLoss();
                     ObjectNode eval = metrics.line("eval", step);
                     eval.put("val_loss", lastValidation);
@@ -393,7 +415,7 @@ public final class Trainer {
                     progress.evaluated(step, lastValidation);
                 }
                 Optional<String> milestone = milestone(step);
-                if (finalStep || milestone.isPresent() || step % config.checkpoint().interval() == 0) {
+                if (finalStep || checkpoints(step)) {
                     checkpointDir = Checkpoint.save(run.checkpoints(),
                             milestone.orElse(CheckpointFolders.stepName(step)), new Checkpoint.Snapshot(
                                     new ModelCheckpoint.Contents(net, model, masking, run.tokenizer(),
@@ -402,7 +424,7 @@ public final class Trainer {
                     LossCurve.write(lossCurve, title(step), metrics.trainLoss(), metrics.validationLoss());
                     progress.checkpointed(step, checkpointDir);
                 }
-                if (stopRequested) {
+                if (stopRequested && roundDone) {
                     stoppedEarly = step < last;
                     break;
                 }
@@ -426,9 +448,52 @@ public final class Trainer {
         return Optional.empty();
     }
 
+    /** Whether step {@code step} evaluates: on schedule, and the session's final step when evaluation is on. */
+    private boolean evaluates(long step, boolean finalStep) {
+        long interval = config.eval().interval();
+        return !validationBatches.isEmpty() && interval > 0 && (step % interval == 0 || finalStep);
+    }
+
+    /** Whether step {@code step} checkpoints on schedule (the session's final step always does besides). */
+    private boolean checkpoints(long step) {
+        return milestone(step).isPresent() || step % config.checkpoint().interval() == 0;
+    }
+
+    /**
+     * The last step of the replica round starting at {@code step}: at most {@code roundSteps} steps, ending early at
+     * the session's last step or where the trainer needs the averaged weights (an evaluation, a checkpoint).
+     */
+    private long roundEnd(long step, long last, int roundSteps) {
+        long end = Math.min(last, step + roundSteps - 1);
+        for (long s = step; s < end; s++) {
+            if (evaluates(s, false) || checkpoints(s)) {
+                return s;
+            }
+        }
+        return end;
+    }
+
+    /** Steps {@code step} … {@code roundEnd} on the replicas, the network and optimizer left at their average. */
+    private List<TrainStep.Outcome> replicaRound(ReplicaAveraging replicas, long step, long roundEnd) {
+        int steps = Math.toIntExact(roundEnd - step + 1);
+        List<List<List<Long>>> rows = new ArrayList<>(steps);
+        double[] learningRates = new double[steps];
+        long examplesPerStep = (long) accumulation * config.microBatchSize();
+        for (int i = 0; i < steps; i++) {
+            rows.add(rowsAt(state.sequencesConsumed() + i * examplesPerStep));
+            learningRates[i] = schedule.at(step + i);
+        }
+        List<TrainStep.Outcome> outcomes = replicas.round(step, rows, learningRates, net.params(), optimizer);
+        if (outcomes.size() != steps) {
+            throw new IllegalStateException(replicas.describe() + " returned " + outcomes.size() + " outcomes for a "
+                    + "round of " + steps + " steps");
+        }
+        return outcomes;
+    }
+
     private List<MultiDataSet> nextMicroBatches(long step) {
         List<MultiDataSet> batches = new ArrayList<>(accumulation);
-        List<List<Long>> rows = nextRows();
+        List<List<Long>> rows = rowsAt(state.sequencesConsumed());
         for (int i = 0; i < accumulation; i++) {
             MultiDataSet batch = data.microBatch(rows.get(i), run.model().contextLength(), masking);
             hook.beforeForward(step, i, batch);
@@ -437,10 +502,9 @@ public final class Trainer {
         return batches;
     }
 
-    /** The next step's micro-batches as training-example indices, in the run's data order. */
-    private List<List<Long>> nextRows() {
+    /** The micro-batches of the step starting at data position {@code position}, as training-example indices. */
+    private List<List<Long>> rowsAt(long position) {
         List<List<Long>> rows = new ArrayList<>(accumulation);
-        long position = state.sequencesConsumed();
         for (int i = 0; i < accumulation; i++) {
             List<Long> examples = new ArrayList<>(config.microBatchSize());
             for (int r = 0; r < config.microBatchSize(); r++) {
@@ -451,11 +515,11 @@ public final class Trainer {
         return rows;
     }
 
-    /** The first half of the step computed by the {@link GradientSource}, into the stepper's gradient buffer. */
-    private Objective.Sum remoteAccumulate(long step) {
+    /** The first half of the step computed by {@code source}, into the stepper's gradient buffer. */
+    private Objective.Sum remoteAccumulate(GradientSource source, long step) {
         INDArray gradient = stepper.gradient();
         gradient.assign(0);
-        return gradients.accumulate(step, nextRows(), net.params(), gradient);
+        return source.accumulate(step, rowsAt(state.sequencesConsumed()), net.params(), gradient);
     }
 
     private double validationLoss() {

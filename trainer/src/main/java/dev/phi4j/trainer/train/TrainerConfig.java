@@ -81,12 +81,14 @@ public record TrainerConfig(
     public TrainerConfig withoutDistribution() {
         return new TrainerConfig(initFrom, objective, dpo, optimizer, schedule, maxSteps, microBatchSize,
                 globalBatchTokens, gradClip, data, checkpoint, eval, nanTolerance, peakFlops,
-                new DistributedConfig(Optional.empty(), 2, Optional.empty(), DistributedConfig.Mode.GRADIENTS));
+                new DistributedConfig(Optional.empty(), 2, Optional.empty(), DistributedConfig.Mode.GRADIENTS, 4,
+                        3600));
     }
 
     /**
-     * Data-parallel training on Spark. The driver keeps the model, AdamW, metrics and checkpoints; each step's
-     * micro-batches are spread over the workers.
+     * Data-parallel training on Spark. The driver keeps the data order, metrics and checkpoints; each step's
+     * micro-batches are spread over the workers, which share gradients every step or average their weights every
+     * {@code average_every} steps.
      */
     public record DistributedConfig(
             @Doc("the Spark master to train on, e.g. local[2] or spark://host:7077; `phi4j train --spark MASTER` "
@@ -100,9 +102,18 @@ public record TrainerConfig(
                     + "same local path on every worker") Optional<String> shards,
             @Doc("gradients: every worker computes the gradient sum of its micro-batches at the broadcast weights "
                     + "and the driver adds them and applies AdamW (the single-process run's losses, up to float "
-                    + "summation order)") @Default("gradients") Mode mode) {
+                    + "summation order); averaging: every worker keeps a replica that takes its own AdamW step on its "
+                    + "micro-batches for average_every steps, then the driver averages the replicas' weights and "
+                    + "moments (one exchange per round, losses close to but not the single-process run's)")
+            @Default("gradients") Mode mode,
+            @Doc("averaging mode: steps per round between two averagings; a round also ends at every evaluation, "
+                    + "checkpoint and the last step") @Default("4") @Range(min = 1, max = 1_000_000) int averageEvery,
+            @Doc("a step's Spark job (a round's, in averaging mode) still running after this many seconds is "
+                    + "cancelled and the run stops, its last checkpoint intact (e.g. when every executor is lost, "
+                    + "which a standalone cluster would otherwise wait out); 0 waits forever")
+            @Default("3600") @Range(min = 0) double jobTimeoutS) {
 
-        public enum Mode { GRADIENTS }
+        public enum Mode { GRADIENTS, AVERAGING }
     }
 
     /**
