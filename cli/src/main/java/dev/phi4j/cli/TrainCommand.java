@@ -41,7 +41,9 @@ import java.util.concurrent.Callable;
         "          bin/phi4j train configs/tiny-pretrain.yaml --resume",
         "          bin/phi4j train configs/small-pretrain.yaml --text ../shared/datasets/tinyshakespeare/input.txt",
         "          bin/phi4j train configs/tiny-pretrain.yaml --spark local[2]",
-        "          bin/phi4j train configs/small-pretrain.yaml --spark spark://master:7077 --set trainer.distributed.workers=4"})
+        "          bin/phi4j train configs/small-pretrain.yaml --spark spark://master:7077 --set trainer.distributed.workers=4",
+        "          bin/phi4j train configs/tiny-pretrain.yaml --spark local[2] --set trainer.distributed.mode=averaging",
+        "          bin/phi4j train configs/small-pretrain.yaml --set trainer.devices=2    (a replica per GPU under -Pcuda)"})
 final class TrainCommand implements Callable<Integer> {
 
     @Mixin

@@ -7,8 +7,9 @@ import dev.phi4j.trainer.checkpoint.CheckpointFolders;
 import dev.phi4j.trainer.distributed.SparkTraining;
 import dev.phi4j.trainer.model.PhiDecoder;
 import dev.phi4j.trainer.train.Checkpoint;
-import dev.phi4j.trainer.train.StepDistribution;
+import dev.phi4j.trainer.train.DeviceGradients;
 import dev.phi4j.trainer.train.SequenceData;
+import dev.phi4j.trainer.train.StepDistribution;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 import dev.phi4j.trainer.train.TrainingData;
@@ -40,6 +41,8 @@ final class TrainingSession {
         Optional<String> master = trainer.distributed().master();
         if (master.isPresent()) {
             training.distribute(SparkTraining.connect(master.get(), run, shards.directory()));
+        } else if (trainer.devices() > 1) {
+            training.distribute(new DeviceGradients(run, data, trainer.devices()));
         }
         return training;
     }

@@ -68,7 +68,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void trainOnSparkLocal2LosesWhatOneProcessLosesAndHandsItsCheckpointToOne(@TempDir Path dir) throws IOException {
+    void trainOnSparkOrReplicasLosesWhatOneProcessLosesAndHandsItsCheckpointToOne(@TempDir Path dir) throws IOException {
         Path books = ROOT.resolve("datasets/sample/books");
         Path config = dir.resolve("spark.yaml");
         Files.writeString(config, String.join("\n",
@@ -122,6 +122,16 @@ class TrainCommandTest {
         List<Double> averaged = losses(dir.resolve("averaging"));
         for (int i = 0; i < 4; i++) {
             assertEquals(expected.get(i), averaged.get(i), 1e-6, "averaging: loss at step " + (i + 1));
+        }
+
+        // replicas in this process instead of Spark
+        CliRun.Result replicas = run("train", config.toString(), "--set", "run.name=replicas", "--set",
+                "trainer.devices=2");
+        assertEquals(ExitCodes.OK, replicas.exitCode(), replicas.err());
+        assertTrue(replicas.out().contains("gradient sharing over 2 replicas on 1 device(s)"), replicas.out());
+        List<Double> replicated = losses(dir.resolve("replicas"));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected.get(i), replicated.get(i), 1e-6, "replicas: loss at step " + (i + 1));
         }
     }
 

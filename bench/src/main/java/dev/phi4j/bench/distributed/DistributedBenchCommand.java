@@ -10,8 +10,10 @@ import dev.phi4j.core.tokenizer.BpeTokenizer;
 import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
 import dev.phi4j.trainer.distributed.SparkTraining;
-import dev.phi4j.trainer.train.StepDistribution;
+import dev.phi4j.trainer.train.DeviceGradients;
 import dev.phi4j.trainer.train.MetricsLog;
+import dev.phi4j.trainer.train.SequenceData;
+import dev.phi4j.trainer.train.StepDistribution;
 import dev.phi4j.trainer.train.TextPacker;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
@@ -73,6 +75,10 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Option(names = "--average-every", defaultValue = "4", description = "averaging mode: steps per round "
             + "(default: ${DEFAULT-VALUE})")
     int averageEvery;
+    @Option(names = "--devices", defaultValue = "2", description = "also train with this many replicas in one "
+            + "process (trainer.devices: a GPU each under -Pcuda, threads sharing the CPU otherwise); 1 leaves the row "
+            + "out (default: ${DEFAULT-VALUE})")
+    int devices;
     @Option(names = "--text", paramLabel = "FILE", description = "text to train on (default: the bundled sample books)")
     List<Path> text = new ArrayList<>();
     @Option(names = "--project-micro-batches", defaultValue = "64", description = "also project the scaling at this "
@@ -81,7 +87,8 @@ public final class DistributedBenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "where the runs go (default: a temporary directory)")
     Path workDir;
 
-    private record Setting(String name, String master, int workers, TrainerConfig.DistributedConfig.Mode mode) {}
+    private record Setting(String name, String master, int workers, TrainerConfig.DistributedConfig.Mode mode,
+                           int devices) {}
 
     private record Measured(Setting setting, double tokensPerSecond, double stepSeconds, double computeSeconds,
                             double exchangeSeconds, double broadcastSeconds, double maxLossDelta, double lastLoss) {}
@@ -96,7 +103,10 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--modes takes gradients and/or averaging, got " + name);
             }
         }
-        List<Setting> settings = new ArrayList<>(List.of(new Setting("one process", null, 1, null)));
+        List<Setting> settings = new ArrayList<>(List.of(new Setting("one process", null, 1, null, 1)));
+        if (devices > 1) {
+            settings.add(new Setting(devices + " replicas in process", null, devices, null, devices));
+        }
         for (TrainerConfig.DistributedConfig.Mode mode : modes) {
             for (String master : masters.isEmpty() ? List.of("local[1]=1", "local[2]=2") : masters) {
                 int eq = master.lastIndexOf('=');
@@ -106,7 +116,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                 String name = master.substring(0, eq) + (mode == TrainerConfig.DistributedConfig.Mode.GRADIENTS
                         ? " gradients" : " averaging");
                 settings.add(new Setting(name, master.substring(0, eq), Integer.parseInt(master.substring(eq + 1)),
-                        mode));
+                        mode, 1));
             }
         }
         Path root = Path.of(System.getProperty("phi4j.root", ".")).toAbsolutePath();
@@ -127,7 +137,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                         + "\"global_batch_tokens\": %d, \"schedule\": {\"warmup_steps\": 1}, \"eval\": "
                         + "{\"interval\": 0}, \"checkpoint\": {\"interval\": 1000000, \"milestones\": "
                         + "{\"warm\": %d}}, \"distributed\": {\"mode\": \"%%s\", \"workers\": %%d, "
-                        + "\"average_every\": %d}}",
+                        + "\"average_every\": %d}, \"devices\": %%d}",
                 warmupSteps + steps, microBatch, (long) microBatch * accumulation * seq, Math.max(1, warmupSteps),
                 averageEvery);
         long tokensPerStep = (long) microBatch * accumulation * seq;
@@ -144,12 +154,14 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             Path runDir = dir.resolve("run-" + results.size());
             String mode = setting.mode() == null ? "gradients" : setting.mode().name().toLowerCase(Locale.ROOT);
             TrainerConfig trainer = ConfigJson.fromJson(new ObjectMapper().readTree(String.format(Locale.ROOT,
-                    trainerJson, mode, setting.workers())), TrainerConfig.class, "bench");
+                    trainerJson, mode, setting.workers(), setting.devices())), TrainerConfig.class, "bench");
             Trainer.Run run = new Trainer.Run(runDir, 42, model, tokenizer, new TokenizerConfig(
                     TokenizerConfig.Kind.BPE, Optional.of(tokenizerFile), tokenizer.vocabSize(), List.of()), trainer);
             Trainer training = Trainer.start(run, shards, TrainingProgress.SILENT);
             if (setting.master() != null) {
                 training.distribute(SparkTraining.connect(setting.master(), run, shards.directory()));
+            } else if (setting.devices() > 1) {
+                training.distribute(new DeviceGradients(run, new SequenceData(shards), setting.devices()));
             }
             try {
                 training.train();
@@ -180,12 +192,13 @@ public final class DistributedBenchCommand implements Callable<Integer> {
         System.out.printf("%n%-30s %7s %10s %8s %10s %11s %12s %10s %12s%n", "", "workers", "tokens/s", "s/step",
                 "compute s", "exchange s", "broadcast s", "last loss", "|Δloss| max");
         for (Measured m : results) {
-            boolean spark = m.setting().master() != null;
+            boolean spark = m.setting().master() != null || m.setting().devices() > 1;
             System.out.printf(Locale.ROOT, "%-30s %7d %,10.0f %8.3f %10s %11s %12s %10.4f %12.2g%n",
                     m.setting().name(), m.setting().workers(), m.tokensPerSecond(), m.stepSeconds(),
                     spark ? String.format(Locale.ROOT, "%.3f", m.computeSeconds()) : "-",
                     spark ? String.format(Locale.ROOT, "%.3f", m.exchangeSeconds()) : "-",
-                    spark ? String.format(Locale.ROOT, "%.4f", m.broadcastSeconds()) : "-", m.lastLoss(),
+                    Double.isNaN(m.broadcastSeconds()) ? "-" : String.format(Locale.ROOT, "%.4f", m.broadcastSeconds()),
+                    m.lastLoss(),
                     m.maxLossDelta());
         }
         for (TrainerConfig.DistributedConfig.Mode mode : modes) {
@@ -193,11 +206,11 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             results.stream().filter(m -> m.setting().mode() == mode).forEach(ofMode::add);
             projection(ofMode, model.parameterCount(), mode);
         }
-        System.out.println("compute s: the slowest worker's forward and backward (averaging: and its AdamW) per step; "
-                + "exchange s: the rest of the step's distributed half (broadcast, task scheduling, shipping and "
-                + "summing the gradients, or averaging the replicas' weights and moments once per round of "
-                + averageEvery + " steps); gradient sharing's AdamW on the driver is in s/step only. Averaging is "
-                + "not the single-process run: its |Δloss| is how far it drifts. Runs under " + dir);
+        System.out.println("compute s: the slowest worker's (replica's) forward and backward (averaging: and its "
+                + "AdamW) per step; exchange s: the rest of the step's distributed half (broadcast, task scheduling, "
+                + "shipping and summing the gradients, or averaging the replicas' weights and moments once per round "
+                + "of " + averageEvery + " steps); gradient sharing's AdamW on the driver is in s/step only. "
+                + "Averaging is not the single-process run: its |Δloss| is how far it drifts. Runs under " + dir);
         return ExitCode.OK;
     }
 

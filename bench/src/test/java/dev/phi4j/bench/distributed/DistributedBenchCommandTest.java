@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The benchmark's table on a tiny shape: one process, gradient sharing and averaging on local[2] (the first with the
- * single process's losses), a projection per mode.
+ * The benchmark's table on a tiny shape: one process, two replicas in process, gradient sharing and averaging on
+ * local[2] (all but averaging with the single process's losses), a projection per Spark mode.
  */
 class DistributedBenchCommandTest {
 
@@ -37,6 +37,9 @@ class DistributedBenchCommandTest {
         String[] columns = gradients.trim().split("\\s+");
         assertEquals("2", columns[2], gradients);
         assertTrue(Double.parseDouble(columns[columns.length - 1]) <= 1e-6, "|Δloss| of gradient sharing: " + gradients);
+        String replicas = row(text, "2 replicas in process ");
+        String[] inProcess = replicas.trim().split("\\s+");
+        assertTrue(Double.parseDouble(inProcess[inProcess.length - 1]) <= 1e-6, "|Δloss| of replicas: " + replicas);
         String averaging = row(text, "local[2] averaging ");
         String[] averaged = averaging.trim().split("\\s+");
         assertEquals("2", averaged[2], averaging);

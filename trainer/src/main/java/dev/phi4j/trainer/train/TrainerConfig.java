@@ -7,6 +7,7 @@ import dev.phi4j.core.config.Range;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,7 +37,11 @@ public record TrainerConfig(
         @Doc("peak FLOP/s that MFU is measured against; 0 measures an fp32 matrix multiply on this machine at start")
         @Default("0") @Range(min = 0) double peakFlops,
         @Doc("data-parallel training on a Spark cluster (module trainer-spark); without a master the run is one "
-                + "process") DistributedConfig distributed) {
+                + "process") DistributedConfig distributed,
+        @Doc("data-parallel replicas in this process, one per device ND4J sees (GPUs under -Pcuda; on the CPU backend "
+                + "they share its one device's cores): a step's micro-batch i is computed by replica i mod devices and "
+                + "their gradients are added before the update, so losses are the single-replica run's up to float "
+                + "summation order; 1: no replicas") @Default("1") @Range(min = 1, max = 64) int devices) {
 
     public TrainerConfig {
         if (objective == ObjectiveKind.DPO && initFrom.isEmpty() && dpo.reference().isEmpty()) {
@@ -46,6 +51,15 @@ public record TrainerConfig(
         if (schedule.warmupSteps() > maxSteps) {
             throw new InvalidConfigValue("schedule.warmup_steps",
                     "warmup_steps (" + schedule.warmupSteps() + ") exceeds max_steps (" + maxSteps + ")");
+        }
+        if (devices > 1 && distributed.master().isPresent()) {
+            throw new InvalidConfigValue("trainer.devices", "devices " + devices + " and distributed.master "
+                    + distributed.master().get() + " both spread the steps; choose one (Spark executors take one "
+                    + "device each)");
+        }
+        if (devices > 1 && objective != ObjectiveKind.NEXT_TOKEN) {
+            throw new InvalidConfigValue("trainer.devices", "replicas on several devices support objective "
+                    + "next_token only; set devices to 1 for " + objective.name().toLowerCase(Locale.ROOT));
         }
         if (distributed.master().isPresent() && objective != ObjectiveKind.NEXT_TOKEN) {
             throw new InvalidConfigValue("trainer.distributed.master", "distributed training supports objective "
@@ -77,12 +91,15 @@ public record TrainerConfig(
 
     public enum ObjectiveKind { NEXT_TOKEN, DPO }
 
-    /** This config as it bears on the losses: without {@link #distributed}, which changes where, not what. */
+    /**
+     * This config as it bears on the losses: without {@link #distributed} and {@link #devices}, which change where,
+     * not what.
+     */
     public TrainerConfig withoutDistribution() {
         return new TrainerConfig(initFrom, objective, dpo, optimizer, schedule, maxSteps, microBatchSize,
                 globalBatchTokens, gradClip, data, checkpoint, eval, nanTolerance, peakFlops,
                 new DistributedConfig(Optional.empty(), 2, Optional.empty(), DistributedConfig.Mode.GRADIENTS, 4,
-                        3600));
+                        3600), 1);
     }
 
     /**
