@@ -1,6 +1,7 @@
 package dev.phi4j.trainer.distributed;
 
 import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.trainer.train.TrainFixtures;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 import dev.phi4j.trainer.train.TrainingProgress;
@@ -48,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTrainingIT {
 
-    private static final Path ROOT = Fixtures.ROOT;
+    private static final Path ROOT = TrainFixtures.ROOT;
     private static final List<Process> processes = new ArrayList<>();
     private static final List<Process> workers = new ArrayList<>();
     private static Path work;
@@ -57,7 +58,7 @@ class ClusterTrainingIT {
     private static JavaSparkContext spark;
 
     /** 8 steps of 4 micro-batches; the cluster run stops after 6 and resumes to 8. */
-    private static final TrainerConfig CONFIG = Fixtures.trainer("{max_steps: 8, micro_batch_size: 2, "
+    private static final TrainerConfig CONFIG = TrainFixtures.trainer("{max_steps: 8, micro_batch_size: 2, "
             + "global_batch_tokens: 128, schedule: {warmup_steps: 2}, eval: {interval: 3, batches: 2}, "
             + "checkpoint: {interval: 2, keep_last: 5}}");
 
@@ -124,21 +125,21 @@ class ClusterTrainingIT {
     @Test
     @Order(1)
     void twoReplicasAveragedOnTheClusterTrainCloseToOneProcessAndHandTheirCheckpointBack() throws IOException {
-        ShardSet data = Fixtures.packedBooks(work.resolve("averaging-data"));
-        TrainerConfig config = Fixtures.trainer("{max_steps: 8, micro_batch_size: 2, global_batch_tokens: 128, "
+        ShardSet data = TrainFixtures.packedBooks(work.resolve("averaging-data"));
+        TrainerConfig config = TrainFixtures.trainer("{max_steps: 8, micro_batch_size: 2, global_batch_tokens: 128, "
                 + "schedule: {warmup_steps: 2}, eval: {interval: 4, batches: 2}, checkpoint: {interval: 4}, "
                 + "distributed: {mode: 'averaging', average_every: 2, workers: 2}}");
-        Trainer.Summary one = Trainer.start(Fixtures.run(work.resolve("averaging-single"), config), data,
+        Trainer.Summary one = Trainer.start(TrainFixtures.run(work.resolve("averaging-single"), config), data,
                 TrainingProgress.SILENT).train();
         Path cluster = work.resolve("averaging-cluster");
-        Trainer.Run run = Fixtures.run(cluster, config);
+        Trainer.Run run = TrainFixtures.run(cluster, config);
         Trainer averaging = Trainer.start(run, data, TrainingProgress.SILENT);
         averaging.distribute(new SparkAveraging(spark, run, data.directory(), 2));
         Trainer.Summary two = averaging.train(6);
-        for (var step : Fixtures.events(cluster, "step")) {
+        for (var step : TrainFixtures.events(cluster, "step")) {
             assertEquals(2, step.get("workers").asInt(), step.toString());
         }
-        Trainer resumed = Trainer.resume(Fixtures.run(cluster, config), data, TrainingProgress.SILENT);
+        Trainer resumed = Trainer.resume(TrainFixtures.run(cluster, config), data, TrainingProgress.SILENT);
         assertEquals(6, resumed.state().step());
         Trainer.Summary handedBack = resumed.train();
         assertEquals(8, handedBack.step());
@@ -151,12 +152,12 @@ class ClusterTrainingIT {
     @Test
     @Order(2)
     void twoWorkersLoseWhatOneProcessLosesSurviveALostWorkerAndResume() throws IOException {
-        ShardSet data = Fixtures.packedBooks(work.resolve("data"));
+        ShardSet data = TrainFixtures.packedBooks(work.resolve("data"));
         Path single = work.resolve("single");
-        Trainer.start(Fixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train();
+        Trainer.start(TrainFixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train();
 
         Path cluster = work.resolve("cluster");
-        Trainer.Run run = Fixtures.run(cluster, CONFIG);
+        Trainer.Run run = TrainFixtures.run(cluster, CONFIG);
         // A worker and its executor die as step 4's tasks start: Spark runs the lost work again on the other one.
         AtomicBoolean stepThreeDone = new AtomicBoolean();
         AtomicBoolean killed = new AtomicBoolean();
@@ -196,13 +197,13 @@ class ClusterTrainingIT {
         String masterLog = Files.readString(work.resolve("master.log"));
         assertTrue(masterLog.contains("Launching executor"), "executors on the workers:\n" + masterLog);
 
-        Trainer resumed = Trainer.resume(Fixtures.run(cluster, CONFIG), data, TrainingProgress.SILENT);
+        Trainer resumed = Trainer.resume(TrainFixtures.run(cluster, CONFIG), data, TrainingProgress.SILENT);
         assertEquals(6, resumed.state().step());
         resumed.distribute(new SparkGradients(spark, run, data.directory(), 2));
         resumed.train();
 
         LocalSparkTrainingTest.assertSameLosses(single, cluster, 8);
-        for (var step : Fixtures.events(cluster, "step")) {
+        for (var step : TrainFixtures.events(cluster, "step")) {
             assertEquals(2, step.get("workers").asInt(), step.toString());
         }
     }

@@ -2,6 +2,7 @@ package dev.phi4j.trainer.distributed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.trainer.train.TrainFixtures;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 import dev.phi4j.trainer.train.TrainingProgress;
@@ -52,7 +53,7 @@ class LocalSparkAveragingTest {
     }
 
     private static TrainerConfig config(int averageEvery, int workers) {
-        return Fixtures.trainer(String.format(TRAINER, averageEvery, workers));
+        return TrainFixtures.trainer(String.format(TRAINER, averageEvery, workers));
     }
 
     private static Trainer averaging(Trainer trainer, Trainer.Run run, ShardSet data) {
@@ -62,24 +63,24 @@ class LocalSparkAveragingTest {
 
     @Test
     void oneReplicaIsTheSingleProcessRunAcrossRoundsAndCheckpoints(@TempDir Path dir) throws IOException {
-        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        ShardSet data = TrainFixtures.packedBooks(dir.resolve("data"));
         TrainerConfig config = config(3, 1);
         Path single = dir.resolve("single");
-        Trainer.start(Fixtures.run(single, config), data, TrainingProgress.SILENT).train();
+        Trainer.start(TrainFixtures.run(single, config), data, TrainingProgress.SILENT).train();
 
         // rounds 1–3, 4 (evaluation and checkpoint at 4), 5–7, 8
         Path replica = dir.resolve("replica");
-        Trainer.Run run = Fixtures.run(replica, config);
+        Trainer.Run run = TrainFixtures.run(replica, config);
         averaging(Trainer.start(run, data, TrainingProgress.SILENT), run, data).train();
         assertSameLosses(single, replica, 8);
-        List<Integer> rounds = Fixtures.events(replica, "step").stream().map(s -> s.get("round_steps").asInt())
+        List<Integer> rounds = TrainFixtures.events(replica, "step").stream().map(s -> s.get("round_steps").asInt())
                 .toList();
         assertEquals(List.of(3, 3, 3, 1, 3, 3, 3, 1), rounds);
 
         // a single process to step 4, then one replica resumes its checkpoint: moments and update count carry over
         Path handedOver = dir.resolve("single-then-replica");
-        Trainer.start(Fixtures.run(handedOver, config), data, TrainingProgress.SILENT).train(4);
-        Trainer.Run second = Fixtures.run(handedOver, config);
+        Trainer.start(TrainFixtures.run(handedOver, config), data, TrainingProgress.SILENT).train(4);
+        Trainer.Run second = TrainFixtures.run(handedOver, config);
         Trainer continued = averaging(Trainer.resume(second, data, TrainingProgress.SILENT), second, data);
         assertEquals(4, continued.state().step());
         continued.train();
@@ -89,15 +90,15 @@ class LocalSparkAveragingTest {
     @Test
     void twoReplicasTrainCloseToTheSingleProcessRunAndTheirCheckpointsResumeInIt(@TempDir Path dir)
             throws IOException {
-        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        ShardSet data = TrainFixtures.packedBooks(dir.resolve("data"));
         TrainerConfig config = config(2, 2);
         Path single = dir.resolve("single");
-        Trainer.Summary one = Trainer.start(Fixtures.run(single, config), data, TrainingProgress.SILENT).train();
+        Trainer.Summary one = Trainer.start(TrainFixtures.run(single, config), data, TrainingProgress.SILENT).train();
 
         Path averaged = dir.resolve("averaged");
-        Trainer.Run run = Fixtures.run(averaged, config);
+        Trainer.Run run = TrainFixtures.run(averaged, config);
         Trainer.Summary two = averaging(Trainer.start(run, data, TrainingProgress.SILENT), run, data).train();
-        List<JsonNode> steps = Fixtures.events(averaged, "step");
+        List<JsonNode> steps = TrainFixtures.events(averaged, "step");
         assertEquals(8, steps.size());
         for (JsonNode step : steps) {
             assertEquals(2, step.get("workers").asInt(), step.toString());
@@ -105,14 +106,14 @@ class LocalSparkAveragingTest {
             assertTrue(step.get("compute_s").asDouble() > 0 && step.get("exchange_s").asDouble() >= 0,
                     step.toString());
         }
-        List<JsonNode> alone = Fixtures.events(single, "step");
+        List<JsonNode> alone = TrainFixtures.events(single, "step");
         assertEquals(alone.get(0).get("loss").asDouble(), steps.get(0).get("loss").asDouble(), TOLERANCE,
                 "step 1: both start from the same weights on the same batch");
         double apart = Math.abs(alone.get(1).get("loss").asDouble() - steps.get(1).get("loss").asDouble());
         assertTrue(apart > 1e-4, "step 2: each replica took its own step on half the batch, so the loss is not the "
                 + "single process's (|Δ| " + apart + ")");
-        List<JsonNode> evals = Fixtures.events(averaged, "eval");
-        double firstEval = Fixtures.events(single, "eval").get(0).get("val_loss").asDouble();
+        List<JsonNode> evals = TrainFixtures.events(averaged, "eval");
+        double firstEval = TrainFixtures.events(single, "eval").get(0).get("val_loss").asDouble();
         assertTrue(two.validationLoss() < firstEval, "averaging learns: " + two.validationLoss() + " after "
                 + evals.get(0).get("val_loss").asDouble());
         assertEquals(one.validationLoss(), two.validationLoss(), AVERAGING_TOLERANCE,
@@ -123,23 +124,23 @@ class LocalSparkAveragingTest {
         // averaged to step 4, then a single process resumes: its step 5 starts from the averaged weights, as the
         // averaging run's round 5–6 does, so the two step-5 losses are the same
         Path handedBack = dir.resolve("averaged-then-single");
-        Trainer.Run first = Fixtures.run(handedBack, config);
+        Trainer.Run first = TrainFixtures.run(handedBack, config);
         averaging(Trainer.start(first, data, TrainingProgress.SILENT), first, data).train(4);
-        Trainer resumed = Trainer.resume(Fixtures.run(handedBack, config), data, TrainingProgress.SILENT);
+        Trainer resumed = Trainer.resume(TrainFixtures.run(handedBack, config), data, TrainingProgress.SILENT);
         assertEquals(4, resumed.state().step());
         resumed.train(5);
         double averagedStep5 = steps.get(4).get("loss").asDouble();
-        double singleStep5 = Fixtures.events(handedBack, "step").get(4).get("loss").asDouble();
+        double singleStep5 = TrainFixtures.events(handedBack, "step").get(4).get("loss").asDouble();
         assertEquals(averagedStep5, singleStep5, TOLERANCE, "step 5's loss from the averaged step-4 checkpoint");
         assertTrue(Files.isDirectory(handedBack.resolve("checkpoints/step-00000005")));
     }
 
     @Test
     void aRoundPastTheJobTimeoutIsCancelledAndStopsTheRunSayingWhy(@TempDir Path dir) throws IOException {
-        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
-        TrainerConfig config = Fixtures.trainer(String.format(TRAINER, 2, 2).replace("workers: 2}",
+        ShardSet data = TrainFixtures.packedBooks(dir.resolve("data"));
+        TrainerConfig config = TrainFixtures.trainer(String.format(TRAINER, 2, 2).replace("workers: 2}",
                 "workers: 2, job_timeout_s: 0.001}"));
-        Trainer.Run run = Fixtures.run(dir.resolve("run"), config);
+        Trainer.Run run = TrainFixtures.run(dir.resolve("run"), config);
         Trainer trainer = averaging(Trainer.start(run, data, TrainingProgress.SILENT), run, data);
         DistributedTrainingException e = assertThrows(DistributedTrainingException.class, trainer::train);
         assertTrue(e.getMessage().startsWith("steps 1–2: the Spark job training the replicas failed (no result after "

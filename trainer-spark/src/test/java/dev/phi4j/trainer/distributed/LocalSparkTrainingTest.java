@@ -2,6 +2,7 @@ package dev.phi4j.trainer.distributed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.phi4j.core.shard.ShardSet;
+import dev.phi4j.trainer.train.TrainFixtures;
 import dev.phi4j.trainer.train.Trainer;
 import dev.phi4j.trainer.train.TrainerConfig;
 import dev.phi4j.trainer.train.TrainingProgress;
@@ -31,7 +32,7 @@ class LocalSparkTrainingTest {
     /** Largest |Δ| allowed between a distributed and a single-process step's loss (and gradient norm). */
     static final double TOLERANCE = 1e-6;
 
-    static final TrainerConfig CONFIG = Fixtures.trainer("{max_steps: 6, micro_batch_size: 2, "
+    static final TrainerConfig CONFIG = TrainFixtures.trainer("{max_steps: 6, micro_batch_size: 2, "
             + "global_batch_tokens: 128, schedule: {warmup_steps: 2}, eval: {interval: 3, batches: 2}, "
             + "checkpoint: {interval: 3, keep_last: 5}, distributed: {master: 'local[2]', workers: 2}}");
 
@@ -55,17 +56,17 @@ class LocalSparkTrainingTest {
     @Test
     void gradientSharingOnLocal2GivesTheSingleProcessLossesAndCheckpointsInteroperate(@TempDir Path dir)
             throws IOException {
-        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        ShardSet data = TrainFixtures.packedBooks(dir.resolve("data"));
 
         Path single = dir.resolve("single");
-        Trainer.start(Fixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train();
+        Trainer.start(TrainFixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train();
 
         Path shared = dir.resolve("shared");
-        Trainer.Run sharedRun = Fixtures.run(shared, CONFIG);
+        Trainer.Run sharedRun = TrainFixtures.run(shared, CONFIG);
         distributed(Trainer.start(sharedRun, data, TrainingProgress.SILENT), sharedRun, data).train();
         assertSameLosses(single, shared, 6);
         assertTrue(Files.isDirectory(shared.resolve("checkpoints/step-00000006")));
-        List<JsonNode> steps = Fixtures.events(shared, "step");
+        List<JsonNode> steps = TrainFixtures.events(shared, "step");
         for (JsonNode step : steps) {
             assertEquals(2, step.get("workers").asInt(), step.toString());
             assertTrue(step.get("exchange_s").asDouble() >= 0 && step.get("compute_s").asDouble() > 0,
@@ -74,17 +75,17 @@ class LocalSparkTrainingTest {
 
         // distributed to step 3, then a single process resumes its checkpoint
         Path handedBack = dir.resolve("distributed-then-single");
-        Trainer.Run first = Fixtures.run(handedBack, CONFIG);
+        Trainer.Run first = TrainFixtures.run(handedBack, CONFIG);
         distributed(Trainer.start(first, data, TrainingProgress.SILENT), first, data).train(3);
-        Trainer resumed = Trainer.resume(Fixtures.run(handedBack, CONFIG), data, TrainingProgress.SILENT);
+        Trainer resumed = Trainer.resume(TrainFixtures.run(handedBack, CONFIG), data, TrainingProgress.SILENT);
         assertEquals(3, resumed.state().step());
         resumed.train();
         assertSameLosses(single, handedBack, 6);
 
         // a single process to step 3, then the distributed run resumes its checkpoint
         Path handedOver = dir.resolve("single-then-distributed");
-        Trainer.start(Fixtures.run(handedOver, CONFIG), data, TrainingProgress.SILENT).train(3);
-        Trainer.Run second = Fixtures.run(handedOver, CONFIG);
+        Trainer.start(TrainFixtures.run(handedOver, CONFIG), data, TrainingProgress.SILENT).train(3);
+        Trainer.Run second = TrainFixtures.run(handedOver, CONFIG);
         Trainer continued = distributed(Trainer.resume(second, data, TrainingProgress.SILENT), second, data);
         assertEquals(3, continued.state().step());
         continued.train();
@@ -93,8 +94,8 @@ class LocalSparkTrainingTest {
 
     @Test
     void aWorkerThatCannotReadTheShardsStopsTheRunSayingWhyAndHowToGoOn(@TempDir Path dir) throws IOException {
-        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
-        Trainer.Run run = Fixtures.run(dir.resolve("run"), CONFIG);
+        ShardSet data = TrainFixtures.packedBooks(dir.resolve("data"));
+        Trainer.Run run = TrainFixtures.run(dir.resolve("run"), CONFIG);
         Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
         trainer.distribute(new SparkGradients(spark, run, data.directory(), 2,
                 dir.resolve("not-mounted").toString()));
@@ -109,7 +110,7 @@ class LocalSparkTrainingTest {
 
     @Test
     void workersReadACopyOfTheShardsThroughHadoopAndRefuseAnotherSet(@TempDir Path dir) throws IOException {
-        ShardSet data = Fixtures.packedBooks(dir.resolve("data"));
+        ShardSet data = TrainFixtures.packedBooks(dir.resolve("data"));
         Path copy = dir.resolve("elsewhere");
         try (var files = Files.walk(data.directory())) {
             for (Path file : files.toList()) {
@@ -117,18 +118,18 @@ class LocalSparkTrainingTest {
             }
         }
         Path single = dir.resolve("single");
-        Trainer.start(Fixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train(2);
+        Trainer.start(TrainFixtures.run(single, CONFIG), data, TrainingProgress.SILENT).train(2);
         Path hadoop = dir.resolve("hadoop");
-        Trainer.Run run = Fixtures.run(hadoop, CONFIG);
+        Trainer.Run run = TrainFixtures.run(hadoop, CONFIG);
         Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
         trainer.distribute(new SparkGradients(spark, run, data.directory(), 2, copy.toUri().toString()));
         trainer.train(2);
         assertSameLosses(single, hadoop, 2);
 
-        ShardSet other = dev.phi4j.trainer.train.TextPacker.pack(List.of(Fixtures.BOOKS.get(0)),
-                TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1, Fixtures.tokenizer(),
-                Fixtures.MODEL.contextLength(), dir.resolve("other")).shards();
-        Trainer.Run wrongRun = Fixtures.run(dir.resolve("wrong"), CONFIG);
+        ShardSet other = dev.phi4j.trainer.train.TextPacker.pack(List.of(TrainFixtures.BOOKS.get(0)),
+                TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1, TrainFixtures.tokenizer(),
+                TrainFixtures.MODEL.contextLength(), dir.resolve("other")).shards();
+        Trainer.Run wrongRun = TrainFixtures.run(dir.resolve("wrong"), CONFIG);
         Trainer wrong = Trainer.start(wrongRun, data, TrainingProgress.SILENT);
         wrong.distribute(new SparkGradients(spark, wrongRun, data.directory(), 2,
                 other.directory().toUri().toString()));
@@ -139,8 +140,8 @@ class LocalSparkTrainingTest {
 
     /** Step and eval lines of {@code actual} match {@code expected}'s within {@link #TOLERANCE}. */
     static void assertSameLosses(Path expected, Path actual, int steps) {
-        List<JsonNode> want = Fixtures.events(expected, "step");
-        List<JsonNode> got = Fixtures.events(actual, "step");
+        List<JsonNode> want = TrainFixtures.events(expected, "step");
+        List<JsonNode> got = TrainFixtures.events(actual, "step");
         assertEquals(steps, want.size());
         assertEquals(steps, got.size(), "metrics.jsonl of " + actual.getFileName() + " reads like one run");
         double worst = 0;
@@ -152,8 +153,8 @@ class LocalSparkTrainingTest {
                     "gradient norm at step " + (i + 1));
             worst = Math.max(worst, Math.abs(loss - got.get(i).get("loss").asDouble()));
         }
-        List<JsonNode> wantEval = Fixtures.events(expected, "eval");
-        List<JsonNode> gotEval = Fixtures.events(actual, "eval");
+        List<JsonNode> wantEval = TrainFixtures.events(expected, "eval");
+        List<JsonNode> gotEval = TrainFixtures.events(actual, "eval");
         assertEquals(wantEval.size(), gotEval.size());
         for (int i = 0; i < wantEval.size(); i++) {
             assertEquals(wantEval.get(i).get("val_loss").asDouble(), gotEval.get(i).get("val_loss").asDouble(),

@@ -19,17 +19,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A small BPE tokenizer trained on the bundled sample books, and model shapes small enough for many steps. */
-final class TrainFixtures {
+/**
+ * A small BPE tokenizer trained on the bundled sample books, and model shapes small enough for many steps; shared with
+ * the trainer-spark tests through this module's test jar.
+ */
+public final class TrainFixtures {
 
-    static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
-    static final List<Path> BOOKS = List.of(
+    public static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
+    public static final List<Path> BOOKS = List.of(
             ROOT.resolve("datasets/sample/books/the-lighthouse-keepers-ledger.txt"),
             ROOT.resolve("datasets/sample/books/notes-on-counting.txt"));
-    static final int VOCAB = 300;
+    public static final int VOCAB = 300;
 
     /** vocab 300, d_model 16, 2 layers, 4 heads sharing 2 kv heads, ffn 32, context 16. */
-    static final ModelConfig MODEL = new ModelConfig(VOCAB, 16, 2, 4, 2, 32, 16, 10_000, 1e-5);
+    public static final ModelConfig MODEL = new ModelConfig(VOCAB, 16, 2, 4, 2, 32, 16, 10_000, 1e-5);
 
     private static final JsonMapper RELAXED_JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES).enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
@@ -39,7 +42,7 @@ final class TrainFixtures {
     private TrainFixtures() {}
 
     /** A trainer config from relaxed JSON, e.g. {@code {max_steps: 6, schedule: {warmup_steps: 2}}}; defaults fill the rest. */
-    static TrainerConfig trainer(String json) {
+    public static TrainerConfig trainer(String json) {
         try {
             return ConfigJson.fromJson(RELAXED_JSON.readTree(json), TrainerConfig.class, "test");
         } catch (JsonProcessingException e) {
@@ -48,7 +51,7 @@ final class TrainFixtures {
     }
 
     /** The sample books packed for {@link #MODEL} (context 16) into {@code dir}, 10% held out. */
-    static ShardSet packedBooks(Path dir) {
+    public static ShardSet packedBooks(Path dir) {
         try {
             return TextPacker.pack(BOOKS, TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1, tokenizer(),
                     MODEL.contextLength(), dir).shards();
@@ -57,16 +60,16 @@ final class TrainFixtures {
         }
     }
 
-    static Trainer.Run run(Path dir, TrainerConfig trainer) {
+    public static Trainer.Run run(Path dir, TrainerConfig trainer) {
         return new Trainer.Run(dir, 42, MODEL, tokenizer(), tokenizerIn(dir), trainer);
     }
 
     /** The "step" lines of a run's metrics.jsonl, in order. */
-    static List<JsonNode> steps(Path runDir) {
+    public static List<JsonNode> steps(Path runDir) {
         return events(runDir, "step");
     }
 
-    static List<JsonNode> events(Path runDir, String event) {
+    public static List<JsonNode> events(Path runDir, String event) {
         try {
             List<JsonNode> lines = new ArrayList<>();
             for (String line : Files.readAllLines(runDir.resolve(MetricsLog.FILE))) {
@@ -82,7 +85,7 @@ final class TrainFixtures {
     }
 
     /** The tokenizer's config, its file written into {@code dir}. */
-    static TokenizerConfig tokenizerIn(Path dir) {
+    public static TokenizerConfig tokenizerIn(Path dir) {
         Path file = dir.resolve("tokenizer.bpe");
         try {
             if (!Files.exists(file)) {
@@ -95,7 +98,7 @@ final class TrainFixtures {
         return new TokenizerConfig(TokenizerConfig.Kind.BPE, Optional.of(file), VOCAB, List.of());
     }
 
-    static synchronized BpeTokenizer tokenizer() {
+    public static synchronized BpeTokenizer tokenizer() {
         if (tokenizer == null) {
             try {
                 tokenizer = new BpeTrainer(BpeTrainer.Settings.of(VOCAB)).train(BOOKS, done -> { });
