@@ -52,11 +52,7 @@ public record TeacherStep(
         String name = teacher.run().name();
         Path checkpoint = trained(recipe, loaded);
         InferenceModel model = InferenceModel.load(checkpoint, true);
-        ServeConfig defaults = ServeConfig.defaults(name);
-        ServeConfig serving = new ServeConfig("127.0.0.1", port, name, defaults.maxBatchRows(),
-                defaults.maxTokensPerStep(), defaults.maxTokens(), defaults.maxN(), defaults.maxChoices(),
-                defaults.maxBodyBytes(), defaults.maxQueued(), defaults.httpThreads(),
-                defaults.requestTimeoutSeconds(), defaults.shutdownGraceSeconds());
+        ServeConfig serving = ServeConfig.defaults(name).withPort(port);
         OpenAiServer server;
         try {
             server = OpenAiServer.start(model.model(), model.tokenizer(), serving);

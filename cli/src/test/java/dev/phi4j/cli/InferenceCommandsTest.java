@@ -164,11 +164,8 @@ class InferenceCommandsTest {
         }
 
         InferenceModel loaded = InferenceModel.load(wide, true);
-        ServeConfig defaults = ServeConfig.defaults("phi4j-tiny");
-        try (OpenAiServer server = OpenAiServer.start(loaded.model(), loaded.tokenizer(), new ServeConfig("127.0.0.1",
-                0, "phi4j-tiny", defaults.maxBatchRows(), defaults.maxTokensPerStep(), defaults.maxTokens(),
-                defaults.maxN(), defaults.maxChoices(), defaults.maxBodyBytes(), defaults.maxQueued(),
-                defaults.httpThreads(), defaults.requestTimeoutSeconds(), defaults.shutdownGraceSeconds()))) {
+        try (OpenAiServer server = OpenAiServer.start(loaded.model(), loaded.tokenizer(),
+                ServeConfig.defaults("phi4j-tiny").withPort(0))) {
             String url = server.baseUri().toString().replaceAll("/$", "") + "/v1";
             Result served = phi4j(concat(new String[] {"eval", "--endpoint", url, "--model", "phi4j-tiny", "--output",
                     remote.toString()}, tasks));

@@ -208,11 +208,8 @@ class JudgePairsCommandTest {
 
     private static OpenAiServer serve(Path checkpoint) throws IOException {
         InferenceModel loaded = InferenceModel.load(checkpoint, true);
-        ServeConfig defaults = ServeConfig.defaults("phi4j-tiny");
-        OpenAiServer server = OpenAiServer.start(loaded.model(), loaded.tokenizer(), new ServeConfig("127.0.0.1", 0,
-                "phi4j-tiny", defaults.maxBatchRows(), defaults.maxTokensPerStep(), defaults.maxTokens(),
-                defaults.maxN(), defaults.maxChoices(), defaults.maxBodyBytes(), defaults.maxQueued(),
-                defaults.httpThreads(), defaults.requestTimeoutSeconds(), defaults.shutdownGraceSeconds()));
+        OpenAiServer server = OpenAiServer.start(loaded.model(), loaded.tokenizer(),
+                ServeConfig.defaults("phi4j-tiny").withPort(0));
         servers.add(server);
         return server;
     }

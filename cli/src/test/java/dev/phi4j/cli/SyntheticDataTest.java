@@ -48,11 +48,7 @@ class SyntheticDataTest {
         Path checkpoint = dir.resolve("teacher");
         TinyCheckpoint.write(checkpoint, ModelPresets.TINY.withContext(1024, 10_000));
         InferenceModel loaded = InferenceModel.load(checkpoint, true);
-        ServeConfig defaults = ServeConfig.defaults("phi4j-tiny");
-        server = OpenAiServer.start(loaded.model(), loaded.tokenizer(), new ServeConfig("127.0.0.1", 0, "phi4j-tiny",
-                defaults.maxBatchRows(), defaults.maxTokensPerStep(), defaults.maxTokens(), defaults.maxN(),
-                defaults.maxChoices(), defaults.maxBodyBytes(), defaults.maxQueued(), defaults.httpThreads(),
-                defaults.requestTimeoutSeconds(), defaults.shutdownGraceSeconds()));
+        server = OpenAiServer.start(loaded.model(), loaded.tokenizer(), ServeConfig.defaults("phi4j-tiny").withPort(0));
     }
 
     @AfterAll
