@@ -5,7 +5,9 @@
 #   scripts/local-spark-cluster.sh 2 bin/phi4j bench distributed --spark '$MASTER=2'
 #   scripts/local-spark-cluster.sh 2 bin/phi4j train configs/tiny-pretrain.yaml --spark '$MASTER'
 # '$MASTER' (quoted) is replaced by the cluster's spark://127.0.0.1:PORT. Logs: $PHI4J_CLUSTER_DIR (default a
-# temporary directory). Executors reach the shards at the same local paths (one machine).
+# temporary directory). Executors reach the shards at the same local paths (one machine). Each executor gets
+# $PHI4J_EXECUTOR_MEMORY (whole gigabytes, default 3g): parameter averaging of the small preset (32M parameters)
+# ships weights and both AdamW moments, 384 MB each way per round, and its executors ran out of heap with 1g.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +28,7 @@ done
 read -r -a opens <"$root/cli/target/classes/jvm-options.txt"
 export SPARK_HOME="$work/spark-home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$work/local"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+executor_memory="${PHI4J_EXECUTOR_MEMORY:-3g}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 await_port() {
@@ -45,7 +48,7 @@ await_port "$port" "the Spark master"
 for i in $(seq "$workers"); do
   wport="$(free_port)"
   java "${opens[@]}" -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
-    --port "$wport" --webui-port "$(free_port)" --cores 1 --memory 1500m --work-dir "$work/worker-$i" "$master" \
+    --port "$wport" --webui-port "$(free_port)" --cores 1 --memory "$(( ${executor_memory%g} + 1 ))g" --work-dir "$work/worker-$i" "$master" \
     >"$work/worker-$i.log" 2>&1 &
   pids+=($!)
   await_port "$wport" "Spark worker $i"
@@ -53,7 +56,7 @@ done
 echo "cluster: $master, $workers worker(s), logs in $work" >&2
 
 export PHI4J_JAVA_OPTS="${PHI4J_JAVA_OPTS:-} -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
--Dspark.executor.memory=1g -Dspark.cores.max=$workers -Dspark.executorEnv.OMP_NUM_THREADS=$OMP_NUM_THREADS \
+-Dspark.executor.memory=$executor_memory -Dspark.cores.max=$workers -Dspark.executorEnv.OMP_NUM_THREADS=$OMP_NUM_THREADS \
 -Dspark.executor.extraClassPath=$(IFS=:; echo "${phi4j_classes[*]}")"
 args=()
 for arg in "$@"; do args+=("${arg//\$MASTER/$master}"); done
