@@ -1,5 +1,6 @@
 package dev.phi4j.pipeline;
 
+import dev.phi4j.core.cluster.StandaloneCluster;
 import dev.phi4j.pipeline.stage.Manifest;
 import dev.phi4j.pipeline.stage.ManifestJson;
 import org.apache.hadoop.conf.Configuration;
@@ -9,10 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,107 +23,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sample pipeline submitted with spark-submit (SparkSubmit, as the script runs it) from the shaded jar to a
- * real standalone cluster: a master and two workers, each a separate JVM on localhost whose executors are separate
- * JVMs too. Spark has no distribution here, so the test builds a SPARK_HOME whose jars/ links the project's own
- * Spark classpath (without phi4j's classes: those reach the executors only through the shaded jar). The cluster's
+ * real standalone cluster ({@link StandaloneCluster}: a master and two workers, each a separate JVM on localhost
+ * whose executors are separate JVMs too; its SPARK_HOME links the project's own Spark classpath without phi4j's
+ * classes, which reach the executors only through the shaded jar). The cluster's
  * output must equal a local[2] run's: the same counts, drop reasons and content fingerprints for every stage.
  */
 class ClusterIT {
 
     private static final Path ROOT = Path.of(System.getProperty("phi4j.root", "..")).toAbsolutePath().normalize();
-    private static final List<Process> processes = new ArrayList<>();
-    private static Path work;
-    private static Path sparkHome;
+    private static StandaloneCluster cluster;
 
     @BeforeAll
-    static void sparkDistribution() throws IOException {
-        work = Files.createTempDirectory("phi4j-cluster-");
-        sparkHome = work.resolve("spark-home");
-        Path jars = Files.createDirectories(sparkHome.resolve("jars"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path path = Path.of(entry).toAbsolutePath();
-            if (entry.endsWith(".jar") && !path.startsWith(ROOT) && Files.exists(path)) {
-                Path link = jars.resolve(path.getFileName());
-                if (!Files.exists(link)) {
-                    Files.createSymbolicLink(link, path);
-                }
-            }
-        }
+    static void cluster() throws Exception {
+        cluster = StandaloneCluster.start(ROOT, 2, "1g", Map.of());
     }
 
     @AfterAll
     static void stopCluster() throws IOException {
-        for (Process process : processes) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+        if (cluster != null) {
+            cluster.close();
         }
-        try (var files = Files.walk(work)) {
-            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
-    }
-
-    private static List<String> java(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
-        command.addAll(List.of(System.getProperty("phi4j.opens", "").split(" ")));
-        command.addAll(List.of("-cp", sparkHome.resolve("jars") + "/*", mainClass));
-        command.addAll(List.of(args));
-        command.removeIf(String::isBlank);
-        return command;
-    }
-
-    private static Process start(List<String> command, String log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(work.resolve(log).toFile());
-        Map<String, String> env = builder.environment();
-        env.put("SPARK_HOME", sparkHome.toString());
-        env.put("SPARK_SCALA_VERSION", "2.12");
-        env.put("SPARK_LOCAL_IP", "127.0.0.1");
-        env.put("SPARK_LOCAL_DIRS", work.resolve("local").toString());
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(int port, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(500);
-            }
-        }
-        throw new IllegalStateException(what + " did not open port " + port + "; see " + work);
     }
 
     @Test
     void samplePipelineOnAStandaloneClusterGivesTheLocalRunsOutput() throws Exception {
         Path jar = Path.of(System.getProperty("phi4j.pipeline.jar"));
         assertTrue(Files.isRegularFile(jar), "shaded jar missing: " + jar);
-        int masterPort = freePort();
-        String master = "spark://127.0.0.1:" + masterPort;
-        start(java("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-                Integer.toString(masterPort), "--webui-port", Integer.toString(freePort())), "master.log");
-        awaitPort(masterPort, "the Spark master");
-        for (int i = 1; i <= 2; i++) {
-            int workerPort = freePort();
-            start(java("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--port",
-                    Integer.toString(workerPort), "--webui-port", Integer.toString(freePort()), "--cores", "1",
-                    "--memory", "1g", "--work-dir", work.resolve("worker-" + i).toString(), master),
-                    "worker-" + i + ".log");
-            awaitPort(workerPort, "Spark worker " + i);
-        }
-        Path runs = work.resolve("runs");
+        String master = cluster.master();
+        Path runs = cluster.work().resolve("runs");
         String clusterLog = submit(jar, master, runs, "cluster");
         assertTrue(clusterLog.contains("Spark 3.5") && clusterLog.contains(master), tail(clusterLog));
-        String masterLog = Files.readString(work.resolve("master.log"));
+        String masterLog = cluster.log("master.log");
         assertTrue(masterLog.contains("Launching executor"), "executors on the workers:\n" + tail(masterLog));
         submit(jar, "local[2]", runs, "local");
 
@@ -161,7 +89,7 @@ class ClusterIT {
 
     /** Runs the sample pipeline with spark-submit from the repository root; returns its log. */
     private static String submit(Path jar, String master, Path runs, String name) throws Exception {
-        Process submit = start(java("org.apache.spark.deploy.SparkSubmit", "--master", master,
+        Process submit = cluster.launch(cluster.java("org.apache.spark.deploy.SparkSubmit", "--master", master,
                 "--deploy-mode", "client", "--class", "dev.phi4j.pipeline.PipelineMain",
                 "--conf", "spark.executor.memory=512m", "--conf", "spark.cores.max=2",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
@@ -169,7 +97,7 @@ class ClusterIT {
                 jar.toString(), "run", "configs/pipeline/sample.yaml",
                 "--set", "run.output_dir=" + runs, "--set", "run.name=" + name), "submit-" + name + ".log");
         boolean finished = submit.waitFor(15, TimeUnit.MINUTES);
-        String log = Files.readString(work.resolve("submit-" + name + ".log"));
+        String log = cluster.log("submit-" + name + ".log");
         assertTrue(finished, "spark-submit --master " + master + " did not finish in 15 minutes:\n" + tail(log));
         assertEquals(0, submit.exitValue(), "spark-submit --master " + master + " failed:\n" + tail(log));
         return log;
