@@ -160,7 +160,7 @@ class ClusterTrainingIT {
         resumed.distribute(new SparkGradients(spark, run, data.directory(), 2));
         resumed.train();
 
-        LocalSparkTrainingTest.assertSameLosses(single, clusterRun, 8);
+        TrainFixtures.assertSameLosses(single, clusterRun, 8, LocalSparkTrainingTest.TOLERANCE);
         for (var step : TrainFixtures.events(clusterRun, "step")) {
             assertEquals(2, step.get("workers").asInt(), step.toString());
         }

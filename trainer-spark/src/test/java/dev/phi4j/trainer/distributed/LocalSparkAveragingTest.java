@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static dev.phi4j.trainer.distributed.LocalSparkTrainingTest.TOLERANCE;
-import static dev.phi4j.trainer.distributed.LocalSparkTrainingTest.assertSameLosses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +71,7 @@ class LocalSparkAveragingTest {
         Path replica = dir.resolve("replica");
         Trainer.Run run = TrainFixtures.run(replica, config);
         averaging(Trainer.start(run, data, TrainingProgress.SILENT), run, data).train();
-        assertSameLosses(single, replica, 8);
+        TrainFixtures.assertSameLosses(single, replica, 8, TOLERANCE);
         List<Integer> rounds = TrainFixtures.events(replica, "step").stream().map(s -> s.get("round_steps").asInt())
                 .toList();
         assertEquals(List.of(3, 3, 3, 1, 3, 3, 3, 1), rounds);
@@ -84,7 +83,7 @@ class LocalSparkAveragingTest {
         Trainer continued = averaging(Trainer.resume(second, data, TrainingProgress.SILENT), second, data);
         assertEquals(4, continued.state().step());
         continued.train();
-        assertSameLosses(single, handedOver, 8);
+        TrainFixtures.assertSameLosses(single, handedOver, 8, TOLERANCE);
     }
 
     @Test

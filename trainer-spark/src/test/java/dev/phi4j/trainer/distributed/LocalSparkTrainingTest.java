@@ -64,7 +64,7 @@ class LocalSparkTrainingTest {
         Path shared = dir.resolve("shared");
         Trainer.Run sharedRun = TrainFixtures.run(shared, CONFIG);
         distributed(Trainer.start(sharedRun, data, TrainingProgress.SILENT), sharedRun, data).train();
-        assertSameLosses(single, shared, 6);
+        TrainFixtures.assertSameLosses(single, shared, 6, TOLERANCE);
         assertTrue(Files.isDirectory(shared.resolve("checkpoints/step-00000006")));
         List<JsonNode> steps = TrainFixtures.events(shared, "step");
         for (JsonNode step : steps) {
@@ -80,7 +80,7 @@ class LocalSparkTrainingTest {
         Trainer resumed = Trainer.resume(TrainFixtures.run(handedBack, CONFIG), data, TrainingProgress.SILENT);
         assertEquals(3, resumed.state().step());
         resumed.train();
-        assertSameLosses(single, handedBack, 6);
+        TrainFixtures.assertSameLosses(single, handedBack, 6, TOLERANCE);
 
         // a single process to step 3, then the distributed run resumes its checkpoint
         Path handedOver = dir.resolve("single-then-distributed");
@@ -89,7 +89,7 @@ class LocalSparkTrainingTest {
         Trainer continued = distributed(Trainer.resume(second, data, TrainingProgress.SILENT), second, data);
         assertEquals(3, continued.state().step());
         continued.train();
-        assertSameLosses(single, handedOver, 6);
+        TrainFixtures.assertSameLosses(single, handedOver, 6, TOLERANCE);
     }
 
     @Test
@@ -124,7 +124,7 @@ class LocalSparkTrainingTest {
         Trainer trainer = Trainer.start(run, data, TrainingProgress.SILENT);
         trainer.distribute(new SparkGradients(spark, run, data.directory(), 2, copy.toUri().toString()));
         trainer.train(2);
-        assertSameLosses(single, hadoop, 2);
+        TrainFixtures.assertSameLosses(single, hadoop, 2, TOLERANCE);
 
         ShardSet other = dev.phi4j.trainer.train.TextPacker.pack(List.of(TrainFixtures.BOOKS.get(0)),
                 TrainerConfig.DataConfig.DocumentSplit.BLANK_LINES, 0.1, TrainFixtures.tokenizer(),
@@ -136,31 +136,5 @@ class LocalSparkTrainingTest {
         DistributedTrainingException e = assertThrows(
                 DistributedTrainingException.class, wrong::train);
         assertTrue(e.getMessage().contains("are not the driver's"), e.getMessage());
-    }
-
-    /** Step and eval lines of {@code actual} match {@code expected}'s within {@link #TOLERANCE}. */
-    static void assertSameLosses(Path expected, Path actual, int steps) {
-        List<JsonNode> want = TrainFixtures.events(expected, "step");
-        List<JsonNode> got = TrainFixtures.events(actual, "step");
-        assertEquals(steps, want.size());
-        assertEquals(steps, got.size(), "metrics.jsonl of " + actual.getFileName() + " reads like one run");
-        double worst = 0;
-        for (int i = 0; i < steps; i++) {
-            assertEquals(want.get(i).get("step").asLong(), got.get(i).get("step").asLong());
-            double loss = want.get(i).get("loss").asDouble();
-            assertEquals(loss, got.get(i).get("loss").asDouble(), TOLERANCE, "loss at step " + (i + 1));
-            assertEquals(want.get(i).get("grad_norm").asDouble(), got.get(i).get("grad_norm").asDouble(), TOLERANCE,
-                    "gradient norm at step " + (i + 1));
-            worst = Math.max(worst, Math.abs(loss - got.get(i).get("loss").asDouble()));
-        }
-        List<JsonNode> wantEval = TrainFixtures.events(expected, "eval");
-        List<JsonNode> gotEval = TrainFixtures.events(actual, "eval");
-        assertEquals(wantEval.size(), gotEval.size());
-        for (int i = 0; i < wantEval.size(); i++) {
-            assertEquals(wantEval.get(i).get("val_loss").asDouble(), gotEval.get(i).get("val_loss").asDouble(),
-                    TOLERANCE, "validation loss at step " + wantEval.get(i).get("step"));
-        }
-        System.out.printf("%s vs %s: largest |Δloss| over %d steps %.3g%n", actual.getFileName(),
-                expected.getFileName(), steps, worst);
     }
 }

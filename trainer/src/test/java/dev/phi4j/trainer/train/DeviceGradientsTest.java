@@ -45,7 +45,7 @@ class DeviceGradientsTest {
         Trainer resumed = Trainer.resume(TrainFixtures.run(replicated, config), data, TrainingProgress.SILENT);
         assertEquals(3, resumed.state().step());
         resumed.train();
-        assertSameLosses(single, replicated);
+        TrainFixtures.assertSameLosses(single, replicated, 6, TOLERANCE);
         List<JsonNode> steps = TrainFixtures.steps(replicated);
         for (JsonNode step : steps.subList(0, 3)) {
             assertEquals(2, step.get("replicas").asInt(), step.toString());
@@ -60,7 +60,7 @@ class DeviceGradientsTest {
             continued.distribute(devices);
             continued.train();
         }
-        assertSameLosses(single, handedOver);
+        TrainFixtures.assertSameLosses(single, handedOver, 6, TOLERANCE);
     }
 
     @Test
@@ -69,25 +69,5 @@ class DeviceGradientsTest {
                 CONFIG, ", devices: 2, distributed: {master: 'local[2]'}")));
         assertTrue(e.getMessage().contains("trainer.devices") && e.getMessage().contains("choose one"),
                 e.getMessage());
-    }
-
-    private static void assertSameLosses(Path expected, Path actual) {
-        List<JsonNode> want = TrainFixtures.steps(expected);
-        List<JsonNode> got = TrainFixtures.steps(actual);
-        assertEquals(6, want.size());
-        assertEquals(6, got.size(), "metrics.jsonl of " + actual.getFileName() + " reads like one run");
-        for (int i = 0; i < 6; i++) {
-            assertEquals(want.get(i).get("loss").asDouble(), got.get(i).get("loss").asDouble(), TOLERANCE,
-                    "loss at step " + (i + 1));
-            assertEquals(want.get(i).get("grad_norm").asDouble(), got.get(i).get("grad_norm").asDouble(), TOLERANCE,
-                    "gradient norm at step " + (i + 1));
-        }
-        List<JsonNode> wantEval = TrainFixtures.events(expected, "eval");
-        List<JsonNode> gotEval = TrainFixtures.events(actual, "eval");
-        assertEquals(wantEval.size(), gotEval.size());
-        for (int i = 0; i < wantEval.size(); i++) {
-            assertEquals(wantEval.get(i).get("val_loss").asDouble(), gotEval.get(i).get("val_loss").asDouble(),
-                    TOLERANCE, "validation loss at step " + wantEval.get(i).get("step"));
-        }
     }
 }

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * A small BPE tokenizer trained on the bundled sample books, and model shapes small enough for many steps; shared with
  * the trainer-spark tests through this module's test jar.
@@ -107,5 +109,34 @@ public final class TrainFixtures {
             }
         }
         return tokenizer;
+    }
+
+    /**
+     * The step and eval lines of run {@code actual} match run {@code expected}'s: each step's loss and gradient norm
+     * and each validation loss within {@code tolerance}; prints the largest loss difference.
+     */
+    public static void assertSameLosses(Path expected, Path actual, int steps, double tolerance) {
+        List<JsonNode> want = events(expected, "step");
+        List<JsonNode> got = events(actual, "step");
+        assertEquals(steps, want.size());
+        assertEquals(steps, got.size(), "metrics.jsonl of " + actual.getFileName() + " reads like one run");
+        double worst = 0;
+        for (int i = 0; i < steps; i++) {
+            assertEquals(want.get(i).get("step").asLong(), got.get(i).get("step").asLong());
+            double loss = want.get(i).get("loss").asDouble();
+            assertEquals(loss, got.get(i).get("loss").asDouble(), tolerance, "loss at step " + (i + 1));
+            assertEquals(want.get(i).get("grad_norm").asDouble(), got.get(i).get("grad_norm").asDouble(), tolerance,
+                    "gradient norm at step " + (i + 1));
+            worst = Math.max(worst, Math.abs(loss - got.get(i).get("loss").asDouble()));
+        }
+        List<JsonNode> wantEval = events(expected, "eval");
+        List<JsonNode> gotEval = events(actual, "eval");
+        assertEquals(wantEval.size(), gotEval.size());
+        for (int i = 0; i < wantEval.size(); i++) {
+            assertEquals(wantEval.get(i).get("val_loss").asDouble(), gotEval.get(i).get("val_loss").asDouble(),
+                    tolerance, "validation loss at step " + wantEval.get(i).get("step"));
+        }
+        System.out.printf("%s vs %s: largest |Δloss| over %d steps %.3g%n", actual.getFileName(),
+                expected.getFileName(), steps, worst);
     }
 }
