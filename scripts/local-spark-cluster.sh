@@ -6,10 +6,10 @@
 #   scripts/local-spark-cluster.sh 2 bin/phi4j train configs/tiny-pretrain.yaml --spark '$MASTER'
 # '$MASTER' (quoted) is replaced by the cluster's spark://127.0.0.1:PORT. Logs: $PHI4J_CLUSTER_DIR (default a
 # temporary directory). Executors reach the shards at the same local paths (one machine). Each executor gets a heap of
-# $PHI4J_EXECUTOR_MEMORY (whole gigabytes, default 2g: parameter averaging of the small preset, 32M parameters, ships
-# weights and both AdamW moments, 384 MB each way per round, and ran out of heap with 1g) and three times that for
-# all its memory, ND4J's arrays included (JavaCPP's maxphysicalbytes; with its default, two 3g executors and the
-# driver of the small preset at context 1,024 outgrew this 24 GB machine).
+# $PHI4J_EXECUTOR_MEMORY (whole gigabytes, default 3g: parameter averaging of the small preset, 25-32M parameters,
+# ships weights and both AdamW moments, 300-384 MB each way per round, which Spark copies twice more to send; 1g and
+# 2g ran out of heap) and 4g more for ND4J's arrays (JavaCPP's maxphysicalbytes; with its default of several times
+# the heap, two 3g executors and the driver of the small preset at context 1,024 outgrew this 24 GB machine).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +30,7 @@ done
 read -r -a opens <"$root/cli/target/classes/jvm-options.txt"
 export SPARK_HOME="$work/spark-home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$work/local"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-executor_memory="${PHI4J_EXECUTOR_MEMORY:-2g}"
+executor_memory="${PHI4J_EXECUTOR_MEMORY:-3g}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 await_port() {
@@ -59,7 +59,7 @@ echo "cluster: $master, $workers worker(s), logs in $work" >&2
 
 export PHI4J_JAVA_OPTS="${PHI4J_JAVA_OPTS:-} -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
 -Dspark.executor.memory=$executor_memory -Dspark.cores.max=$workers -Dspark.executorEnv.OMP_NUM_THREADS=$OMP_NUM_THREADS \
--Dspark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxphysicalbytes=$(( ${executor_memory%g} * 3 ))g \
+-Dspark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxphysicalbytes=$(( ${executor_memory%g} + 4 ))g \
 -Dspark.executor.extraClassPath=$(IFS=:; echo "${phi4j_classes[*]}")"
 args=()
 for arg in "$@"; do args+=("${arg//\$MASTER/$master}"); done

@@ -9,6 +9,7 @@ import dev.phi4j.core.shard.ShardSet;
 import dev.phi4j.core.tokenizer.BpeTokenizer;
 import dev.phi4j.core.tokenizer.BpeTrainer;
 import dev.phi4j.core.tokenizer.TokenizerConfig;
+import dev.phi4j.trainer.distributed.DistributedTrainingException;
 import dev.phi4j.trainer.distributed.SparkTraining;
 import dev.phi4j.trainer.train.DeviceGradients;
 import dev.phi4j.trainer.train.MetricsLog;
@@ -149,6 +150,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                         .orElse("unset"));
 
         List<Measured> results = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         List<Double> reference = null;
         for (Setting setting : settings) {
             Path runDir = dir.resolve("run-" + results.size());
@@ -165,6 +167,10 @@ public final class DistributedBenchCommand implements Callable<Integer> {
             }
             try {
                 training.train();
+            } catch (DistributedTrainingException e) {
+                failures.add(setting.name() + ": " + e.getMessage());
+                System.out.printf("  %-24s failed: %s%n", setting.name(), e.getMessage());
+                continue;
             } finally {
                 training.distribution().ifPresent(StepDistribution::close);
             }
@@ -201,6 +207,7 @@ public final class DistributedBenchCommand implements Callable<Integer> {
                     m.lastLoss(),
                     m.maxLossDelta());
         }
+        failures.forEach(failure -> System.out.println("failed, not in the table: " + failure));
         for (TrainerConfig.DistributedConfig.Mode mode : modes) {
             List<Measured> ofMode = new ArrayList<>(List.of(results.get(0)));
             results.stream().filter(m -> m.setting().mode() == mode).forEach(ofMode::add);
