@@ -149,16 +149,17 @@ public final class DecontamStage implements Stage {
         DecontamConfig.Action action = config.action();
         DecontamConfig.Action partialAction = config.partialAction();
         int minChars = config.minCharsAfterCut();
-        // Clean rows (nearly all) stay in Spark's own row format: only the text column is handed to the matcher,
-        // and just the flagged rows are converted, judged again and rewritten. The flag is nondeterministic so that
+        // Clean rows (nearly all) stay in Spark's own row format: only the text column is handed to the matcher, as
+        // the UTF-8 bytes Spark holds (a cast to binary copies them; a Java string would decode them), and just the
+        // flagged rows are converted, judged again with spans and rewritten. The flag is nondeterministic so that
         // Spark computes it once per row instead of inlining it into each use.
-        UserDefinedFunction flagged = udf((UDF1<String, Boolean>) text -> shared.value().match(text, false).status()
-                != Matcher.Status.CLEAN, DataTypes.BooleanType).asNondeterministic();
+        UserDefinedFunction flagged = udf((UDF1<byte[], Boolean>) utf8 -> shared.value().flags(utf8, 0, utf8.length),
+                DataTypes.BooleanType).asNondeterministic();
         UserDefinedFunction rewrite = udf((UDF1<Row, Row>) row -> {
             String text = row.getString(StageRows.TEXT);
             return judged(row, text, shared.value().match(text), benchmarks, ids, action, partialAction, minChars);
         }, StageRows.SCHEMA).asNondeterministic();
-        Dataset<Row> judged = StageRows.withReason(in).withColumn(FLAGGED, flagged.apply(col("text")))
+        Dataset<Row> judged = StageRows.withReason(in).withColumn(FLAGGED, flagged.apply(col("text").cast(DataTypes.BinaryType)))
                 .withColumn(ROW, when(col(FLAGGED), rewrite.apply(struct(StageRows.documentColumnsAndReason()))));
         Column[] columns = java.util.Arrays.stream(StageRows.SCHEMA.fieldNames())
                 .map(name -> when(col(FLAGGED), col(ROW).getField(name)).otherwise(col(name)).as(name))
@@ -174,11 +175,16 @@ public final class DecontamStage implements Stage {
      * {@code 7gram}, {@code normalized}, {@code sentences}) or null: for benchmarks of the matching itself.
      */
     public java.util.function.Function<String, String> judge(SparkSession spark) {
-        Matcher matcher = prepare(spark, null, new ArrayList<>(), new ArrayList<>());
+        Matcher matcher = matcher(spark);
         return text -> {
             Matcher.Result result = matcher.match(text);
             return result.status() == Matcher.Status.CONTAMINATED ? result.rule() : null;
         };
+    }
+
+    /** The configured matchers over the benchmarks, built on the driver. */
+    Matcher matcher(SparkSession spark) {
+        return prepare(spark, null, new ArrayList<>(), new ArrayList<>());
     }
 
     /**

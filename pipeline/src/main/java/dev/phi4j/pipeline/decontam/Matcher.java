@@ -89,6 +89,23 @@ final class Matcher implements Serializable {
         Ints sentenceTouched = new Ints();
         Ints matchedSentences = new Ints();
         final LongSet distinct = new LongSet();
+        private long[] numbersMasked = new long[256];
+        private long[] namesMasked = new long[256];
+
+        long[] numbersMasked(int words) {
+            if (numbersMasked.length < words) {
+                numbersMasked = new long[words];
+            }
+            return numbersMasked;
+        }
+
+        long[] namesMasked(int words) {
+            if (namesMasked.length < words) {
+                namesMasked = new long[words];
+            }
+            return namesMasked;
+        }
+
         /** The items sharing 7-grams with the current document, sorted, and their 7-gram ratios. */
         Ints ratioItems;
         double[] ratios;
@@ -144,12 +161,37 @@ final class Matcher implements Serializable {
     /** With {@code spans} false, every span list is left empty: enough to tell whether a document is flagged. */
     Result match(String text, boolean spans) {
         Scratch s = scratch();
-        Tokens t = s.tokens.scan(text);
+        return judge(s.tokens.scan(text), s, spans);
+    }
+
+    /**
+     * Whether the document whose UTF-8 bytes are {@code utf8[from, to)} is flagged (contaminated or partial): the
+     * stage's pass over every document, on the bytes Spark holds. The same verdict as {@link #match(String)} on the
+     * decoded text.
+     */
+    boolean flags(byte[] utf8, int from, int to) {
+        Scratch s = scratch();
+        return judge(s.tokens.scan(utf8, from, to), s, false).status() != Status.CLEAN;
+    }
+
+    /** The verdict on words already scanned into {@code t} (spans need them scanned from the text, in chars). */
+    Result judge(Tokens t, boolean spans) {
+        return judge(t, scratch(), spans);
+    }
+
+    /** A document no matcher has anything on, the usual case, answered without allocating. */
+    private static final Result CLEAN = new Result(Status.CLEAN, null, -1, 0, List.of(), Map.of(), List.of());
+
+    private Result judge(Tokens t, Scratch s, boolean spans) {
         s.longTouched.size = 0;
         s.overlapSlots.size = 0;
         s.normalizedSlots.size = 0;
         s.matchedSentences.size = 0;
         scan(t, s);
+        if (s.longTouched.size == 0 && s.overlapSlots.size == 0 && s.normalizedSlots.size == 0
+                && s.matchedSentences.size == 0) {
+            return CLEAN;
+        }
 
         // paper: 13-gram hits (every occurrence counts, as the verdict picks the item with the most)
         Map<Integer, Status> itemsHit = new TreeMap<>();
@@ -220,7 +262,7 @@ final class Matcher implements Serializable {
             paperItem = bestItem;
         }
         if (paperStatus == Status.CONTAMINATED) {
-            hits.add(new Hit("paper", paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text, paperItem)
+            hits.add(new Hit("paper", paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, paperItem)
                     : List.of()));
         }
 
@@ -303,8 +345,8 @@ final class Matcher implements Serializable {
                     first.spans(), itemsHit, hits);
         }
         if (paperStatus == Status.PARTIAL) {
-            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text,
-                    paperItem) : List.of(), itemsHit, hits);
+            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, paperItem)
+                    : List.of(), itemsHit, hits);
         }
         return new Result(Status.CLEAN, null, -1, bestRatio, List.of(), itemsHit, hits);
     }
@@ -341,6 +383,9 @@ final class Matcher implements Serializable {
         final byte[] flags = t.flags;
         final int[] longCount = s.longCount;
         final int[] sentenceCount = s.sentenceCount;
+        // the masked words, kept to roll them out of the window again
+        final long[] numbersMasked = norm == null ? null : s.numbersMasked(t.count);
+        final long[] namesMasked = sent == null ? null : s.namesMasked(t.count);
         long hn = 0;
         long hm = 0;
         long hnorm = 0;
@@ -375,11 +420,11 @@ final class Matcher implements Serializable {
                 }
             }
             if (norm != null) {
-                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
-                        : (f & Tokens.DEFINED) != 0 ? Tokens.NAME_TOKEN : w;
+                long mw = Tokens.masked(w, f, false);
+                numbersMasked[i] = mw;
                 hnorm = hnorm * p + mw;
                 if (i >= nn) {
-                    hnorm -= t.masked(i - nn, false) * pnn;
+                    hnorm -= numbersMasked[i - nn] * pnn;
                 }
                 if (i >= nn - 1) {
                     int slot = norm.find(hnorm);
@@ -389,12 +434,12 @@ final class Matcher implements Serializable {
                 }
             }
             if (sent != null) {
-                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
-                        : (f & (Tokens.CAPITAL | Tokens.DEFINED)) != 0 ? Tokens.NAME_TOKEN : w;
+                long mw = Tokens.masked(w, f, true);
+                namesMasked[i] = mw;
                 hsent = hsent * p + mw;
                 run++;
                 if (run > sn) {
-                    hsent -= t.masked(i - sn, true) * psn;
+                    hsent -= namesMasked[i - sn] * psn;
                 }
                 if (run >= sn) {
                     int slot = sent.find(hsent);
@@ -452,7 +497,7 @@ final class Matcher implements Serializable {
     }
 
     /** Character spans of the document's 13-grams and 7-grams that {@code item} holds, merged. */
-    private List<int[]> paperSpans(Tokens t, String text, int item) {
+    private List<int[]> paperSpans(Tokens t, int item) {
         if (item < 0) {
             return List.of();
         }

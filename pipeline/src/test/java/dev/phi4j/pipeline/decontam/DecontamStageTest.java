@@ -90,8 +90,8 @@ class DecontamStageTest {
 
     @Test
     void normalisationLowerCasesDeletesPunctuationAndSplitsOnWhitespace() {
-        assertEquals("dont stopnow its 35 fx", Ngrams.normalized("Don't STOP—now! It's 3.5 f(x)"));
-        Ngrams.Words words = Ngrams.words("  Hello, World!  ");
+        assertEquals("dont stopnow its 35 fx", PaperNormalisation.normalized("Don't STOP—now! It's 3.5 f(x)"));
+        PaperNormalisation.Words words = PaperNormalisation.words("  Hello, World!  ");
         assertEquals(2, words.count());
         assertEquals(2, words.starts()[0]);
         assertEquals(14, words.ends()[1], "the word ends before the punctuation that follows it");
@@ -119,7 +119,7 @@ class DecontamStageTest {
         assertNotEquals(0, t.flags[9] & Tokens.DEFINED, "and its later use, call included");
         assertEquals(0, t.flags[8] & Tokens.DEFINED);
         assertEquals(t.hashes[0], new Tokens().scan("LENA").hashes[0], "case does not change a word's hash");
-        Ngrams.Words old = Ngrams.words(text);
+        PaperNormalisation.Words old = PaperNormalisation.words(text);
         assertArrayEquals(java.util.Arrays.copyOf(old.hashes(), old.count()), java.util.Arrays.copyOf(t.hashes,
                 t.count), "the same words as the paper's normalisation");
     }
