@@ -165,13 +165,12 @@ final class Matcher implements Serializable {
     }
 
     /**
-     * Whether the document whose UTF-8 bytes are {@code utf8[from, to)} is flagged (contaminated or partial): the
-     * stage's pass over every document, on the bytes Spark holds. The same verdict as {@link #match(String)} on the
-     * decoded text.
+     * The status of the document whose UTF-8 bytes are {@code utf8[from, to)}: the stage's pass over every document,
+     * on the bytes Spark holds. The same status as {@link #match(String)} gives the decoded text.
      */
-    boolean flags(byte[] utf8, int from, int to) {
+    Status status(byte[] utf8, int from, int to) {
         Scratch s = scratch();
-        return judge(s.tokens.scan(utf8, from, to), s, false).status() != Status.CLEAN;
+        return judge(s.tokens.scan(utf8, from, to), s, false).status();
     }
 
     /** The verdict on words already scanned into {@code t} (spans need them scanned from the text, in chars). */

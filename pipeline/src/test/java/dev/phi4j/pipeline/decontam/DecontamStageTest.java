@@ -327,6 +327,23 @@ class DecontamStageTest {
     }
 
     @Test
+    void aChangedBenchmarkFileIsIndexedAgainAndAnUnchangedOneIsNot(@TempDir Path dir) throws IOException {
+        Path items = dir.resolve("items.jsonl");
+        Files.writeString(items, "{\"question\": \"" + SAVINGS_QUESTION + "\", \"answer\": \"#### 80\"}\n");
+        DecontamConfig config = new DecontamConfig(List.of(new BenchmarkConfig("mine", BenchmarkConfig.Format.GSM8K,
+                items.toString(), List.of(), Optional.empty())), List.of(), 1, 13, 7, 0.5, 0.2,
+                DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 50);
+        assertNull(StageRows.reason(run(config, HOST + " " + QUESTION).get(0)));
+        assertSame(((DecontamStage) config.build()).matcher(spark), ((DecontamStage) config.build()).matcher(spark),
+                "the same files and configuration: the index is built once");
+
+        Files.writeString(items, Files.readString(items) + "{\"question\": \"" + QUESTION
+                + "\", \"answer\": \"#### 98\"}\n");
+        assertEquals(DecontamStage.CONTAMINATED, StageRows.reason(run(config, HOST + " " + QUESTION).get(0)),
+                "the item added to the file is matched");
+    }
+
+    @Test
     void benchmarkNamedTwiceIsRefused() {
         BenchmarkConfig arith = new BenchmarkConfig("arith", BenchmarkConfig.Format.GSM8K,
                 BENCHMARKS + "/arith-test.jsonl", List.of(), Optional.empty());
