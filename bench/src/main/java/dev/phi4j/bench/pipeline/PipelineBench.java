@@ -104,7 +104,8 @@ public final class PipelineBench {
                 if (!settings.tasks().contains("decontam")) {
                     continue;
                 }
-                results.add(sparkFloor(spark, cores, count, bytes, docs, out));
+                results.add(sparkFloor(spark, cores, count, bytes, docs, false, out));
+                results.add(sparkFloor(spark, cores, count, bytes, docs, true, out));
                 results.add(timeBaseline(spark, cores, count, bytes, settings.shared(), docs, out));
                 // Each configuration twice: building its index (none kept from before), then with the index the
                 // first run built, as a second decontamination in the same JVM finds it.
@@ -147,21 +148,26 @@ public final class PipelineBench {
 
     /**
      * The same pass with no matching at all (each text handed to a function that flags nothing, the rows counted by
-     * drop reason): what Spark costs before any matcher runs, the floor under the decontam rows.
+     * drop reason): what Spark costs before any matcher runs, the floor under the decontam rows. The text is handed
+     * over as a Java string (the previous stage's form) or as its UTF-8 bytes (the new stage's form).
      */
     private static Result sparkFloor(SparkSession spark, int cores, long docs, long bytes, Dataset<Row> input,
-                                     PrintStream out) {
-        org.apache.spark.sql.expressions.UserDefinedFunction nothing = org.apache.spark.sql.functions.udf(
-                (org.apache.spark.sql.api.java.UDF1<String, Boolean>) text -> text.isEmpty() && text.length() < 0,
-                org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic();
+                                     boolean utf8, PrintStream out) {
+        org.apache.spark.sql.expressions.UserDefinedFunction nothing = utf8
+                ? org.apache.spark.sql.functions.udf((org.apache.spark.sql.api.java.UDF1<byte[], Boolean>) text ->
+                        text.length < 0, org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic()
+                : org.apache.spark.sql.functions.udf((org.apache.spark.sql.api.java.UDF1<String, Boolean>) text ->
+                        text.isEmpty() && text.length() < 0, org.apache.spark.sql.types.DataTypes.BooleanType)
+                        .asNondeterministic();
         long start = System.nanoTime();
         double cpu = processCpuSeconds();
-        Dataset<Row> marked = StageRows.withReason(input).withColumn("_flagged", nothing.apply(col("text")));
+        Dataset<Row> marked = StageRows.withReason(input).withColumn("_flagged", nothing.apply(utf8
+                ? col("text").cast(org.apache.spark.sql.types.DataTypes.BinaryType) : col("text")));
         long rows = marked.groupBy(col(dev.phi4j.pipeline.stage.Stage.DROP_REASON), col("_flagged")).count()
                 .collectAsList().size();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Result result = new Result("spark pass, no matching", spark.sparkContext().master(), cores, docs, bytes,
-                seconds, rows + " group", processCpuSeconds() - cpu);
+        Result result = new Result(utf8 ? "spark pass, no matching, bytes" : "spark pass, no matching",
+                spark.sparkContext().master(), cores, docs, bytes, seconds, rows + " group", processCpuSeconds() - cpu);
         out.println(render(result));
         return result;
     }
@@ -308,7 +314,8 @@ public final class PipelineBench {
     /** The summary table: each task's throughput per core on each master and the scaling efficiency. */
     public static String table(List<Result> results) {
         StringBuilder out = new StringBuilder();
-        for (String task : List.of("dedup", "spark pass, no matching", "decontam (previous)", "decontam",
+        for (String task : List.of("dedup", "spark pass, no matching", "spark pass, no matching, bytes",
+                "decontam (previous)", "decontam",
                 "decontam (3 matchers)", "decontam, index cached", "decontam (3 matchers), index cached")) {
             List<Result> runs = results.stream().filter(r -> r.task().equals(task)).toList();
             if (runs.size() >= 2) {

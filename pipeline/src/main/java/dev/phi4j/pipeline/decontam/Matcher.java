@@ -107,8 +107,10 @@ final class Matcher implements Serializable {
         }
 
         /** The items sharing 7-grams with the current document, sorted, and their 7-gram ratios. */
-        Ints ratioItems;
-        double[] ratios;
+        final Ints ratioItems = new Ints();
+        double[] ratios = new double[64];
+        /** The items a normalized or sentences hit touches, one matcher after the other. */
+        final Ints touchedItems = new Ints();
 
         Scratch(int items, int sentences) {
             longCount = new int[items];
@@ -210,12 +212,12 @@ final class Matcher implements Serializable {
             }
         }
         // paper: 7-gram ratio over distinct shared n-grams, only for documents sharing any
-        double[] ratios = null;
         int bestItem = -1;
         double bestRatio = 0;
+        s.ratioItems.size = 0;
         if (s.overlapSlots.size > 0) {
             s.overlapSlots.distinct();
-            Ints touched = new Ints();
+            Ints touched = s.ratioItems;
             for (int k = 0; k < s.overlapSlots.size; k++) {
                 int slot = s.overlapSlots.values[k];
                 for (int p = paper.overlap().from(slot); p < paper.overlap().to(slot); p++) {
@@ -227,7 +229,10 @@ final class Matcher implements Serializable {
             }
             int docGrams = distinctGrams(t, paper.m(), s.distinct);
             touched.distinct();
-            ratios = new double[touched.size];
+            if (s.ratios.length < touched.size) {
+                s.ratios = new double[touched.size];
+            }
+            double[] ratios = s.ratios;
             for (int k = 0; k < touched.size; k++) {
                 int item = touched.values[k];
                 int smaller = Math.min(docGrams, paper.itemOverlapCounts()[item]);
@@ -242,11 +247,6 @@ final class Matcher implements Serializable {
                     itemsHit.put(item, ratio >= paper.contaminatedRatio() ? Status.CONTAMINATED : Status.PARTIAL);
                 }
             }
-            s.ratioItems = touched;
-            s.ratios = ratios;
-        } else {
-            s.ratioItems = null;
-            s.ratios = null;
         }
         Status paperStatus = Status.CLEAN;
         String paperRule = null;
@@ -268,7 +268,8 @@ final class Matcher implements Serializable {
         // normalized
         if (normalized != null && s.normalizedSlots.size > 0) {
             s.normalizedSlots.distinct();
-            Ints touched = new Ints();
+            Ints touched = s.touchedItems;
+            touched.size = 0;
             for (int k = 0; k < s.normalizedSlots.size; k++) {
                 int slot = s.normalizedSlots.values[k];
                 for (int p = normalized.grams().from(slot); p < normalized.grams().to(slot); p++) {
@@ -302,7 +303,8 @@ final class Matcher implements Serializable {
 
         // sentences: the matched benchmark sentences were gathered by scan()
         if (sentences != null && s.matchedSentences.size > 0) {
-            Ints touched = new Ints();
+            Ints touched = s.touchedItems;
+            touched.size = 0;
             for (int k = 0; k < s.matchedSentences.size; k++) {
                 int sentence = s.matchedSentences.values[k];
                 s.sentenceMatched[sentence] = false;
@@ -352,7 +354,7 @@ final class Matcher implements Serializable {
 
     /** The 7-gram ratio of {@code item} in the document {@link #match} is judging (0 if it shares none). */
     private static double ratioOf(Scratch s, int item) {
-        if (s.ratioItems == null || item < 0) {
+        if (item < 0) {
             return 0;
         }
         int at = Arrays.binarySearch(s.ratioItems.values, 0, s.ratioItems.size, item);

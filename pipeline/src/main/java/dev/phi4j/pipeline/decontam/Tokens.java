@@ -95,7 +95,7 @@ final class Tokens {
         return this;
     }
 
-    /** Scans the UTF-8 bytes {@code [from, to)} of {@code utf8}; the words are then {@code [0, count)} of the arrays. */
+    /** Scans the UTF-8 bytes {@code utf8[from, to)}; the words are then {@code [0, count)} of the arrays. */
     Tokens scan(byte[] utf8, int from, int to) {
         count = 0;
         defined.clear();

@@ -99,8 +99,8 @@ class Utf8ScanTest {
         for (int n = 0; n < 50_000; n++) {
             byte[] utf8 = new byte[random.nextInt(1, 24)];
             for (int i = 0; i < utf8.length; i++) {
-                utf8[i] = random.nextBoolean() ? pieces[random.nextInt(pieces.length)] : (byte) random.nextInt(0x80,
-                        0x100);
+                byte beyondAscii = (byte) random.nextInt(0x80, 0x100);
+                utf8[i] = random.nextBoolean() ? pieces[random.nextInt(pieces.length)] : beyondAscii;
             }
             assertSameWords(utf8);
         }
@@ -116,16 +116,15 @@ class Utf8ScanTest {
         for (String text : texts) {
             Matcher.Result expected = matcher.judge(new CharTokens().scan(text).toTokens(), true);
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-            boolean isFlagged = expected.status() != Matcher.Status.CLEAN;
             assertEquals(expected.status(), matcher.status(utf8, 0, utf8.length), text);
             assertSameResult(expected, matcher.match(text), text);
-            flagged += isFlagged ? 1 : 0;
+            flagged += expected.status() != Matcher.Status.CLEAN ? 1 : 0;
         }
         assertTrue(flagged > 1_000, "flagged " + flagged + " of " + texts.size());
     }
 
     @Test
-    void theStageFlagsNonAsciiDocumentsAsTheCharScannerDoes() {
+    void theStageFlagsNonAsciiDocumentsAsTheCharScannerDoes() throws IOException {
         DecontamStage stage = (DecontamStage) allMatchers().build();
         Matcher matcher = stage.matcher(spark);
         List<String> texts = nonAsciiPlants();
@@ -258,15 +257,11 @@ class Utf8ScanTest {
      * glued to them, NBSP for spaces): some still contaminate, some only partly, and every third, decorated between
      * every two words, no longer.
      */
-    private static List<String> nonAsciiPlants() {
+    private static List<String> nonAsciiPlants() throws IOException {
         List<String> plants = new ArrayList<>();
         List<String> questions = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(TestSpark.shared("gsm8k/test.jsonl"))) {
-                questions.add(JSON.readTree(line).get("question").asText());
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        for (String line : Files.readAllLines(TestSpark.shared("gsm8k/test.jsonl"))) {
+            questions.add(JSON.readTree(line).get("question").asText());
         }
         SplittableRandom random = new SplittableRandom(42);
         String[] decorations = {"Café crème 👍 ", "中文：", "Ω ", "naïve—", "🇫🇷", "𝐀𝐁 ", "\u00A0", "İstanbul "};
