@@ -104,12 +104,19 @@ public final class PipelineBench {
                 if (!settings.tasks().contains("decontam")) {
                     continue;
                 }
-                results.add(sparkFloor(spark, cores, count, bytes, docs, out));
+                results.add(sparkFloor(spark, cores, count, bytes, docs, false, out));
+                results.add(sparkFloor(spark, cores, count, bytes, docs, true, out));
                 results.add(timeBaseline(spark, cores, count, bytes, settings.shared(), docs, out));
-                results.add(time("decontam", spark, cores, count, bytes, decontam(settings.shared(),
-                        List.of(DecontamConfig.MatcherKind.PAPER)), docs, out));
-                results.add(time("decontam (3 matchers)", spark, cores, count, bytes, decontam(settings.shared(),
-                        ALL_MATCHERS), docs, out));
+                // Each configuration twice: building its index (none kept from before), then with the index the
+                // first run built, as a second decontamination in the same JVM finds it.
+                dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
+                for (String cached : List.of("", ", index cached")) {
+                    results.add(time("decontam" + cached, spark, cores, count, bytes, decontam(settings.shared(),
+                            List.of(DecontamConfig.MatcherKind.PAPER)), docs, out));
+                    results.add(time("decontam (3 matchers)" + cached, spark, cores, count, bytes,
+                            decontam(settings.shared(), ALL_MATCHERS), docs, out));
+                }
+                dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
                 if (cores == settings.cores().get(0)) {
                     results.addAll(matchersAlone(spark, docs, settings.shared(), out));
                 }
@@ -141,21 +148,26 @@ public final class PipelineBench {
 
     /**
      * The same pass with no matching at all (each text handed to a function that flags nothing, the rows counted by
-     * drop reason): what Spark costs before any matcher runs, the floor under the decontam rows.
+     * drop reason): what Spark costs before any matcher runs, the floor under the decontam rows. The text is handed
+     * over as a Java string (the previous stage's form) or as its UTF-8 bytes (the new stage's form).
      */
     private static Result sparkFloor(SparkSession spark, int cores, long docs, long bytes, Dataset<Row> input,
-                                     PrintStream out) {
-        org.apache.spark.sql.expressions.UserDefinedFunction nothing = org.apache.spark.sql.functions.udf(
-                (org.apache.spark.sql.api.java.UDF1<String, Boolean>) text -> text.isEmpty() && text.length() < 0,
-                org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic();
+                                     boolean utf8, PrintStream out) {
+        org.apache.spark.sql.expressions.UserDefinedFunction nothing = utf8
+                ? org.apache.spark.sql.functions.udf((org.apache.spark.sql.api.java.UDF1<byte[], Boolean>) text ->
+                        text.length < 0, org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic()
+                : org.apache.spark.sql.functions.udf((org.apache.spark.sql.api.java.UDF1<String, Boolean>) text ->
+                        text.isEmpty() && text.length() < 0, org.apache.spark.sql.types.DataTypes.BooleanType)
+                        .asNondeterministic();
         long start = System.nanoTime();
         double cpu = processCpuSeconds();
-        Dataset<Row> marked = StageRows.withReason(input).withColumn("_flagged", nothing.apply(col("text")));
+        Dataset<Row> marked = StageRows.withReason(input).withColumn("_flagged", nothing.apply(utf8
+                ? col("text").cast(org.apache.spark.sql.types.DataTypes.BinaryType) : col("text")));
         long rows = marked.groupBy(col(dev.phi4j.pipeline.stage.Stage.DROP_REASON), col("_flagged")).count()
                 .collectAsList().size();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Result result = new Result("spark pass, no matching", spark.sparkContext().master(), cores, docs, bytes,
-                seconds, rows + " group", processCpuSeconds() - cpu);
+        Result result = new Result(utf8 ? "spark pass, no matching, bytes" : "spark pass, no matching",
+                spark.sparkContext().master(), cores, docs, bytes, seconds, rows + " group", processCpuSeconds() - cpu);
         out.println(render(result));
         return result;
     }
@@ -183,7 +195,8 @@ public final class PipelineBench {
     /**
      * The matchers alone, without Spark: one thread judging the first texts of the corpus (up to 64 MB) in memory,
      * the previous matcher against the new one with the paper's rule and with all three matchers; each run twice,
-     * the second timed (JIT warm).
+     * the second timed (JIT warm). Each is handed the text in the form its stage's pass reads: a Java string for the
+     * previous matcher, the UTF-8 bytes Spark holds for the new one.
      */
     private static List<Result> matchersAlone(SparkSession spark, Dataset<Row> docs, Path shared, PrintStream out)
             throws IOException {
@@ -194,14 +207,18 @@ public final class PipelineBench {
             texts.add(text);
             bytes += text.length();
         }
-        Map<String, java.util.function.Function<String, String>> judges = new java.util.LinkedHashMap<>();
-        judges.put("matcher alone (previous)", PaperMatcherBaseline.judge(shared.resolve("datasets")));
-        judges.put("matcher alone (paper)", ((dev.phi4j.pipeline.decontam.DecontamStage) decontam(shared,
-                List.of(DecontamConfig.MatcherKind.PAPER)).build()).judge(spark));
-        judges.put("matcher alone (3 matchers)", ((dev.phi4j.pipeline.decontam.DecontamStage) decontam(shared,
-                ALL_MATCHERS).build()).judge(spark));
+        List<byte[]> utf8 = texts.stream().map(text -> text.getBytes(StandardCharsets.UTF_8)).toList();
+        java.util.function.Function<String, String> previous = PaperMatcherBaseline.judge(shared.resolve("datasets"));
+        java.util.function.Predicate<byte[]> paper = ((dev.phi4j.pipeline.decontam.DecontamStage) decontam(shared,
+                List.of(DecontamConfig.MatcherKind.PAPER)).build()).contaminated(spark);
+        java.util.function.Predicate<byte[]> all = ((dev.phi4j.pipeline.decontam.DecontamStage) decontam(shared,
+                ALL_MATCHERS).build()).contaminated(spark);
+        Map<String, java.util.function.IntPredicate> judges = new java.util.LinkedHashMap<>();
+        judges.put("matcher alone (previous)", i -> previous.apply(texts.get(i)) != null);
+        judges.put("matcher alone (paper)", i -> paper.test(utf8.get(i)));
+        judges.put("matcher alone (3 matchers)", i -> all.test(utf8.get(i)));
         List<Result> results = new ArrayList<>();
-        for (Map.Entry<String, java.util.function.Function<String, String>> judge : judges.entrySet()) {
+        for (Map.Entry<String, java.util.function.IntPredicate> judge : judges.entrySet()) {
             double seconds = 0;
             double cpu = 0;
             long flagged = 0;
@@ -210,8 +227,8 @@ public final class PipelineBench {
                 flagged = 0;
                 long start = System.nanoTime();
                 long cpuStart = threads.getCurrentThreadCpuTime();
-                for (String text : texts) {
-                    flagged += judge.getValue().apply(text) != null ? 1 : 0;
+                for (int i = 0; i < texts.size(); i++) {
+                    flagged += judge.getValue().test(i) ? 1 : 0;
                 }
                 seconds = (System.nanoTime() - start) / 1e9;
                 cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
@@ -251,7 +268,7 @@ public final class PipelineBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         String note = reasons.stream().filter(r -> !r.isNullAt(0))
                 .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped")
-                + String.format(Locale.ROOT, "; driver's apply (index built) %.1f s, the pass after it %.1f MB/s/core",
+                + String.format(Locale.ROOT, "; driver's apply (its index) %.1f s, the pass after it %.1f MB/s/core",
                 indexSeconds, bytes / 1e6 / (seconds - indexSeconds) / cores);
         Result result = new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note,
                 processCpuSeconds() - cpu);
@@ -288,7 +305,7 @@ public final class PipelineBench {
     }
 
     static String render(Result r) {
-        return String.format(Locale.ROOT, "%-26s %-9s %,9d docs %8.1f MB %8.1f s %10.0f docs/s/core %7.2f MB/s/core"
+        return String.format(Locale.ROOT, "%-36s %-9s %,9d docs %8.1f MB %8.1f s %10.0f docs/s/core %7.2f MB/s/core"
                         + "%s  %s", r.task(), r.master(), r.docs(), r.bytes() / 1e6, r.seconds(),
                 r.docsPerSecondPerCore(), r.megabytesPerSecondPerCore(), Double.isNaN(r.cpuSeconds()) ? ""
                         : String.format(Locale.ROOT, " %7.2f MB/CPU-s", r.megabytesPerCpuSecond()), r.note());
@@ -297,23 +314,25 @@ public final class PipelineBench {
     /** The summary table: each task's throughput per core on each master and the scaling efficiency. */
     public static String table(List<Result> results) {
         StringBuilder out = new StringBuilder();
-        for (String task : List.of("dedup", "spark pass, no matching", "decontam (previous)", "decontam",
-                "decontam (3 matchers)")) {
+        for (String task : List.of("dedup", "spark pass, no matching", "spark pass, no matching, bytes",
+                "decontam (previous)", "decontam",
+                "decontam (3 matchers)", "decontam, index cached", "decontam (3 matchers), index cached")) {
             List<Result> runs = results.stream().filter(r -> r.task().equals(task)).toList();
             if (runs.size() >= 2) {
                 Result one = runs.get(0);
                 Result two = runs.get(runs.size() - 1);
                 double speedup = one.seconds() / two.seconds();
-                out.append(String.format(Locale.ROOT, "%-22s %s %.1f s, %s %.1f s: speed-up %.2f×, scaling "
+                out.append(String.format(Locale.ROOT, "%-36s %s %.1f s, %s %.1f s: speed-up %.2f×, scaling "
                                 + "efficiency %.0f%%%n", task, one.master(), one.seconds(), two.master(), two.seconds(),
                         speedup, 100 * speedup / ((double) two.cores() / one.cores())));
             }
         }
         List<Result> previous = results.stream().filter(r -> r.task().equals("decontam (previous)")).toList();
-        for (String task : List.of("decontam", "decontam (3 matchers)")) {
+        for (String task : List.of("decontam", "decontam (3 matchers)", "decontam, index cached",
+                "decontam (3 matchers), index cached")) {
             List<Result> now = results.stream().filter(r -> r.task().equals(task)).toList();
             for (int i = 0; i < Math.min(previous.size(), now.size()); i++) {
-                out.append(String.format(Locale.ROOT, "%-22s %s: %.1f MB/s per core vs previous %.1f (%.2f×); "
+                out.append(String.format(Locale.ROOT, "%-36s %s: %.1f MB/s per core vs previous %.1f (%.2f×); "
                                 + "%.1f MB per CPU-second vs previous %.1f%n", task,
                         now.get(i).master(), now.get(i).megabytesPerSecondPerCore(),
                         previous.get(i).megabytesPerSecondPerCore(), previous.get(i).seconds() / now.get(i).seconds(),

@@ -89,9 +89,28 @@ final class Matcher implements Serializable {
         Ints sentenceTouched = new Ints();
         Ints matchedSentences = new Ints();
         final LongSet distinct = new LongSet();
+        private long[] numbersMasked = new long[256];
+        private long[] namesMasked = new long[256];
+
+        long[] numbersMasked(int words) {
+            if (numbersMasked.length < words) {
+                numbersMasked = new long[words];
+            }
+            return numbersMasked;
+        }
+
+        long[] namesMasked(int words) {
+            if (namesMasked.length < words) {
+                namesMasked = new long[words];
+            }
+            return namesMasked;
+        }
+
         /** The items sharing 7-grams with the current document, sorted, and their 7-gram ratios. */
-        Ints ratioItems;
-        double[] ratios;
+        final Ints ratioItems = new Ints();
+        double[] ratios = new double[64];
+        /** The items a normalized or sentences hit touches, one matcher after the other. */
+        final Ints touchedItems = new Ints();
 
         Scratch(int items, int sentences) {
             longCount = new int[items];
@@ -144,12 +163,36 @@ final class Matcher implements Serializable {
     /** With {@code spans} false, every span list is left empty: enough to tell whether a document is flagged. */
     Result match(String text, boolean spans) {
         Scratch s = scratch();
-        Tokens t = s.tokens.scan(text);
+        return judge(s.tokens.scan(text), s, spans);
+    }
+
+    /**
+     * The status of the document whose UTF-8 bytes are {@code utf8[from, to)}: the stage's pass over every document,
+     * on the bytes Spark holds. The same status as {@link #match(String)} gives the decoded text.
+     */
+    Status status(byte[] utf8, int from, int to) {
+        Scratch s = scratch();
+        return judge(s.tokens.scan(utf8, from, to), s, false).status();
+    }
+
+    /** The verdict on words already scanned into {@code t} (spans need them scanned from the text, in chars). */
+    Result judge(Tokens t, boolean spans) {
+        return judge(t, scratch(), spans);
+    }
+
+    /** A document no matcher has anything on, the usual case, answered without allocating. */
+    private static final Result CLEAN = new Result(Status.CLEAN, null, -1, 0, List.of(), Map.of(), List.of());
+
+    private Result judge(Tokens t, Scratch s, boolean spans) {
         s.longTouched.size = 0;
         s.overlapSlots.size = 0;
         s.normalizedSlots.size = 0;
         s.matchedSentences.size = 0;
         scan(t, s);
+        if (s.longTouched.size == 0 && s.overlapSlots.size == 0 && s.normalizedSlots.size == 0
+                && s.matchedSentences.size == 0) {
+            return CLEAN;
+        }
 
         // paper: 13-gram hits (every occurrence counts, as the verdict picks the item with the most)
         Map<Integer, Status> itemsHit = new TreeMap<>();
@@ -169,12 +212,12 @@ final class Matcher implements Serializable {
             }
         }
         // paper: 7-gram ratio over distinct shared n-grams, only for documents sharing any
-        double[] ratios = null;
         int bestItem = -1;
         double bestRatio = 0;
+        s.ratioItems.size = 0;
         if (s.overlapSlots.size > 0) {
             s.overlapSlots.distinct();
-            Ints touched = new Ints();
+            Ints touched = s.ratioItems;
             for (int k = 0; k < s.overlapSlots.size; k++) {
                 int slot = s.overlapSlots.values[k];
                 for (int p = paper.overlap().from(slot); p < paper.overlap().to(slot); p++) {
@@ -186,7 +229,10 @@ final class Matcher implements Serializable {
             }
             int docGrams = distinctGrams(t, paper.m(), s.distinct);
             touched.distinct();
-            ratios = new double[touched.size];
+            if (s.ratios.length < touched.size) {
+                s.ratios = new double[touched.size];
+            }
+            double[] ratios = s.ratios;
             for (int k = 0; k < touched.size; k++) {
                 int item = touched.values[k];
                 int smaller = Math.min(docGrams, paper.itemOverlapCounts()[item]);
@@ -201,11 +247,6 @@ final class Matcher implements Serializable {
                     itemsHit.put(item, ratio >= paper.contaminatedRatio() ? Status.CONTAMINATED : Status.PARTIAL);
                 }
             }
-            s.ratioItems = touched;
-            s.ratios = ratios;
-        } else {
-            s.ratioItems = null;
-            s.ratios = null;
         }
         Status paperStatus = Status.CLEAN;
         String paperRule = null;
@@ -220,14 +261,15 @@ final class Matcher implements Serializable {
             paperItem = bestItem;
         }
         if (paperStatus == Status.CONTAMINATED) {
-            hits.add(new Hit("paper", paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text, paperItem)
+            hits.add(new Hit("paper", paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, paperItem)
                     : List.of()));
         }
 
         // normalized
         if (normalized != null && s.normalizedSlots.size > 0) {
             s.normalizedSlots.distinct();
-            Ints touched = new Ints();
+            Ints touched = s.touchedItems;
+            touched.size = 0;
             for (int k = 0; k < s.normalizedSlots.size; k++) {
                 int slot = s.normalizedSlots.values[k];
                 for (int p = normalized.grams().from(slot); p < normalized.grams().to(slot); p++) {
@@ -261,7 +303,8 @@ final class Matcher implements Serializable {
 
         // sentences: the matched benchmark sentences were gathered by scan()
         if (sentences != null && s.matchedSentences.size > 0) {
-            Ints touched = new Ints();
+            Ints touched = s.touchedItems;
+            touched.size = 0;
             for (int k = 0; k < s.matchedSentences.size; k++) {
                 int sentence = s.matchedSentences.values[k];
                 s.sentenceMatched[sentence] = false;
@@ -303,15 +346,15 @@ final class Matcher implements Serializable {
                     first.spans(), itemsHit, hits);
         }
         if (paperStatus == Status.PARTIAL) {
-            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, text,
-                    paperItem) : List.of(), itemsHit, hits);
+            return new Result(paperStatus, paperRule, paperItem, ratioOf(s, paperItem), spans ? paperSpans(t, paperItem)
+                    : List.of(), itemsHit, hits);
         }
         return new Result(Status.CLEAN, null, -1, bestRatio, List.of(), itemsHit, hits);
     }
 
     /** The 7-gram ratio of {@code item} in the document {@link #match} is judging (0 if it shares none). */
     private static double ratioOf(Scratch s, int item) {
-        if (s.ratioItems == null || item < 0) {
+        if (item < 0) {
             return 0;
         }
         int at = Arrays.binarySearch(s.ratioItems.values, 0, s.ratioItems.size, item);
@@ -331,6 +374,10 @@ final class Matcher implements Serializable {
         final long pm = Grams.pow(m);
         final GramTable longGrams = paper.longGrams();
         final GramTable overlap = paper.overlap();
+        // An item's n-gram (13) ends in one of its m-grams (7), and the m-gram table holds every item m-gram: an
+        // n-gram whose last m words are in no item is in none either, and its lookup (half the paper rule's work) is
+        // skipped. The verdicts are the same unless an n-gram's hash collides with an item's and its m-gram's not.
+        final boolean longNeedsOverlap = m <= n;
         final GramTable norm = normalized == null ? null : normalized.grams();
         final int nn = normalized == null ? 0 : normalized.config().ngram();
         final long pnn = Grams.pow(nn);
@@ -341,6 +388,9 @@ final class Matcher implements Serializable {
         final byte[] flags = t.flags;
         final int[] longCount = s.longCount;
         final int[] sentenceCount = s.sentenceCount;
+        // the masked words, kept to roll them out of the window again
+        final long[] numbersMasked = norm == null ? null : s.numbersMasked(t.count);
+        final long[] namesMasked = sent == null ? null : s.namesMasked(t.count);
         long hn = 0;
         long hm = 0;
         long hnorm = 0;
@@ -357,7 +407,15 @@ final class Matcher implements Serializable {
             if (i >= m) {
                 hm -= words[i - m] * pm;
             }
-            if (i >= n - 1) {
+            boolean overlapHit = false;
+            if (i >= m - 1) {
+                int slot = overlap.find(hm);
+                if (slot >= 0) {
+                    s.overlapSlots.add(slot);
+                    overlapHit = true;
+                }
+            }
+            if (i >= n - 1 && (overlapHit || !longNeedsOverlap)) {
                 int slot = longGrams.find(hn);
                 if (slot >= 0) {
                     for (int q = longGrams.from(slot); q < longGrams.to(slot); q++) {
@@ -368,18 +426,12 @@ final class Matcher implements Serializable {
                     }
                 }
             }
-            if (i >= m - 1) {
-                int slot = overlap.find(hm);
-                if (slot >= 0) {
-                    s.overlapSlots.add(slot);
-                }
-            }
             if (norm != null) {
-                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
-                        : (f & Tokens.DEFINED) != 0 ? Tokens.NAME_TOKEN : w;
+                long mw = Tokens.masked(w, f, false);
+                numbersMasked[i] = mw;
                 hnorm = hnorm * p + mw;
                 if (i >= nn) {
-                    hnorm -= t.masked(i - nn, false) * pnn;
+                    hnorm -= numbersMasked[i - nn] * pnn;
                 }
                 if (i >= nn - 1) {
                     int slot = norm.find(hnorm);
@@ -389,12 +441,12 @@ final class Matcher implements Serializable {
                 }
             }
             if (sent != null) {
-                long mw = (f & Tokens.NUMBER) != 0 ? Tokens.NUMBER_TOKEN
-                        : (f & (Tokens.CAPITAL | Tokens.DEFINED)) != 0 ? Tokens.NAME_TOKEN : w;
+                long mw = Tokens.masked(w, f, true);
+                namesMasked[i] = mw;
                 hsent = hsent * p + mw;
                 run++;
                 if (run > sn) {
-                    hsent -= t.masked(i - sn, true) * psn;
+                    hsent -= namesMasked[i - sn] * psn;
                 }
                 if (run >= sn) {
                     int slot = sent.find(hsent);
@@ -452,7 +504,7 @@ final class Matcher implements Serializable {
     }
 
     /** Character spans of the document's 13-grams and 7-grams that {@code item} holds, merged. */
-    private List<int[]> paperSpans(Tokens t, String text, int item) {
+    private List<int[]> paperSpans(Tokens t, int item) {
         if (item < 0) {
             return List.of();
         }

@@ -90,8 +90,8 @@ class DecontamStageTest {
 
     @Test
     void normalisationLowerCasesDeletesPunctuationAndSplitsOnWhitespace() {
-        assertEquals("dont stopnow its 35 fx", Ngrams.normalized("Don't STOP—now! It's 3.5 f(x)"));
-        Ngrams.Words words = Ngrams.words("  Hello, World!  ");
+        assertEquals("dont stopnow its 35 fx", PaperNormalisation.normalized("Don't STOP—now! It's 3.5 f(x)"));
+        PaperNormalisation.Words words = PaperNormalisation.words("  Hello, World!  ");
         assertEquals(2, words.count());
         assertEquals(2, words.starts()[0]);
         assertEquals(14, words.ends()[1], "the word ends before the punctuation that follows it");
@@ -119,7 +119,7 @@ class DecontamStageTest {
         assertNotEquals(0, t.flags[9] & Tokens.DEFINED, "and its later use, call included");
         assertEquals(0, t.flags[8] & Tokens.DEFINED);
         assertEquals(t.hashes[0], new Tokens().scan("LENA").hashes[0], "case does not change a word's hash");
-        Ngrams.Words old = Ngrams.words(text);
+        PaperNormalisation.Words old = PaperNormalisation.words(text);
         assertArrayEquals(java.util.Arrays.copyOf(old.hashes(), old.count()), java.util.Arrays.copyOf(t.hashes,
                 t.count), "the same words as the paper's normalisation");
     }
@@ -324,6 +324,25 @@ class DecontamStageTest {
 
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> run(config, HOST));
         assertTrue(refused.getMessage().contains("'id' = 'q1'"), refused.getMessage());
+    }
+
+    @Test
+    void aChangedBenchmarkFileIsIndexedAgainAndAnUnchangedOneIsNot(@TempDir Path dir) throws IOException {
+        Path items = dir.resolve("items.jsonl");
+        Files.writeString(items, "{\"question\": \"" + SAVINGS_QUESTION + "\", \"answer\": \"#### 80\"}\n");
+        DecontamConfig config = new DecontamConfig(List.of(new BenchmarkConfig("mine", BenchmarkConfig.Format.GSM8K,
+                items.toString(), List.of(), Optional.empty())), List.of(), 1, 13, 7, 0.5, 0.2,
+                DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 50);
+        assertNull(StageRows.reason(run(config, HOST + " " + QUESTION).get(0)));
+        DecontamConfig cutting = new DecontamConfig(config.benchmarks(), List.of(), 1, 13, 7, 0.5, 0.2,
+                DecontamConfig.Action.CUT, DecontamConfig.Action.KEEP, 50);
+        assertSame(((DecontamStage) config.build()).matcher(spark), ((DecontamStage) cutting.build()).matcher(spark),
+                "the same files and index settings (another action): the index is built once");
+
+        Files.writeString(items, Files.readString(items) + "{\"question\": \"" + QUESTION
+                + "\", \"answer\": \"#### 98\"}\n");
+        assertEquals(DecontamStage.CONTAMINATED, StageRows.reason(run(config, HOST + " " + QUESTION).get(0)),
+                "the item added to the file is matched");
     }
 
     @Test
