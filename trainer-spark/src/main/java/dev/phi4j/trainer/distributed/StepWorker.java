@@ -63,12 +63,12 @@ final class StepWorker {
 
     private final ComputationGraph net;
     private final INDArray params;
-    private final INDArray gradient;
     private final Objective objective;
     private final SequenceData data;
     private final int seqLen;
     private final PhiDecoder.Masking masking;
     private final TrainerConfig trainer;
+    private INDArray gradient;       // gradient sharing's buffer, built on first use: averaging has the stepper's
     private AdamW optimizer;
     private TrainStep stepper;
 
@@ -79,7 +79,6 @@ final class StepWorker {
             Path shards = WorkerShards.local(spec.shards(), spec.manifestFingerprint());
             this.net = Trainer.network(model, spec.masking(), trainer, spec.seed());
             this.params = net.params();
-            this.gradient = params.ulike();
             this.data = new SequenceData(ShardSet.open(shards));
             this.objective = data.objective(net);
             this.seqLen = model.contextLength();
@@ -95,6 +94,9 @@ final class StepWorker {
         StepWorker worker = of(spec, task.worker());
         synchronized (worker) {
             worker.setWeights(weights);
+            if (worker.gradient == null) {
+                worker.gradient = worker.params.ulike();
+            }
             worker.gradient.assign(0);
             Nd4j.getRandom().setSeed(spec.seed() * 1_000_003L + task.step());
             Objective.Sum total = Objective.Sum.ZERO;
