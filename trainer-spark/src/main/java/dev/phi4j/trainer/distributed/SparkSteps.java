@@ -14,7 +14,6 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,17 +80,10 @@ abstract class SparkSteps implements StepDistribution {
         return String.format(Locale.ROOT, "over %d Spark worker(s) on %s", workers, spark.master());
     }
 
-    /** A step's micro-batches for each worker: worker w gets micro-batches w, w + workers, w + 2·workers, … */
+    /** {@link StepDistribution#shares} as the tasks carry them: per worker, its micro-batches' rows. */
     List<long[][]> split(List<List<Long>> microBatches) {
-        List<long[][]> shares = new ArrayList<>();
-        for (int w = 0; w < workers && w < microBatches.size(); w++) {
-            List<long[]> rows = new ArrayList<>();
-            for (int i = w; i < microBatches.size(); i += workers) {
-                rows.add(microBatches.get(i).stream().mapToLong(Long::longValue).toArray());
-            }
-            shares.add(rows.toArray(long[][]::new));
-        }
-        return shares;
+        return StepDistribution.shares(microBatches, workers).stream().map(share -> share.stream()
+                .map(rows -> rows.stream().mapToLong(Long::longValue).toArray()).toArray(long[][]::new)).toList();
     }
 
     /**

@@ -98,7 +98,7 @@ final class StepWorker {
                 worker.gradient = worker.params.ulike();
             }
             worker.gradient.assign(0);
-            Nd4j.getRandom().setSeed(spec.seed() * 1_000_003L + task.step());
+            Trainer.seedStep(spec.seed(), task.step());
             Objective.Sum total = Objective.Sum.ZERO;
             for (long[] rows : task.rows()) {
                 total = total.plus(worker.objective.accumulate(worker.microBatch(rows), worker.gradient));
@@ -126,7 +126,7 @@ final class StepWorker {
                     Nd4j.createFromArray(start.secondMoment()), start.updates());
             List<TrainStep.Outcome> outcomes = new ArrayList<>(task.rows().length);
             for (int i = 0; i < task.rows().length; i++) {
-                Nd4j.getRandom().setSeed(spec.seed() * 1_000_003L + task.firstStep() + i);
+                Trainer.seedStep(spec.seed(), task.firstStep() + i);
                 List<MultiDataSet> batches = new ArrayList<>();
                 for (long[] rows : task.rows()[i]) {
                     batches.add(worker.microBatch(rows));

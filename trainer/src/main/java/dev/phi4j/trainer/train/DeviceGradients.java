@@ -46,12 +46,9 @@ public final class DeviceGradients implements GradientSource {
     public Objective.Sum accumulate(long step, List<List<Long>> microBatches, INDArray params, INDArray gradientSum) {
         long start = System.nanoTime();
         List<Future<Replica.Result>> running = new ArrayList<>();
-        for (int r = 0; r < replicas.size() && r < microBatches.size(); r++) {
-            List<List<Long>> share = new ArrayList<>();
-            for (int i = r; i < microBatches.size(); i += replicas.size()) {
-                share.add(microBatches.get(i));
-            }
-            running.add(replicas.get(r).submit(step, share, params));
+        List<List<List<Long>>> shares = StepDistribution.shares(microBatches, replicas.size());
+        for (int r = 0; r < shares.size(); r++) {
+            running.add(replicas.get(r).submit(step, shares.get(r), params));
         }
         Objective.Sum total = Objective.Sum.ZERO;
         double compute = 0;
@@ -148,7 +145,7 @@ public final class DeviceGradients implements GradientSource {
                 long start = System.nanoTime();
                 net.params().assign(onDevice(device, weights));
                 gradient.assign(0);
-                Nd4j.getRandom().setSeed(run.seed() * 1_000_003L + step);
+                Trainer.seedStep(run.seed(), step);
                 Objective.Sum total = Objective.Sum.ZERO;
                 for (List<Long> rows : microBatches) {
                     total = total.plus(objective.accumulate(data.microBatch(rows, run.model().contextLength(),

@@ -1,5 +1,7 @@
 package dev.phi4j.trainer.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +12,22 @@ import java.util.Map;
  * a distributed run writes what a single-process run writes and either resumes the other's checkpoints.
  */
 public interface StepDistribution extends AutoCloseable {
+
+    /**
+     * A step's micro-batches dealt to {@code workers}: worker w gets micro-batches w, w + workers, w + 2·workers, …;
+     * only workers that get one are listed, so more workers than micro-batches leave the rest idle.
+     */
+    static List<List<List<Long>>> shares(List<List<Long>> microBatches, int workers) {
+        List<List<List<Long>>> shares = new ArrayList<>();
+        for (int w = 0; w < workers && w < microBatches.size(); w++) {
+            List<List<Long>> share = new ArrayList<>();
+            for (int i = w; i < microBatches.size(); i += workers) {
+                share.add(microBatches.get(i));
+            }
+            shares.add(share);
+        }
+        return shares;
+    }
 
     /** Timings or counts of the last step, by name, written into the step's metrics line. */
     default Map<String, Double> stepMetrics() {

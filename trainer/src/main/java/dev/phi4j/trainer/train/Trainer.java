@@ -130,6 +130,14 @@ public final class Trainer {
         return PhiDecoder.build(model, masking, training);
     }
 
+    /**
+     * Seeds ND4J's random generator (this thread's) for step {@code step} of a run seeded {@code runSeed}, as every
+     * place that computes a step does, so a step's randomness is the same wherever and whenever it runs.
+     */
+    public static void seedStep(long runSeed, long step) {
+        Nd4j.getRandom().setSeed(runSeed * 1_000_003L + step);
+    }
+
     /** A new run from step 1. */
     public static Trainer start(Run run, TrainingData data, TrainingProgress progress) throws IOException {
         return new Trainer(run, data, Optional.empty(), progress);
@@ -334,7 +342,7 @@ public final class Trainer {
             double roundSecondsPerStep = 0;
             for (long step = first; step <= last; step++) {
                 long startTime = System.nanoTime();
-                Nd4j.getRandom().setSeed(run.seed() * 1_000_003L + step);
+                seedStep(run.seed(), step);
                 double lr = schedule.at(step);
                 TrainStep.Outcome outcome;
                 double seconds;
