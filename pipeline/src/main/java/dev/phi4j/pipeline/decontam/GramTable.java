@@ -77,14 +77,17 @@ final class GramTable implements Serializable {
         return size;
     }
 
-    /** Whether {@code id} is among the postings of {@code gram}. */
-    boolean holds(long gram, int id) {
+    /**
+     * Whether {@code id} is among the postings of {@code gram}; with {@code postingId} (e.g. the item of each
+     * sentence) whether a posting maps to it.
+     */
+    boolean holds(long gram, int id, int[] postingId) {
         int slot = find(gram);
         if (slot < 0) {
             return false;
         }
-        for (int p = from(slot); p < to(slot); p++) {
-            if (postings[p] == id) {
+        for (int p = first[slot]; p < first[slot + keys.length]; p++) {
+            if ((postingId == null ? postings[p] : postingId[postings[p]]) == id) {
                 return true;
             }
         }

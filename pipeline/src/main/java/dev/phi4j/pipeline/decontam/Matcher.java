@@ -61,6 +61,8 @@ final class Matcher implements Serializable {
     private final boolean paperFlags;
     private final Normalized normalized;
     private final Sentences sentences;
+    /** The paper's rule flags and no other matcher is configured: the default, with its own flag pass. */
+    private final boolean paperAlone;
     private transient ThreadLocal<Scratch> scratch;
 
     /**
@@ -73,6 +75,7 @@ final class Matcher implements Serializable {
         this.paperFlags = paperFlags;
         this.normalized = normalized;
         this.sentences = sentences;
+        this.paperAlone = paperFlags && normalized == null && sentences == null;
     }
 
     /** Reused buffers of one thread. */
@@ -172,7 +175,55 @@ final class Matcher implements Serializable {
      */
     Status status(byte[] utf8, int from, int to) {
         Scratch s = scratch();
+        if (paperAlone) {
+            // The paper's rule alone (the default) needs the word hashes only: a shared n-gram settles the verdict
+            // and no shared m-gram leaves the document clean; only a document sharing m-grams alone needs its
+            // overlap ratio, from a full scan.
+            Shared shared = shared(s.tokens.hashes(utf8, from, to));
+            if (shared == Shared.NGRAM) {
+                return Status.CONTAMINATED;
+            }
+            if (shared == Shared.NOTHING) {
+                return Status.CLEAN;
+            }
+        }
         return judge(s.tokens.scan(utf8, from, to), s, false).status();
+    }
+
+    /** What a document shares with the paper rule's tables: nothing, m-grams (7) only, or an n-gram (13). */
+    private enum Shared { NOTHING, MGRAMS, NGRAM }
+
+    /** The paper rule's lookups of {@link #scan}, stopping at the first shared n-gram. */
+    private Shared shared(Tokens t) {
+        final long p = Grams.P;
+        final int n = paper.n();
+        final int m = paper.m();
+        final long pn = Grams.pow(n);
+        final long pm = Grams.pow(m);
+        final boolean longNeedsOverlap = m <= n;
+        final GramTable longGrams = paper.longGrams();
+        final GramTable overlap = paper.overlap();
+        final long[] words = t.hashes;
+        long hn = 0;
+        long hm = 0;
+        boolean overlapSeen = false;
+        for (int i = 0; i < t.count; i++) {
+            long w = words[i];
+            hn = hn * p + w;
+            hm = hm * p + w;
+            if (i >= n) {
+                hn -= words[i - n] * pn;
+            }
+            if (i >= m) {
+                hm -= words[i - m] * pm;
+            }
+            boolean overlapHit = i >= m - 1 && overlap.find(hm) >= 0;
+            overlapSeen |= overlapHit;
+            if (i >= n - 1 && (overlapHit || !longNeedsOverlap) && longGrams.find(hn) >= 0) {
+                return Shared.NGRAM;
+            }
+        }
+        return overlapSeen ? Shared.MGRAMS : Shared.NOTHING;
     }
 
     /** The verdict on words already scanned into {@code t} (spans need them scanned from the text, in chars). */
@@ -516,28 +567,38 @@ final class Matcher implements Serializable {
 
     /**
      * Character spans of the n-grams of {@code view} that {@code item} holds (postings are items, or sentences
-     * whose item {@code postingItem} gives), merged.
+     * whose item {@code postingItem} gives), merged. The n-grams are rolled as {@link Grams#of} rolls them and come
+     * in the order of their first words, so each span is merged into the last as it is found.
      */
     private static List<int[]> spans(Tokens t, Grams.View view, int n, boolean bounded, GramTable table, int item,
                                      int[] postingItem) {
-        long[] grams = new long[t.count];
-        int[] first = new int[t.count];
-        int k = Grams.of(t, view, n, bounded, grams, first);
         List<int[]> spans = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            int slot = table.find(grams[i]);
-            if (slot < 0) {
-                continue;
+        long pn = Grams.pow(n);
+        long h = 0;
+        int run = 0;
+        int[] last = null;
+        for (int i = 0; i < t.count; i++) {
+            h = h * Grams.P + Grams.word(t, i, view);
+            run++;
+            if (run > n) {
+                h -= Grams.word(t, i - n, view) * pn;
             }
-            for (int p = table.from(slot); p < table.to(slot); p++) {
-                int holder = postingItem == null ? table.posting(p) : postingItem[table.posting(p)];
-                if (holder == item) {
-                    spans.add(new int[] {t.starts[first[i]], t.ends[first[i] + n - 1]});
-                    break;
+            if (run >= n && table.holds(h, item, postingItem)) {
+                int start = t.starts[i - n + 1];
+                int end = t.ends[i];
+                if (last != null && start <= last[1] + 1) {
+                    last[1] = Math.max(last[1], end);
+                } else {
+                    last = new int[] {start, end};
+                    spans.add(last);
                 }
             }
+            if (bounded && (t.flags[i] & Tokens.SENTENCE_END) != 0) {
+                h = 0;
+                run = 0;
+            }
         }
-        return merge(spans);
+        return spans;
     }
 
     private static List<int[]> merge(List<int[]> spans) {

@@ -354,6 +354,25 @@ class DecontamStageTest {
                 0.5, 0.2, DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 50));
     }
 
+    @Test
+    void ratiosAreWrittenAsTheFormatterWritesThem() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        List<Double> values = new java.util.ArrayList<>(List.of(0.0, 1.0, 0.0005, 0.0015, 0.0625, 0.9995, 1e-9, 0.125,
+                999.9995, 123456.7895, 2e6, -0.25, Double.NaN, Double.POSITIVE_INFINITY));
+        for (int whole = 1; whole <= 1500; whole++) {
+            for (int part = 0; part <= whole; part++) {
+                values.add((double) part / whole);
+            }
+        }
+        for (int i = 0; i < 200_000; i++) {
+            values.add(random.nextDouble() * (i % 2 == 0 ? 1 : 5_000));
+        }
+        for (double value : values) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%.3f", value), DecontamStage.threeDecimals(value),
+                    "value " + value);
+        }
+    }
+
     private static void assertFlagged(JsonNode benchmark, String item, String status, long documents, long kept) {
         JsonNode flagged = benchmark.path("flagged").path(item);
         assertEquals(status, flagged.path("status").asText(), "item " + item);

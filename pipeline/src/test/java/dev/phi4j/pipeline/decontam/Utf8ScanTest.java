@@ -123,6 +123,39 @@ class Utf8ScanTest {
         assertTrue(flagged > 1_000, "flagged " + flagged + " of " + texts.size());
     }
 
+    /**
+     * The paper's rule alone (the default) flags from the word hashes, stops at the first shared 13-gram and judges
+     * in full only documents sharing 7-grams alone: the statuses must be those of the full judgement, on texts of each
+     * kind (13-gram copies; GSM8K test questions with every ninth word replaced, which share 7-grams but no 13-gram,
+     * and their first twelve words, whose 7-grams are all the item's; clean text).
+     */
+    @Test
+    void thePaperRuleAloneFlagsAsItsFullJudgement() throws IOException {
+        DecontamStage stage = (DecontamStage) withMatchers(List.of(DecontamConfig.MatcherKind.PAPER)).build();
+        Matcher matcher = stage.matcher(spark);
+        List<String> texts = new ArrayList<>(realTexts());
+        texts.addAll(nonAsciiPlants());
+        for (String line : Files.readAllLines(TestSpark.shared("gsm8k/test.jsonl"))) {
+            String[] words = JSON.readTree(line).get("question").asText().split(" ");
+            texts.add(String.join(" ", Arrays.copyOf(words, Math.min(12, words.length))));
+            for (int i = 8; i < words.length; i += 9) {
+                words[i] = "zzz";
+            }
+            texts.add("Practice: " + String.join(" ", words));
+        }
+        Map<String, Integer> byRule = new java.util.TreeMap<>();
+        for (String text : texts) {
+            Matcher.Result expected = matcher.judge(new CharTokens().scan(text).toTokens(), false);
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            assertEquals(expected.status(), matcher.status(utf8, 0, utf8.length), text);
+            byRule.merge(expected.status() + " " + expected.rule(), 1, Integer::sum);
+        }
+        assertTrue(byRule.getOrDefault("CONTAMINATED 13gram", 0) > 1_000, byRule.toString());
+        assertTrue(byRule.getOrDefault("CONTAMINATED 7gram", 0) > 100, byRule.toString());
+        assertTrue(byRule.getOrDefault("PARTIAL 7gram", 0) > 10, byRule.toString());
+        assertTrue(byRule.getOrDefault("CLEAN null", 0) > 1_000, byRule.toString());
+    }
+
     @Test
     void theStageFlagsNonAsciiDocumentsAsTheCharScannerDoes() throws IOException {
         DecontamStage stage = (DecontamStage) allMatchers().build();
@@ -159,6 +192,7 @@ class Utf8ScanTest {
         }
         Tokens fromBytes = new Tokens().scan(utf8, 0, utf8.length);
         assertWords(expected, fromBytes, text);
+        assertHashes(expected, new Tokens().hashes(utf8, 0, utf8.length), text);
         Tokens fromString = new Tokens().scan(stored);
         assertWords(expected, fromString, text);
         assertArrayEquals(Arrays.copyOf(expected.starts, expected.count), Arrays.copyOf(fromString.starts,
@@ -171,11 +205,20 @@ class Utf8ScanTest {
         padded[0] = 'x';
         padded[padded.length - 1] = 'y';
         assertWords(expected, new Tokens().scan(padded, 3, 3 + utf8.length), text);
+        assertHashes(expected, new Tokens().hashes(padded, 3, 3 + utf8.length), text);
     }
 
     private static void assertSameWords(byte[] utf8) {
         String decoded = new String(utf8, StandardCharsets.UTF_8);
         assertWords(new CharTokens().scan(decoded), new Tokens().scan(utf8, 0, utf8.length), Arrays.toString(utf8));
+        assertHashes(new CharTokens().scan(decoded), new Tokens().hashes(utf8, 0, utf8.length), Arrays.toString(utf8));
+    }
+
+    /** The paper rule's scan of the hashes alone gives the words' hashes of the full scan. */
+    private static void assertHashes(CharTokens expected, Tokens actual, String text) {
+        assertEquals(expected.count, actual.count, "words (hashes alone) of " + text);
+        assertArrayEquals(Arrays.copyOf(expected.hashes, expected.count), Arrays.copyOf(actual.hashes, actual.count),
+                "hashes (alone) of " + text);
     }
 
     private static void assertWords(CharTokens expected, Tokens actual, String text) {
@@ -208,6 +251,11 @@ class Utf8ScanTest {
 
     /** The bench's configuration: GSM8K test and HumanEval, GSM8K train allow-listed, all three matchers. */
     private static DecontamConfig allMatchers() {
+        return withMatchers(List.of(DecontamConfig.MatcherKind.PAPER, DecontamConfig.MatcherKind.NORMALIZED,
+                DecontamConfig.MatcherKind.SENTENCES));
+    }
+
+    private static DecontamConfig withMatchers(List<DecontamConfig.MatcherKind> matchers) {
         return new DecontamConfig(List.of(
                 new BenchmarkConfig("gsm8k", BenchmarkConfig.Format.GSM8K,
                         TestSpark.shared("gsm8k/test.jsonl").toString(), List.of(), Optional.empty()),
@@ -216,8 +264,7 @@ class Utf8ScanTest {
                 List.of(new BenchmarkConfig("gsm8k-train", BenchmarkConfig.Format.GSM8K,
                         TestSpark.shared("gsm8k/train.jsonl").toString(), List.of("question", "answer"),
                         Optional.empty())),
-                1, 13, 7, 0.5, 0.2, List.of(DecontamConfig.MatcherKind.PAPER, DecontamConfig.MatcherKind.NORMALIZED,
-                DecontamConfig.MatcherKind.SENTENCES), DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 100);
+                1, 13, 7, 0.5, 0.2, matchers, DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 100);
     }
 
     /**
