@@ -48,12 +48,9 @@ import static org.apache.spark.sql.functions.sum;
 public final class PipelineBench {
 
     /** Benchmark settings: where the shared datasets are, where the corpus goes, how big it is. */
+    /** {@code repeat}: how many times each decontamination row runs; the table reads the median run. */
     public record Settings(Path shared, Path workDir, int sizeMb, int baselineDocs, List<Integer> cores,
-                           List<String> tasks) {
-        public Settings(Path shared, Path workDir, int sizeMb, int baselineDocs, List<Integer> cores) {
-            this(shared, workDir, sizeMb, baselineDocs, cores, List.of("dedup", "decontam"));
-        }
-    }
+                           List<String> tasks, int repeat) {}
 
     /** One measured run. */
     public record Result(String task, String master, int cores, long docs, long bytes, double seconds, String note,
@@ -98,33 +95,46 @@ public final class PipelineBench {
                 long count = docs.count();
                 long bytes = docs.agg(sum(length(col("text")))).first().getLong(0);
                 if (settings.tasks().contains("dedup")) {
-                    results.add(time("dedup", spark, cores, count, bytes, new DedupConfig(true, true, 5, 14, 8, 0,
-                            50), docs, out));
+                    results.add(median(1, out, () -> time("dedup", spark, cores, count, bytes, new DedupConfig(true,
+                            true, 5, 14, 8, 0, 50), docs)));
                 }
                 if (!settings.tasks().contains("decontam")) {
                     continue;
                 }
-                results.add(sparkFloor(spark, cores, count, bytes, docs, false, out));
-                results.add(sparkFloor(spark, cores, count, bytes, docs, true, out));
-                results.add(timeBaseline(spark, cores, count, bytes, settings.shared(), docs, out));
-                // Each configuration twice: building its index (none kept from before), then with the index the
-                // first run built, as a second decontamination in the same JVM finds it.
-                dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
-                for (String cached : List.of("", ", index cached")) {
-                    results.add(time("decontam" + cached, spark, cores, count, bytes, decontam(settings.shared(),
-                            List.of(DecontamConfig.MatcherKind.PAPER)), docs, out));
-                    results.add(time("decontam (3 matchers)" + cached, spark, cores, count, bytes,
-                            decontam(settings.shared(), ALL_MATCHERS), docs, out));
+                int repeat = settings.repeat();
+                results.add(median(repeat, out, () -> sparkFloor(spark, cores, count, bytes, docs, false)));
+                results.add(median(repeat, out, () -> sparkFloor(spark, cores, count, bytes, docs, true)));
+                results.add(median(repeat, out, () -> timeBaseline(spark, cores, count, bytes, settings.shared(),
+                        docs)));
+                // Each configuration building its index (none kept from before), then with the index kept, as a
+                // second decontamination in the same JVM finds it.
+                for (String matchers : List.of("decontam", "decontam (3 matchers)")) {
+                    DecontamConfig config = decontam(settings.shared(), matchers.equals("decontam")
+                            ? List.of(DecontamConfig.MatcherKind.PAPER) : ALL_MATCHERS);
+                    results.add(median(repeat, out, () -> {
+                        dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
+                        return time(matchers, spark, cores, count, bytes, config, docs);
+                    }));
+                    results.add(median(repeat, out, () -> {
+                        keepIndex(spark, config);
+                        return time(matchers + ", index cached", spark, cores, count, bytes, config, docs);
+                    }));
                 }
                 // Real training corpora are overwhelmingly clean, this one is not (13 % are test items): the same
                 // two configurations on its documents that no matcher flags show the stage's speed on such text.
                 Dataset<Row> clean = cleanDocuments(spark, settings.shared(), corpus);
                 long cleanCount = clean.count();
                 long cleanBytes = clean.agg(sum(length(col("text")))).first().getLong(0);
-                results.add(time("decontam, clean only, index cached", spark, cores, cleanCount, cleanBytes,
-                        decontam(settings.shared(), List.of(DecontamConfig.MatcherKind.PAPER)), clean, out));
-                results.add(time("decontam (3 matchers), clean only, index cached", spark, cores, cleanCount,
-                        cleanBytes, decontam(settings.shared(), ALL_MATCHERS), clean, out));
+                for (List<DecontamConfig.MatcherKind> matchers : List.of(List.of(DecontamConfig.MatcherKind.PAPER),
+                        ALL_MATCHERS)) {
+                    DecontamConfig config = decontam(settings.shared(), matchers);
+                    String task = matchers.size() == 1 ? "decontam, clean only, index cached"
+                            : "decontam (3 matchers), clean only, index cached";
+                    results.add(median(repeat, out, () -> {
+                        keepIndex(spark, config);
+                        return time(task, spark, cores, cleanCount, cleanBytes, config, clean);
+                    }));
+                }
                 dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
                 if (cores == settings.cores().get(0)) {
                     results.addAll(matchersAlone(spark, docs, settings.shared(), out));
@@ -132,8 +142,8 @@ public final class PipelineBench {
                 if (cores == settings.cores().get(settings.cores().size() - 1) && settings.tasks().contains("dedup")) {
                     Dataset<Row> slice = docs.limit(settings.baselineDocs()).localCheckpoint();
                     long sliceBytes = slice.agg(sum(length(col("text")))).first().getLong(0);
-                    results.add(time("dedup (slice)", spark, cores, settings.baselineDocs(), sliceBytes,
-                            new DedupConfig(false, true, 5, 14, 8, 0, 50), slice, out));
+                    results.add(median(1, out, () -> time("dedup (slice)", spark, cores, settings.baselineDocs(),
+                            sliceBytes, new DedupConfig(false, true, 5, 14, 8, 0, 50), slice)));
                     results.add(mllib(spark, cores, slice, sliceBytes, out));
                 }
             } finally {
@@ -161,7 +171,7 @@ public final class PipelineBench {
      * over as a Java string (the previous stage's form) or as its UTF-8 bytes (the new stage's form).
      */
     private static Result sparkFloor(SparkSession spark, int cores, long docs, long bytes, Dataset<Row> input,
-                                     boolean utf8, PrintStream out) {
+                                     boolean utf8) {
         org.apache.spark.sql.expressions.UserDefinedFunction nothing = utf8
                 ? org.apache.spark.sql.functions.udf((org.apache.spark.sql.api.java.UDF1<byte[], Boolean>) text ->
                         text.length < 0, org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic()
@@ -175,18 +185,21 @@ public final class PipelineBench {
         long rows = marked.groupBy(col(dev.phi4j.pipeline.stage.Stage.DROP_REASON), col("_flagged")).count()
                 .collectAsList().size();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Result result = new Result(utf8 ? "spark pass, no matching, bytes" : "spark pass, no matching",
+        return new Result(utf8 ? "spark pass, no matching, bytes" : "spark pass, no matching",
                 spark.sparkContext().master(), cores, docs, bytes, seconds, rows + " group", processCpuSeconds() - cpu);
-        out.println(render(result));
-        return result;
     }
 
     /** The previous decontamination (before issue #19) over the same rows, timed the same way. */
     private static Result timeBaseline(SparkSession spark, int cores, long docs, long bytes, Path shared,
-                                       Dataset<Row> input, PrintStream out) throws IOException {
+                                       Dataset<Row> input) {
         long start = System.nanoTime();
         double cpu = processCpuSeconds();
-        Dataset<Row> marked = PaperMatcherBaseline.apply(spark, input, shared.resolve("datasets"));
+        Dataset<Row> marked;
+        try {
+            marked = PaperMatcherBaseline.apply(spark, input, shared.resolve("datasets"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         double indexSeconds = (System.nanoTime() - start) / 1e9;
         List<Row> reasons = marked.groupBy(StageRows.documentColumnsAndReason()[StageRows.REASON]).count()
                 .collectAsList();
@@ -195,10 +208,8 @@ public final class PipelineBench {
                 .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped")
                 + String.format(Locale.ROOT, "; driver's apply (index built) %.1f s, the pass after it %.1f MB/s/core",
                 indexSeconds, bytes / 1e6 / (seconds - indexSeconds) / cores);
-        Result result = new Result("decontam (previous)", spark.sparkContext().master(), cores, docs, bytes, seconds,
+        return new Result("decontam (previous)", spark.sparkContext().master(), cores, docs, bytes, seconds,
                 note, processCpuSeconds() - cpu);
-        out.println(render(result));
-        return result;
     }
 
     /**
@@ -263,6 +274,11 @@ public final class PipelineBench {
                 1, 13, 7, 0.5, 0.2, matchers, DecontamConfig.Action.DROP, DecontamConfig.Action.KEEP, 100);
     }
 
+    /** Builds the configuration's index unless this JVM keeps it already, so that the next run finds it kept. */
+    private static void keepIndex(SparkSession spark, DecontamConfig config) {
+        ((dev.phi4j.pipeline.decontam.DecontamStage) config.build()).judge(spark);
+    }
+
     /**
      * The corpus's documents that the stage with all three matchers leaves unflagged (no {@code decontam.status}:
      * neither contaminated nor partial; the paper's rule alone flags a subset of what the three flag), written once
@@ -289,9 +305,32 @@ public final class PipelineBench {
         return SparkRecords.read(spark, clean.toString(), Document.class);
     }
 
+    /**
+     * Runs {@code run} {@code repeat} times, printing each run, and returns the median run (by wall-clock time),
+     * its note saying the range: runs of a second or two on a shared machine move by a fifth from one to the next.
+     */
+    private static Result median(int repeat, PrintStream out, java.util.function.Supplier<Result> run) {
+        List<Result> runs = new ArrayList<>();
+        for (int i = 0; i < repeat; i++) {
+            Result result = run.get();
+            out.println(render(result));
+            runs.add(result);
+        }
+        if (repeat == 1) {
+            return runs.get(0);
+        }
+        runs.sort(java.util.Comparator.comparingDouble(Result::seconds));
+        Result median = runs.get(repeat / 2);
+        Result result = new Result(median.task(), median.master(), median.cores(), median.docs(), median.bytes(),
+                median.seconds(), String.format(Locale.ROOT, "median of %d runs (%.2f–%.2f s); %s", repeat,
+                runs.get(0).seconds(), runs.get(repeat - 1).seconds(), median.note()), median.cpuSeconds());
+        out.println(render(result));
+        return result;
+    }
+
     /** Runs a stage over the corpus to the end (every row marked, nothing written) and times it. */
     private static Result time(String task, SparkSession spark, int cores, long docs, long bytes,
-                               dev.phi4j.pipeline.stage.StageConfig config, Dataset<Row> input, PrintStream out) {
+                               dev.phi4j.pipeline.stage.StageConfig config, Dataset<Row> input) {
         Stage stage = config.build();
         RunningContext context = new RunningContext(spark, 1234);
         long start = System.nanoTime();
@@ -305,10 +344,8 @@ public final class PipelineBench {
                 .map(r -> r.getString(0) + " " + r.getLong(1)).reduce((a, b) -> a + ", " + b).orElse("none dropped")
                 + String.format(Locale.ROOT, "; driver's apply (its index) %.1f s, the pass after it %.1f MB/s/core",
                 indexSeconds, bytes / 1e6 / (seconds - indexSeconds) / cores);
-        Result result = new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note,
+        return new Result(task, spark.sparkContext().master(), cores, docs, bytes, seconds, note,
                 processCpuSeconds() - cpu);
-        out.println(render(result));
-        return result;
     }
 
     /**

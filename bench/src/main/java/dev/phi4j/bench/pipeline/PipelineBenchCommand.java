@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         "Dedup and decontamination throughput (docs/s and MB/s per core) on local[1] vs local[2], and phi4j's",
         "MinHash-LSH vs Spark MLlib's MinHashLSH, on a corpus built from the shared datasets (built once).",
         "Decontamination is timed for the previous matcher (before issue #19) and the new one side by side.",
-        "Example: phi4j bench pipeline --size-mb 200 --tasks decontam"})
+        "Example: phi4j bench pipeline --size-mb 200 --tasks decontam --repeat 3"})
 public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--shared", defaultValue = "../shared", description = "folder holding datasets/ (default: ${DEFAULT-VALUE})")
     Path shared;
@@ -33,13 +33,20 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             + "matchers alone) (default: ${DEFAULT-VALUE})")
     List<String> tasks;
 
+    @Option(names = "--repeat", defaultValue = "1", description = "runs of each decontamination row; the table "
+            + "reads the median run (default: ${DEFAULT-VALUE})")
+    int repeat;
+
     @Override
     public Integer call() throws IOException {
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+        }
         if (!Files.isDirectory(shared.resolve("datasets"))) {
             throw new IllegalArgumentException(shared.resolve("datasets") + ": shared datasets not found (--shared)");
         }
         List<PipelineBench.Result> results = PipelineBench.run(new PipelineBench.Settings(shared, workDir, sizeMb,
-                baselineDocs, List.of(1, 2), tasks), System.out);
+                baselineDocs, List.of(1, 2), tasks, repeat), System.out);
         System.out.print(PipelineBench.table(results));
         return ExitCode.OK;
     }
