@@ -187,7 +187,15 @@ final class Matcher implements Serializable {
                 return Status.CLEAN;
             }
         }
-        return judge(s.tokens.scan(utf8, from, to), s, false).status();
+        // Any other matcher configured: the full scan, and with the paper's rule flagging, a shared n-gram still
+        // settles it without the rest of the lookups.
+        Tokens t = s.tokens.scan(utf8, from, to);
+        clear(s);
+        if (scan(t, s, paperFlags)) {
+            forget(s);
+            return Status.CONTAMINATED;
+        }
+        return verdict(t, s, false).status();
     }
 
     /** What a document shares with the paper rule's tables: nothing, m-grams (7) only, or an n-gram (13). */
@@ -235,11 +243,36 @@ final class Matcher implements Serializable {
     private static final Result CLEAN = new Result(Status.CLEAN, null, -1, 0, List.of(), Map.of(), List.of());
 
     private Result judge(Tokens t, Scratch s, boolean spans) {
+        clear(s);
+        scan(t, s, false);
+        return verdict(t, s, spans);
+    }
+
+    /** Empties the lists {@link #scan} fills (the counts behind them are zero between documents). */
+    private static void clear(Scratch s) {
         s.longTouched.size = 0;
         s.overlapSlots.size = 0;
         s.normalizedSlots.size = 0;
         s.matchedSentences.size = 0;
-        scan(t, s);
+    }
+
+    /** Zeroes what a scan stopped early left counted, as {@link #verdict} and {@link #endSentence} do after a full one. */
+    private static void forget(Scratch s) {
+        for (int k = 0; k < s.longTouched.size; k++) {
+            s.longCount[s.longTouched.values[k]] = 0;
+        }
+        for (int k = 0; k < s.sentenceTouched.size; k++) {
+            s.sentenceCount[s.sentenceTouched.values[k]] = 0;
+        }
+        s.sentenceTouched.size = 0;
+        for (int k = 0; k < s.matchedSentences.size; k++) {
+            s.sentenceMatched[s.matchedSentences.values[k]] = false;
+        }
+        clear(s);
+    }
+
+    /** The verdict on what {@link #scan} gathered of {@code t}. */
+    private Result verdict(Tokens t, Scratch s, boolean spans) {
         if (s.longTouched.size == 0 && s.overlapSlots.size == 0 && s.normalizedSlots.size == 0
                 && s.matchedSentences.size == 0) {
             return CLEAN;
@@ -415,9 +448,10 @@ final class Matcher implements Serializable {
     /**
      * The hot loop: one pass over the words rolling the n-gram hashes of every view; 13-gram hits counted per item,
      * 7-gram and normalized hits kept as table slots, sentence n-grams counted per benchmark sentence and judged at
-     * each sentence end.
+     * each sentence end. With {@code stopAtNgram} it stops at the first shared n-gram and says so (true): what it
+     * counted so far is then for {@link #forget}.
      */
-    private void scan(Tokens t, Scratch s) {
+    private boolean scan(Tokens t, Scratch s, boolean stopAtNgram) {
         final long p = Grams.P;
         final int n = paper.n();
         final int m = paper.m();
@@ -475,6 +509,9 @@ final class Matcher implements Serializable {
                             s.longTouched.add(item);
                         }
                     }
+                    if (stopAtNgram) {
+                        return true;
+                    }
                 }
             }
             if (norm != null) {
@@ -519,6 +556,7 @@ final class Matcher implements Serializable {
                 }
             }
         }
+        return false;
     }
 
     /** How many distinct n-grams (paper view) the text has. */
