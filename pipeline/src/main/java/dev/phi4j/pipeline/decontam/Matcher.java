@@ -175,63 +175,16 @@ final class Matcher implements Serializable {
      */
     Status status(byte[] utf8, int from, int to) {
         Scratch s = scratch();
-        if (paperAlone) {
-            // The paper's rule alone (the default) needs the word hashes only: a shared n-gram settles the verdict
-            // and no shared m-gram leaves the document clean; only a document sharing m-grams alone needs its
-            // overlap ratio, from a full scan.
-            Shared shared = shared(s.tokens.hashes(utf8, from, to));
-            if (shared == Shared.NGRAM) {
-                return Status.CONTAMINATED;
-            }
-            if (shared == Shared.NOTHING) {
-                return Status.CLEAN;
-            }
-        }
-        // Any other matcher configured: the full scan, and with the paper's rule flagging, a shared n-gram still
-        // settles it without the rest of the lookups.
-        Tokens t = s.tokens.scan(utf8, from, to);
+        // The paper's rule alone (the default) reads the words' hashes only: offsets and flags are for the other
+        // matchers' views and for spans.
+        Tokens t = paperAlone ? s.tokens.hashes(utf8, from, to) : s.tokens.scan(utf8, from, to);
         clear(s);
+        // With the paper's rule flagging, a shared n-gram settles the verdict without the rest of the lookups.
         if (scan(t, s, paperFlags)) {
             forget(s);
             return Status.CONTAMINATED;
         }
         return verdict(t, s, false).status();
-    }
-
-    /** What a document shares with the paper rule's tables: nothing, m-grams (7) only, or an n-gram (13). */
-    private enum Shared { NOTHING, MGRAMS, NGRAM }
-
-    /** The paper rule's lookups of {@link #scan}, stopping at the first shared n-gram. */
-    private Shared shared(Tokens t) {
-        final long p = Grams.P;
-        final int n = paper.n();
-        final int m = paper.m();
-        final long pn = Grams.pow(n);
-        final long pm = Grams.pow(m);
-        final boolean longNeedsOverlap = m <= n;
-        final GramTable longGrams = paper.longGrams();
-        final GramTable overlap = paper.overlap();
-        final long[] words = t.hashes;
-        long hn = 0;
-        long hm = 0;
-        boolean overlapSeen = false;
-        for (int i = 0; i < t.count; i++) {
-            long w = words[i];
-            hn = hn * p + w;
-            hm = hm * p + w;
-            if (i >= n) {
-                hn -= words[i - n] * pn;
-            }
-            if (i >= m) {
-                hm -= words[i - m] * pm;
-            }
-            boolean overlapHit = i >= m - 1 && overlap.find(hm) >= 0;
-            overlapSeen |= overlapHit;
-            if (i >= n - 1 && (overlapHit || !longNeedsOverlap) && longGrams.find(hn) >= 0) {
-                return Shared.NGRAM;
-            }
-        }
-        return overlapSeen ? Shared.MGRAMS : Shared.NOTHING;
     }
 
     /** The verdict on words already scanned into {@code t} (spans need them scanned from the text, in chars). */

@@ -124,8 +124,8 @@ class Utf8ScanTest {
     }
 
     /**
-     * The paper's rule alone (the default) flags from the word hashes, stops at the first shared 13-gram and judges
-     * in full only documents sharing 7-grams alone: the statuses must be those of the full judgement, on texts of each
+     * The paper's rule alone (the default) flags from the word hashes alone (no offsets, no flags) and stops at the
+     * first shared 13-gram: the statuses must be those of the full judgement, on texts of each
      * kind (13-gram copies; GSM8K test questions with every ninth word replaced, which share 7-grams but no 13-gram,
      * and their first twelve words, whose 7-grams are all the item's; clean text).
      */
