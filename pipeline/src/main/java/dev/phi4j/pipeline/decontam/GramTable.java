@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * Benchmark n-gram hashes → postings (the ids holding them: items, or benchmark sentences), as a primitive
- * open-addressing table built once on the driver and broadcast. A bit filter eight times the size of the key count
- * answers most lookups of a document's n-grams (almost all absent) from a few hundred kilobytes; a lookup allocates
- * nothing.
+ * open-addressing table built once on the driver and broadcast. A filter of eight bits per slot (two bits set per
+ * gram, in one 64-bit word) answers most lookups of a document's n-grams (almost all absent) from a few hundred
+ * kilobytes; a lookup allocates nothing.
  */
 final class GramTable implements Serializable {
 
@@ -38,12 +38,22 @@ final class GramTable implements Serializable {
         return gram == 0 ? 1 : gram;
     }
 
+    /**
+     * The filter is blocked: the top bits of a gram's spread hash choose one 64-bit word and two fields of its middle
+     * bits two bits in it, both set for a gram in the table. One load answers, as with one bit, but absent grams get
+     * through to the keys (a cache miss) a quarter as often: 0.9–1.5 % of them instead of 4.2–5.7 % on the bench
+     * corpus, where lookups were two fifths of the three matchers' flag time on clean text.
+     */
+    private static long filterBits(long spread) {
+        return 1L << (spread >>> 20) | 1L << (spread >>> 26);
+    }
+
     /** The slot holding {@code gram}, or -1. */
     int find(long gram) {
         long k = key(gram);
         long spread = k * GOLDEN;
-        int bit = (int) (spread >>> filterShift);
-        if ((filter[bit >>> 6] & (1L << bit)) == 0) {
+        long bits = filterBits(spread);
+        if ((filter[(int) (spread >>> filterShift)] & bits) != bits) {
             return -1;
         }
         int mask = keys.length - 1;
@@ -140,7 +150,7 @@ final class GramTable implements Serializable {
             int[] postings = new int[n];
             long[] filter = new long[filterBits / 64];
             int shift = 64 - Integer.numberOfTrailingZeros(capacity);
-            int filterShift = 64 - Integer.numberOfTrailingZeros(filterBits);
+            int filterShift = 64 - Integer.numberOfTrailingZeros(filterBits / 64);
             int p = 0;
             int stored = 0;
             stopGrams = 0;
@@ -177,8 +187,7 @@ final class GramTable implements Serializable {
                         }
                     }
                     first[slot + capacity] = p;
-                    int bit = (int) (spread >>> filterShift);
-                    filter[bit >>> 6] |= 1L << bit;
+                    filter[(int) (spread >>> filterShift)] |= filterBits(spread);
                     stored++;
                 }
                 i = j;
