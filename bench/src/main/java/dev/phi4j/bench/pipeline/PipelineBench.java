@@ -108,16 +108,15 @@ public final class PipelineBench {
                         docs)));
                 // Each configuration building its index (none kept from before), then with the index kept, as a
                 // second decontamination in the same JVM finds it.
-                for (String matchers : List.of("decontam", "decontam (3 matchers)")) {
-                    DecontamConfig config = decontam(settings.shared(), matchers.equals("decontam")
-                            ? List.of(DecontamConfig.MatcherKind.PAPER) : ALL_MATCHERS);
+                for (Map.Entry<String, List<DecontamConfig.MatcherKind>> matchers : DECONTAM_ROWS.entrySet()) {
+                    DecontamConfig config = decontam(settings.shared(), matchers.getValue());
                     results.add(median(repeat, out, () -> {
                         dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
-                        return time(matchers, spark, cores, count, bytes, config, docs);
+                        return time(matchers.getKey(), spark, cores, count, bytes, config, docs);
                     }));
                     results.add(median(repeat, out, () -> {
                         keepIndex(spark, config);
-                        return time(matchers + ", index cached", spark, cores, count, bytes, config, docs);
+                        return time(matchers.getKey() + ", index cached", spark, cores, count, bytes, config, docs);
                     }));
                 }
                 // Real training corpora are overwhelmingly clean, this one is not (13 % are test items): the same
@@ -125,14 +124,12 @@ public final class PipelineBench {
                 Dataset<Row> clean = cleanDocuments(spark, settings.shared(), corpus);
                 long cleanCount = clean.count();
                 long cleanBytes = clean.agg(sum(length(col("text")))).first().getLong(0);
-                for (List<DecontamConfig.MatcherKind> matchers : List.of(List.of(DecontamConfig.MatcherKind.PAPER),
-                        ALL_MATCHERS)) {
-                    DecontamConfig config = decontam(settings.shared(), matchers);
-                    String task = matchers.size() == 1 ? "decontam, clean only, index cached"
-                            : "decontam (3 matchers), clean only, index cached";
+                for (Map.Entry<String, List<DecontamConfig.MatcherKind>> matchers : DECONTAM_ROWS.entrySet()) {
+                    DecontamConfig config = decontam(settings.shared(), matchers.getValue());
                     results.add(median(repeat, out, () -> {
                         keepIndex(spark, config);
-                        return time(task, spark, cores, cleanCount, cleanBytes, config, clean);
+                        return time(matchers.getKey() + ", clean only, index cached", spark, cores, cleanCount,
+                                cleanBytes, config, clean);
                     }));
                 }
                 dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
@@ -164,6 +161,14 @@ public final class PipelineBench {
 
     private static final List<DecontamConfig.MatcherKind> ALL_MATCHERS = List.of(DecontamConfig.MatcherKind.PAPER,
             DecontamConfig.MatcherKind.NORMALIZED, DecontamConfig.MatcherKind.SENTENCES);
+
+    /** The decontamination rows' names and the matchers each runs, in the order they run. */
+    private static final Map<String, List<DecontamConfig.MatcherKind>> DECONTAM_ROWS = new java.util.LinkedHashMap<>();
+
+    static {
+        DECONTAM_ROWS.put("decontam", List.of(DecontamConfig.MatcherKind.PAPER));
+        DECONTAM_ROWS.put("decontam (3 matchers)", ALL_MATCHERS);
+    }
 
     /**
      * The same pass with no matching at all (each text handed to a function that flags nothing, the rows counted by

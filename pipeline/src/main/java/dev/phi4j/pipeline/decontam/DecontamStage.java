@@ -338,9 +338,8 @@ public final class DecontamStage implements Stage {
                 return StageRows.rewrite(row, rest, verdict, null);
             }
         }
-        // a row an earlier stage dropped keeps its first reason, as StageRows.drop keeps it
-        String dropReason = StageRows.reason(row);
-        return StageRows.rewrite(row, text, verdict, dropReason != null ? dropReason : reason);
+        // the stage's rows all come in kept (StageRows.withReason): the reason is set once, with the verdict
+        return StageRows.rewrite(row, text, verdict, reason);
     }
 
     /**

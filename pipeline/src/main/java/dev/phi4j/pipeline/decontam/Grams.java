@@ -33,33 +33,47 @@ final class Grams {
         };
     }
 
+    /** Receives each n-gram of {@link #roll}: its hash and its first word. */
+    interface Sink {
+        void accept(long gram, int firstWord);
+    }
+
     /**
-     * The n-grams of {@code t} under {@code view}, in text order: {@code out[k]} the hash and {@code first[k]} its
-     * first word. With {@code bounded}, only n-grams within one sentence. Returns how many.
+     * The n-grams of {@code t} under {@code view}, in text order, handed to {@code sink}. With {@code bounded}, only
+     * n-grams within one sentence.
      */
-    static int of(Tokens t, View view, int n, boolean bounded, long[] out, int[] first) {
+    static void roll(Tokens t, View view, int n, boolean bounded, Sink sink) {
         long pn = pow(n);
         long h = 0;
         int run = 0;
-        int k = 0;
         for (int i = 0; i < t.count; i++) {
-            long w = word(t, i, view);
-            h = h * P + w;
+            h = h * P + word(t, i, view);
             run++;
             if (run > n) {
                 h -= word(t, i - n, view) * pn;
             }
             if (run >= n) {
-                out[k] = h;
-                first[k] = i - n + 1;
-                k++;
+                sink.accept(h, i - n + 1);
             }
             if (bounded && (t.flags[i] & Tokens.SENTENCE_END) != 0) {
                 h = 0;
                 run = 0;
             }
         }
-        return k;
+    }
+
+    /**
+     * The n-grams of {@link #roll} into arrays: {@code out[k]} the hash and {@code first[k]} its first word. Returns
+     * how many.
+     */
+    static int of(Tokens t, View view, int n, boolean bounded, long[] out, int[] first) {
+        int[] k = {0};
+        roll(t, view, n, bounded, (gram, firstWord) -> {
+            out[k[0]] = gram;
+            first[k[0]] = firstWord;
+            k[0]++;
+        });
+        return k[0];
     }
 
     /** The distinct hashes of {@link #of}, sorted. */

@@ -558,37 +558,25 @@ final class Matcher implements Serializable {
 
     /**
      * Character spans of the n-grams of {@code view} that {@code item} holds (postings are items, or sentences
-     * whose item {@code postingItem} gives), merged. The n-grams are rolled as {@link Grams#of} rolls them and come
-     * in the order of their first words, so each span is merged into the last as it is found.
+     * whose item {@code postingItem} gives), merged. The n-grams come in the order of their first words, so each
+     * span is merged into the last as it is found.
      */
     private static List<int[]> spans(Tokens t, Grams.View view, int n, boolean bounded, GramTable table, int item,
                                      int[] postingItem) {
         List<int[]> spans = new ArrayList<>();
-        long pn = Grams.pow(n);
-        long h = 0;
-        int run = 0;
-        int[] last = null;
-        for (int i = 0; i < t.count; i++) {
-            h = h * Grams.P + Grams.word(t, i, view);
-            run++;
-            if (run > n) {
-                h -= Grams.word(t, i - n, view) * pn;
+        Grams.roll(t, view, n, bounded, (gram, firstWord) -> {
+            if (!table.holds(gram, item, postingItem)) {
+                return;
             }
-            if (run >= n && table.holds(h, item, postingItem)) {
-                int start = t.starts[i - n + 1];
-                int end = t.ends[i];
-                if (last != null && start <= last[1] + 1) {
-                    last[1] = Math.max(last[1], end);
-                } else {
-                    last = new int[] {start, end};
-                    spans.add(last);
-                }
+            int start = t.starts[firstWord];
+            int end = t.ends[firstWord + n - 1];
+            int[] last = spans.isEmpty() ? null : spans.get(spans.size() - 1);
+            if (last != null && start <= last[1] + 1) {
+                last[1] = Math.max(last[1], end);
+            } else {
+                spans.add(new int[] {start, end});
             }
-            if (bounded && (t.flags[i] & Tokens.SENTENCE_END) != 0) {
-                h = 0;
-                run = 0;
-            }
-        }
+        });
         return spans;
     }
 

@@ -142,7 +142,7 @@ final class Tokens {
                 if (c < 0) {
                     c = REPLACEMENT;
                 } else {
-                    width = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+                    width = width(c);
                 }
                 kind = kind(c);
             }
@@ -233,7 +233,7 @@ final class Tokens {
                     c = REPLACEMENT;
                     i++;
                 } else {
-                    i += c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+                    i += width(c);
                 }
                 kind = kind(c);
                 if ((kind & LETTER_OR_DIGIT) != 0) {
@@ -243,21 +243,27 @@ final class Tokens {
                 }
             }
             if ((kind & SPACE) != 0 && wordLength > 0) {
-                if (count == hashes.length) {
-                    grow();
-                }
-                hashes[count++] = Ngrams.mix(h ^ wordLength);
+                addHash(Ngrams.mix(h ^ wordLength));
                 h = 0;
                 wordLength = 0;
             }
         }
         if (wordLength > 0) {
-            if (count == hashes.length) {
-                grow();
-            }
-            hashes[count++] = Ngrams.mix(h ^ wordLength);
+            addHash(Ngrams.mix(h ^ wordLength));
         }
         return this;
+    }
+
+    private void addHash(long hash) {
+        if (count == hashes.length) {
+            grow();
+        }
+        hashes[count++] = hash;
+    }
+
+    /** How many UTF-8 bytes encode the code point {@code c} (beyond ASCII). */
+    private static int width(int c) {
+        return c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
     }
 
     /** What Java's UTF-8 decoder puts for bytes that are not UTF-8. */
