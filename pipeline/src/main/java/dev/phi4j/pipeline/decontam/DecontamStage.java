@@ -3,6 +3,8 @@ package dev.phi4j.pipeline.decontam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.phi4j.core.schema.Document;
+import dev.phi4j.core.schema.IdKind;
+import dev.phi4j.core.schema.RecordIds;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageInput;
@@ -17,11 +19,14 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +37,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
@@ -150,23 +158,47 @@ public final class DecontamStage implements Stage {
         DecontamConfig.Action partialAction = config.partialAction();
         int minChars = config.minCharsAfterCut();
         // Clean rows (nearly all) stay in Spark's own row format: only the text column is handed to the matcher, as
-        // the UTF-8 bytes Spark holds (a cast to binary copies them; a Java string would decode them), and just the
-        // flagged rows are converted, judged again with spans and rewritten. The flag is nondeterministic so that
-        // Spark computes it once per row instead of inlining it into each use.
-        UserDefinedFunction flagged = udf((UDF1<byte[], Boolean>) utf8 -> shared.value().status(utf8, 0, utf8.length)
-                != Matcher.Status.CLEAN, DataTypes.BooleanType).asNondeterministic();
+        // the UTF-8 bytes Spark holds (a cast to binary copies them; a Java string would decode them). Just the
+        // flagged rows are judged again, with spans, from the columns a verdict reads (the bytes, metadata, what a
+        // cut document's new id is made of), returning the columns it changes. The flag is
+        // nondeterministic so that Spark computes it once per row instead of inlining it into each use.
+        Column utf8 = col("text").cast(DataTypes.BinaryType);
+        UserDefinedFunction flagged = udf((UDF1<byte[], Boolean>) bytes -> shared.value().status(bytes, 0,
+                bytes.length) != Matcher.Status.CLEAN, DataTypes.BooleanType).asNondeterministic();
         UserDefinedFunction rewrite = udf((UDF1<Row, Row>) row -> {
-            String text = row.getString(StageRows.TEXT);
-            return judged(row, text, shared.value().match(text), benchmarks, ids, action, partialAction, minChars);
-        }, StageRows.SCHEMA).asNondeterministic();
+            byte[] bytes = (byte[]) row.get(0);
+            return rewritten(bytes, row.getJavaMap(1), row.getString(2), row.getString(3), shared.value().match(bytes),
+                    benchmarks, ids, action, partialAction, minChars);
+        }, REWRITTEN).asNondeterministic();
         Dataset<Row> judged = StageRows.withReason(in)
-                .withColumn(FLAGGED, flagged.apply(col("text").cast(DataTypes.BinaryType)))
-                .withColumn(ROW, when(col(FLAGGED), rewrite.apply(struct(StageRows.documentColumnsAndReason()))));
+                .withColumn(FLAGGED, flagged.apply(utf8))
+                .withColumn(ROW, when(col(FLAGGED), rewrite.apply(struct(utf8, col("metadata"), col("source"),
+                        col("origin_uri")))));
+        Column isFlagged = col(FLAGGED);
+        Column verdict = col(ROW);
+        Column cutText = verdict.getField("text");
+        Map<String, Column> changed = Map.of(
+                "id", when(isFlagged, coalesce(verdict.getField("id"), col("id"))).otherwise(col("id")),
+                "text", when(isFlagged, coalesce(cutText, col("text"))).otherwise(col("text")),
+                "metadata", when(isFlagged, verdict.getField("metadata")).otherwise(col("metadata")),
+                "lineage", when(isFlagged.and(cutText.isNotNull()), concat(col("lineage"), array(col("id"))))
+                        .otherwise(col("lineage")),
+                Stage.DROP_REASON, when(isFlagged, verdict.getField("reason")).otherwise(col(Stage.DROP_REASON)));
         Column[] columns = java.util.Arrays.stream(StageRows.SCHEMA.fieldNames())
-                .map(name -> when(col(FLAGGED), col(ROW).getField(name)).otherwise(col(name)).as(name))
+                .map(name -> changed.getOrDefault(name, col(name)).as(name))
                 .toArray(Column[]::new);
         return judged.select(columns);
     }
+
+    /**
+     * What the rewrite of a flagged row returns: the new metadata and drop reason, and for a cut document its new
+     * text and id (null when the text stays).
+     */
+    private static final StructType REWRITTEN = new StructType()
+            .add("text", DataTypes.StringType, true)
+            .add("id", DataTypes.StringType, true)
+            .add("metadata", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
+            .add("reason", DataTypes.StringType, true);
 
     private static final String FLAGGED = "_decontam_flagged";
     private static final String ROW = "_decontam_row";
@@ -307,39 +339,49 @@ public final class DecontamStage implements Stage {
                 java.util.Collections.unmodifiableMap(indexSection));
     }
 
-    private static Row judged(Row row, String text, Matcher.Result result, String[] benchmarks, String[] ids,
-                              DecontamConfig.Action action, DecontamConfig.Action partialAction, int minChars) {
+    /**
+     * The {@link #REWRITTEN} row of a flagged document: its verdict added to its metadata, then kept, cut (spans
+     * removed, a new id; its old id joins the lineage) or dropped as configured for its status.
+     */
+    private static Row rewritten(byte[] utf8, Map<String, String> metadata, String source, String originUri,
+                                 Matcher.Result result, String[] benchmarks, String[] ids,
+                                 DecontamConfig.Action action, DecontamConfig.Action partialAction, int minChars) {
+        Map<String, String> updated = new TreeMap<>(metadata);
         if (result.status() == Matcher.Status.CLEAN) {
-            return row;
+            return RowFactory.create(null, null, updated, null);
         }
         boolean contaminated = result.status() == Matcher.Status.CONTAMINATED;
-        Map<String, String> verdict = new LinkedHashMap<>();
-        verdict.put(PREFIX + "status", label(result.status()));
-        verdict.put(PREFIX + "rule", result.rule());
-        verdict.put(PREFIX + "benchmark", benchmarks[result.item()]);
-        verdict.put(PREFIX + "item", ids[result.item()]);
-        verdict.put(PREFIX + "ratio", threeDecimals(result.ratio()));
+        updated.put(PREFIX + "status", label(result.status()));
+        updated.put(PREFIX + "rule", result.rule());
+        updated.put(PREFIX + "benchmark", benchmarks[result.item()]);
+        updated.put(PREFIX + "item", ids[result.item()]);
+        updated.put(PREFIX + "ratio", threeDecimals(result.ratio()));
         if (!result.spans().isEmpty()) {
-            int[] span = result.spans().get(0);
-            String quoted = text.substring(span[0], span[1]);
-            verdict.put(PREFIX + "span", StageRows.excerpt(quoted, 300));
+            updated.put(PREFIX + "span", excerpt(utf8, result.spans().get(0)));
         }
-        verdict.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
-        verdict.put(PREFIX + "matchers", matchersJson(result.hits(), text, benchmarks, ids));
+        updated.put(PREFIX + "items", itemsJson(result.items(), benchmarks, ids));
+        updated.put(PREFIX + "matchers", matchersJson(result.hits(), utf8, benchmarks, ids));
         DecontamConfig.Action chosen = contaminated ? action : partialAction;
-        String reason = contaminated ? CONTAMINATED : PARTIAL;
         if (chosen == DecontamConfig.Action.KEEP) {
-            return StageRows.rewrite(row, text, verdict, null);
+            return RowFactory.create(null, null, updated, null);
         }
         if (chosen == DecontamConfig.Action.CUT) {
-            String rest = Matcher.cut(text, result.spans());
-            verdict.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
+            String text = new String(utf8, StandardCharsets.UTF_8);
+            String rest = Matcher.cut(utf8, result.spans());
+            updated.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
             if (rest.length() >= minChars) {
-                return StageRows.rewrite(row, rest, verdict, null);
+                return rest.equals(text) ? RowFactory.create(null, null, updated, null)
+                        : RowFactory.create(rest, RecordIds.of(IdKind.DOCUMENT, source, originUri, rest), updated,
+                        null);
             }
         }
         // the stage's rows all come in kept (StageRows.withReason): the reason is set once, with the verdict
-        return StageRows.rewrite(row, text, verdict, reason);
+        return RowFactory.create(null, null, updated, contaminated ? CONTAMINATED : PARTIAL);
+    }
+
+    /** The text of a byte span of {@code utf8}, as {@code decontam.span} quotes it. */
+    private static String excerpt(byte[] utf8, int[] span) {
+        return StageRows.excerpt(new String(utf8, span[0], span[1] - span[0], StandardCharsets.UTF_8), 300);
     }
 
     /**
@@ -380,7 +422,7 @@ public final class DecontamStage implements Stage {
      * Each flagging matcher's own hit as compact JSON for {@code decontam.matchers}: matcher → {benchmark, item, score,
      * span (the first overlapping span, as {@code decontam.span})}, matchers in config order.
      */
-    private static String matchersJson(List<Matcher.Hit> hits, String text, String[] benchmarks, String[] ids) {
+    private static String matchersJson(List<Matcher.Hit> hits, byte[] utf8, String[] benchmarks, String[] ids) {
         Map<String, Map<String, String>> byMatcher = new LinkedHashMap<>();
         for (Matcher.Hit hit : hits) {
             Map<String, String> entry = new LinkedHashMap<>();
@@ -388,8 +430,7 @@ public final class DecontamStage implements Stage {
             entry.put("item", ids[hit.item()]);
             entry.put("score", threeDecimals(hit.score()));
             if (!hit.spans().isEmpty()) {
-                int[] span = hit.spans().get(0);
-                entry.put("span", StageRows.excerpt(text.substring(span[0], span[1]), 300));
+                entry.put("span", excerpt(utf8, hit.spans().get(0)));
             }
             byMatcher.put(hit.matcher(), entry);
         }

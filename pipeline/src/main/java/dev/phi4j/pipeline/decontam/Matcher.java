@@ -170,6 +170,15 @@ final class Matcher implements Serializable {
     }
 
     /**
+     * The verdict on the document whose UTF-8 bytes are {@code utf8}, spans in bytes: the stage's rewrite of a
+     * flagged row, on the bytes its flag pass read.
+     */
+    Result match(byte[] utf8) {
+        Scratch s = scratch();
+        return judge(s.tokens.scan(utf8, 0, utf8.length), s, true);
+    }
+
+    /**
      * The status of the document whose UTF-8 bytes are {@code utf8[from, to)}: the stage's pass over every document,
      * on the bytes Spark holds. The same status as {@link #match(String)} gives the decoded text.
      */
@@ -550,6 +559,11 @@ final class Matcher implements Serializable {
         if (item < 0) {
             return List.of();
         }
+        if (paper.m() <= paper.n()) {
+            // The overlap table holds every m-gram of every item, so each n-gram the item holds is covered by its
+            // held m-grams (the first and the last overlap): the n-grams' spans lie within the m-grams'.
+            return spans(t, Grams.View.WORDS, paper.m(), false, paper.overlap(), item, null);
+        }
         List<int[]> spans = new ArrayList<>(spans(t, Grams.View.WORDS, paper.n(), false, paper.longGrams(), item,
                 null));
         spans.addAll(spans(t, Grams.View.WORDS, paper.m(), false, paper.overlap(), item, null));
@@ -593,15 +607,19 @@ final class Matcher implements Serializable {
         return merged;
     }
 
-    /** The text with {@code spans} removed, the pieces joined by a single space or newline. */
-    static String cut(String text, List<int[]> spans) {
-        StringBuilder out = new StringBuilder();
+    /**
+     * The text whose UTF-8 bytes are {@code utf8} with the byte {@code spans} removed, the pieces joined by a single
+     * space or newline. Spans start and end at whole characters, so the pieces decode as the text's own characters.
+     */
+    static String cut(byte[] utf8, List<int[]> spans) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(utf8.length);
         int at = 0;
         for (int[] span : spans) {
-            out.append(text, at, span[0]);
+            out.write(utf8, at, span[0] - at);
             at = span[1];
         }
-        out.append(text.substring(at));
-        return out.toString().replaceAll("[ \\t]{2,}", " ").replaceAll("\\n{3,}", "\n\n").strip();
+        out.write(utf8, at, utf8.length - at);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8).replaceAll("[ \\t]{2,}", " ")
+                .replaceAll("\\n{3,}", "\n\n").strip();
     }
 }

@@ -221,7 +221,28 @@ class DecontamStageTest {
         assertEquals("arith", metadata.get("decontam.benchmark"));
         assertEquals("3", metadata.get("decontam.item"));
         assertEquals("13gram", metadata.get("decontam.rule"));
-        assertEquals(1, StageRows.lineage(cut).size(), "the cut document points back to the one it was cut from");
+        Document original = Document.of("t", SourceClass.QA, "t#0", HOST + " " + QUESTION + " Thanks in advance!",
+                Map.of(), List.of());
+        assertEquals(List.of(original.id()), StageRows.lineage(cut), "the cut document points back to the one it was cut from");
+        assertEquals(Document.of("t", SourceClass.QA, "t#0", text, Map.of(), List.of()).id(), cut.getString(StageRows.ID),
+                "the cut document gets the id of its new content");
+    }
+
+    /**
+     * The rewrite reads the UTF-8 bytes and cuts byte spans: around and inside non-ASCII text (accents, CJK, emoji
+     * beyond the BMP) the cut text, the quoted span and the cut length in chars are those of the text itself.
+     */
+    @Test
+    void cutAndSpanOfNonAsciiTextAreWholeCharacters() {
+        String before = "Résumé du problème 問題 👍🏽 — ";
+        String after = " Merci beaucoup 🎉 ça va.";
+        List<Row> rows = run(config(DecontamConfig.Action.CUT, 0.5), HOST + " " + before + QUESTION + after);
+
+        String question = QUESTION.substring(0, QUESTION.length() - 1);
+        assertEquals(HOST + " " + before + "?" + after, rows.get(0).getString(StageRows.TEXT));
+        Map<String, String> metadata = rows.get(0).getJavaMap(StageRows.METADATA);
+        assertEquals(question, metadata.get("decontam.span"));
+        assertEquals(Integer.toString(question.length()), metadata.get("decontam.cut_chars"));
     }
 
     @Test

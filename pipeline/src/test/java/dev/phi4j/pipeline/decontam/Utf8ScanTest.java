@@ -118,6 +118,7 @@ class Utf8ScanTest {
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             assertEquals(expected.status(), matcher.status(utf8, 0, utf8.length), text);
             assertSameResult(expected, matcher.match(text), text);
+            assertSameSpanTexts(expected, text, matcher.match(utf8), utf8);
             flagged += expected.status() != Matcher.Status.CLEAN ? 1 : 0;
         }
         assertTrue(flagged > 1_000, "flagged " + flagged + " of " + texts.size());
@@ -182,6 +183,65 @@ class Utf8ScanTest {
         assertTrue(flagged > 50 && flagged < texts.size(), "flagged " + flagged + " of " + texts.size());
     }
 
+    /**
+     * The paper rule's spans are those of the document's 13-grams and 7-grams that the item holds, merged; the
+     * matcher finds them from the 7-grams alone (each 13-gram an item holds is covered by two of its 7-grams). The
+     * reference here takes the item's n-grams from its text.
+     */
+    @Test
+    void paperSpansAreTheMergedNgramsTheItemHolds() throws IOException {
+        DecontamConfig config = withMatchers(List.of(DecontamConfig.MatcherKind.PAPER));
+        Matcher matcher = ((DecontamStage) config.build()).matcher(spark);
+        List<String> items = new ArrayList<>();
+        for (BenchmarkConfig benchmark : config.benchmarks()) {
+            BenchmarkItems.read(spark, benchmark, true).collectAsList().forEach(item -> items.add(item.getString(1)));
+        }
+        List<String> texts = new ArrayList<>(realTexts());
+        texts.addAll(nonAsciiPlants());
+        int compared = 0;
+        for (String text : texts) {
+            Matcher.Result result = matcher.match(text);
+            if (result.status() == Matcher.Status.CLEAN) {
+                continue;
+            }
+            assertEquals(spans(heldNgramSpans(text, items.get(result.item()))), spans(result.spans()), text);
+            compared++;
+        }
+        assertTrue(compared > 2_000, "compared " + compared);
+    }
+
+    /** The char spans of the 13-grams and 7-grams of {@code text} that occur in {@code item}, merged. */
+    private static List<int[]> heldNgramSpans(String text, String item) {
+        Tokens doc = new Tokens().scan(text);
+        Tokens itemWords = new Tokens().scan(item);
+        List<int[]> spans = new ArrayList<>();
+        for (int n : new int[] {13, 7}) {
+            java.util.Set<Long> held = new java.util.HashSet<>();
+            for (long gram : Grams.distinct(itemWords, Grams.View.WORDS, n, false)) {
+                held.add(gram);
+            }
+            long[] grams = new long[doc.count];
+            int[] first = new int[doc.count];
+            int count = Grams.of(doc, Grams.View.WORDS, n, false, grams, first);
+            for (int k = 0; k < count; k++) {
+                if (held.contains(grams[k])) {
+                    spans.add(new int[] {doc.starts[first[k]], doc.ends[first[k] + n - 1]});
+                }
+            }
+        }
+        spans.sort(java.util.Comparator.comparingInt(span -> span[0]));
+        List<int[]> merged = new ArrayList<>();
+        for (int[] span : spans) {
+            int[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && span[0] <= last[1] + 1) {
+                last[1] = Math.max(last[1], span[1]);
+            } else {
+                merged.add(span.clone());
+            }
+        }
+        return merged;
+    }
+
     private static void assertSameWords(String text) {
         CharTokens expected = new CharTokens().scan(text);
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
@@ -243,6 +303,27 @@ class Utf8ScanTest {
             assertEquals(List.of(want.matcher(), want.item(), want.score(), spans(want.spans())),
                     List.of(got.matcher(), got.item(), got.score(), spans(got.spans())), text);
         }
+    }
+
+    /** The verdict on the bytes (spans in bytes, as the stage's rewrite reads them) quotes the same text. */
+    private static void assertSameSpanTexts(Matcher.Result expected, String text, Matcher.Result actual, byte[] utf8) {
+        assertEquals(List.of(expected.status(), String.valueOf(expected.rule()), expected.item(), expected.ratio(),
+                expected.items()), List.of(actual.status(), String.valueOf(actual.rule()), actual.item(),
+                actual.ratio(), actual.items()), text);
+        assertEquals(spanTexts(expected.spans(), text), spanTexts(actual.spans(), utf8), text);
+        for (int i = 0; i < expected.hits().size(); i++) {
+            assertEquals(spanTexts(expected.hits().get(i).spans(), text), spanTexts(actual.hits().get(i).spans(),
+                    utf8), text);
+        }
+    }
+
+    private static List<String> spanTexts(List<int[]> spans, String text) {
+        return spans.stream().map(span -> text.substring(span[0], span[1])).toList();
+    }
+
+    private static List<String> spanTexts(List<int[]> spans, byte[] utf8) {
+        return spans.stream().map(span -> new String(utf8, span[0], span[1] - span[0], StandardCharsets.UTF_8))
+                .toList();
     }
 
     private static List<List<Integer>> spans(List<int[]> spans) {
