@@ -47,10 +47,13 @@ import static org.apache.spark.sql.functions.sum;
  */
 public final class PipelineBench {
 
-    /** Benchmark settings: where the shared datasets are, where the corpus goes, how big it is. */
-    /** {@code repeat}: how many times each decontamination row runs; the table reads the median run. */
+    /**
+     * Benchmark settings: where the shared datasets are, where the corpus goes, how big it is. {@code repeat}: how
+     * many times each decontamination row runs, the table reading the median run; {@code warmup}: untimed runs of
+     * each row before those.
+     */
     public record Settings(Path shared, Path workDir, int sizeMb, int baselineDocs, List<Integer> cores,
-                           List<String> tasks, int repeat) {}
+                           List<String> tasks, int repeat, int warmup) {}
 
     /** One measured run. */
     public record Result(String task, String master, int cores, long docs, long bytes, double seconds, String note,
@@ -95,26 +98,26 @@ public final class PipelineBench {
                 long count = docs.count();
                 long bytes = docs.agg(sum(length(col("text")))).first().getLong(0);
                 if (settings.tasks().contains("dedup")) {
-                    results.add(median(1, out, () -> time("dedup", spark, cores, count, bytes, new DedupConfig(true,
+                    results.add(median(1, 0, out, () -> time("dedup", spark, cores, count, bytes, new DedupConfig(true,
                             true, 5, 14, 8, 0, 50), docs)));
                 }
                 if (!settings.tasks().contains("decontam")) {
                     continue;
                 }
                 int repeat = settings.repeat();
-                results.add(median(repeat, out, () -> sparkFloor(spark, cores, count, bytes, docs, false)));
-                results.add(median(repeat, out, () -> sparkFloor(spark, cores, count, bytes, docs, true)));
-                results.add(median(repeat, out, () -> timeBaseline(spark, cores, count, bytes, settings.shared(),
+                results.add(median(repeat, settings.warmup(), out, () -> sparkFloor(spark, cores, count, bytes, docs, false)));
+                results.add(median(repeat, settings.warmup(), out, () -> sparkFloor(spark, cores, count, bytes, docs, true)));
+                results.add(median(repeat, settings.warmup(), out, () -> timeBaseline(spark, cores, count, bytes, settings.shared(),
                         docs)));
                 // Each configuration building its index (none kept from before), then with the index kept, as a
                 // second decontamination in the same JVM finds it.
                 for (Map.Entry<String, List<DecontamConfig.MatcherKind>> matchers : DECONTAM_ROWS.entrySet()) {
                     DecontamConfig config = decontam(settings.shared(), matchers.getValue());
-                    results.add(median(repeat, out, () -> {
+                    results.add(median(repeat, settings.warmup(), out, () -> {
                         dev.phi4j.pipeline.decontam.DecontamStage.forgetIndexes();
                         return time(matchers.getKey(), spark, cores, count, bytes, config, docs);
                     }));
-                    results.add(median(repeat, out, () -> {
+                    results.add(median(repeat, settings.warmup(), out, () -> {
                         keepIndex(spark, config);
                         return time(matchers.getKey() + ", index cached", spark, cores, count, bytes, config, docs);
                     }));
@@ -126,7 +129,7 @@ public final class PipelineBench {
                 long cleanBytes = clean.agg(sum(length(col("text")))).first().getLong(0);
                 for (Map.Entry<String, List<DecontamConfig.MatcherKind>> matchers : DECONTAM_ROWS.entrySet()) {
                     DecontamConfig config = decontam(settings.shared(), matchers.getValue());
-                    results.add(median(repeat, out, () -> {
+                    results.add(median(repeat, settings.warmup(), out, () -> {
                         keepIndex(spark, config);
                         return time(matchers.getKey() + ", clean only, index cached", spark, cores, cleanCount,
                                 cleanBytes, config, clean);
@@ -139,7 +142,7 @@ public final class PipelineBench {
                 if (cores == settings.cores().get(settings.cores().size() - 1) && settings.tasks().contains("dedup")) {
                     Dataset<Row> slice = docs.limit(settings.baselineDocs()).localCheckpoint();
                     long sliceBytes = slice.agg(sum(length(col("text")))).first().getLong(0);
-                    results.add(median(1, out, () -> time("dedup (slice)", spark, cores, settings.baselineDocs(),
+                    results.add(median(1, 0, out, () -> time("dedup (slice)", spark, cores, settings.baselineDocs(),
                             sliceBytes, new DedupConfig(false, true, 5, 14, 8, 0, 50), slice)));
                     results.add(mllib(spark, cores, slice, sliceBytes, out));
                 }
@@ -311,10 +314,15 @@ public final class PipelineBench {
     }
 
     /**
-     * Runs {@code run} {@code repeat} times, printing each run, and returns the median run (by wall-clock time),
-     * its note saying the range: runs of a second or two on a shared machine move by a fifth from one to the next.
+     * Runs {@code run} {@code warmup} times untimed, then {@code repeat} times, printing each run, and returns the
+     * median run (by wall-clock time), its note saying the range: runs of a second or two on a shared machine move by
+     * a fifth from one to the next, and each Spark query compiles code of its own (its plan, Spark's planner) that the
+     * JIT compiles on the same cores for the first runs.
      */
-    private static Result median(int repeat, PrintStream out, java.util.function.Supplier<Result> run) {
+    private static Result median(int repeat, int warmup, PrintStream out, java.util.function.Supplier<Result> run) {
+        for (int i = 0; i < warmup; i++) {
+            out.println(render(run.get()) + " (warm-up, not counted)");
+        }
         List<Result> runs = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
             Result result = run.get();

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         "Dedup and decontamination throughput (docs/s and MB/s per core) on local[1] vs local[2], and phi4j's",
         "MinHash-LSH vs Spark MLlib's MinHashLSH, on a corpus built from the shared datasets (built once).",
         "Decontamination is timed for the previous matcher (before issue #19) and the new one side by side.",
-        "Example: phi4j bench pipeline --size-mb 200 --tasks decontam --repeat 3"})
+        "Example: phi4j bench pipeline --size-mb 200 --tasks decontam --repeat 3 --warmup 2"})
 public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--shared", defaultValue = "../shared", description = "folder holding datasets/ (default: ${DEFAULT-VALUE})")
     Path shared;
@@ -37,16 +37,23 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             + "reads the median run (default: ${DEFAULT-VALUE})")
     int repeat;
 
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed runs of each decontamination row before "
+            + "the timed ones (default: ${DEFAULT-VALUE})")
+    int warmup;
+
     @Override
     public Integer call() throws IOException {
         if (repeat < 1) {
             throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
         }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
+        }
         if (!Files.isDirectory(shared.resolve("datasets"))) {
             throw new IllegalArgumentException(shared.resolve("datasets") + ": shared datasets not found (--shared)");
         }
         List<PipelineBench.Result> results = PipelineBench.run(new PipelineBench.Settings(shared, workDir, sizeMb,
-                baselineDocs, List.of(1, 2), tasks, repeat), System.out);
+                baselineDocs, List.of(1, 2), tasks, repeat, warmup), System.out);
         System.out.print(PipelineBench.table(results));
         return ExitCode.OK;
     }
