@@ -3,8 +3,6 @@ package dev.phi4j.pipeline.decontam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.phi4j.core.schema.Document;
-import dev.phi4j.core.schema.IdKind;
-import dev.phi4j.core.schema.RecordIds;
 import dev.phi4j.pipeline.stage.Stage;
 import dev.phi4j.pipeline.stage.StageContext;
 import dev.phi4j.pipeline.stage.StageInput;
@@ -371,7 +369,7 @@ public final class DecontamStage implements Stage {
             updated.put(PREFIX + "cut_chars", Integer.toString(text.length() - rest.length()));
             if (rest.length() >= minChars) {
                 return rest.equals(text) ? RowFactory.create(null, null, updated, null)
-                        : RowFactory.create(rest, RecordIds.of(IdKind.DOCUMENT, source, originUri, rest), updated,
+                        : RowFactory.create(rest, StageRows.rewrittenId(source, originUri, rest), updated,
                         null);
             }
         }

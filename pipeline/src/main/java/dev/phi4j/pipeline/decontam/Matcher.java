@@ -196,7 +196,7 @@ final class Matcher implements Serializable {
         return verdict(t, s, false).status();
     }
 
-    /** The verdict on words already scanned into {@code t} (spans need them scanned from the text, in chars). */
+    /** The verdict on words already scanned into {@code t}, spans in the offsets {@code t} holds. */
     Result judge(Tokens t, boolean spans) {
         return judge(t, scratch(), spans);
     }

@@ -127,10 +127,15 @@ public final class StageRows {
         String id = row.getString(ID);
         if (!oldText.equals(text)) {
             lineage.add(id);
-            id = RecordIds.of(IdKind.DOCUMENT, row.getString(SOURCE), row.getString(ORIGIN_URI), text);
+            id = rewrittenId(row.getString(SOURCE), row.getString(ORIGIN_URI), text);
         }
         return of(id, row.getString(SOURCE), row.getString(SOURCE_CLASS), row.getString(ORIGIN_URI), text, metadata,
                 lineage, dropReason);
+    }
+
+    /** The id of a document whose text a stage changed: that of its new content, at its source and origin. */
+    public static String rewrittenId(String source, String originUri, String text) {
+        return RecordIds.of(IdKind.DOCUMENT, source, originUri, text);
     }
 
     /** The first {@code chars} characters of a text (never half a surrogate pair), with an ellipsis when cut. */
